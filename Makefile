@@ -54,7 +54,7 @@ e2e-deps:
 	else echo "chromium is missing: install Debian's 'chromium' package to run the browser tests" >&2; exit 1; fi
 
 messages-update: install ## refresh locale/ja from the source (then translate the new msgids)
-	cd src/madoguchi && ../../$(PY) ../../manage.py makemessages -l ja --no-obsolete
+	for app in src/madoguchi/*/locale; do (cd $$app/.. && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l ja --no-obsolete); done
 
 clean:
 	rm -rf $(VENV) node_modules build var

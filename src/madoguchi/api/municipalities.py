@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import generics, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
+from django.urls import path
 
 from madoguchi.municipalities import selectors
 from madoguchi.municipalities.models import Kind, Municipality
@@ -95,3 +96,8 @@ class MunicipalityListView(generics.ListAPIView[Municipality]):
         if "kind" in params:
             queryset = queryset.filter(kind=params["kind"])
         return queryset.order_by("code")
+
+
+urlpatterns = [
+    path("municipalities", MunicipalityListView.as_view(), name="municipality-list"),
+]

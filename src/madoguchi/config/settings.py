@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "madoguchi.municipalities",
     "madoguchi.accounts",
     "madoguchi.audit",
+    "madoguchi.catalog",
+    "madoguchi.forms",
+    "madoguchi.signatures",
     "madoguchi.api",
 ]
 
@@ -153,7 +156,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "madoguchi@localhost")
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語")]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Each app keeps its own catalogue in <app>/locale (found through INSTALLED_APPS).
+LOCALE_PATHS: list[Path] = []
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True

@@ -5,5 +5,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("madoguchi.core.urls")),
     path("api/v1/", include("madoguchi.api.urls")),
+    path("procedures/", include("madoguchi.catalog.urls")),
+    path("staff/forms/", include("madoguchi.forms.urls")),
+    path("pki/", include("madoguchi.signatures.urls")),
     path(f"{settings.ADMIN_URL}", admin.site.urls),
 ]

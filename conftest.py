@@ -1,0 +1,65 @@
+"""Shared fixtures: the national master data, demo data, and a headless Chromium for e2e tests."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent
+CHROMIUM = os.environ.get("MADOGUCHI_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture
+def master(db: None) -> None:
+    """Every prefecture, municipality and ward (idempotent; cheap when already loaded).
+
+    Function-scoped on purpose: transactional tests (live_server) flush the database, so each
+    test that needs the master makes sure it is there.
+    """
+    from madoguchi.municipalities.services import municipality_master_load
+
+    municipality_master_load()
+
+
+@pytest.fixture
+def demo(master: None) -> None:
+    from madoguchi.accounts.services import demo_data_load
+
+    demo_data_load()
+
+
+# --- Browser tests --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from
+    # a thread with a running loop unless told the test knows what it is doing.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A phone-sized page (360 px wide, the narrowest width we support)."""
+    context = browser.new_context(viewport={"width": 360, "height": 780}, locale="ja-JP")
+    page = context.new_page()
+    csp_violations: list[str] = []
+    page.on("console", lambda msg: csp_violations.append(msg.text)
+            if "Content Security Policy" in msg.text else None)
+    page.csp_violations = csp_violations
+    yield page
+    context.close()

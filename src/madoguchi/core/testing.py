@@ -1,0 +1,32 @@
+"""Helpers for the browser tests: accessibility checks with axe-core."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.1 A and AA, the level JIS X 8341-3:2016 AA corresponds to.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """Run axe-core in the page (through the DevTools protocol, so the page's CSP, which forbids
+    inline script, is not weakened for the test) and return the WCAG 2.1 A/AA violations."""
+    page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    violations: list[dict[str, Any]] = result["violations"]
+    return violations
+
+
+def format_violations(violations: list[dict[str, Any]]) -> str:
+    return json.dumps(
+        [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+          "nodes": [n["target"] for n in v["nodes"]][:5]} for v in violations],
+        ensure_ascii=False, indent=1,
+    )
