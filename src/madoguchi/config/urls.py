@@ -7,6 +7,7 @@ urlpatterns = [
     path("api/v1/", include("madoguchi.api.urls")),
     path("procedures/", include("madoguchi.catalog.urls")),
     path("staff/forms/", include("madoguchi.forms.urls")),
+    path("forms/", include("madoguchi.forms.public_urls")),
     path("pki/", include("madoguchi.signatures.urls")),
     path(f"{settings.ADMIN_URL}", admin.site.urls),
 ]
