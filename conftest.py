@@ -45,8 +45,14 @@ def browser() -> Iterator[Any]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield browser
         browser.close()
@@ -58,8 +64,12 @@ def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 360, "height": 780}, locale="ja-JP")
     page = context.new_page()
     csp_violations: list[str] = []
-    page.on("console", lambda msg: csp_violations.append(msg.text)
-            if "Content Security Policy" in msg.text else None)
+    page.on(
+        "console",
+        lambda msg: (
+            csp_violations.append(msg.text) if "Content Security Policy" in msg.text else None
+        ),
+    )
     page.csp_violations = csp_violations
     yield page
     context.close()

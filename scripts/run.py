@@ -22,14 +22,26 @@ def main() -> int:
     bind = os.environ.get("MADOGUCHI_BIND", "127.0.0.1:8000")
     workers = os.environ.get("WEB_CONCURRENCY", "2")
     web = subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "madoguchi.config.wsgi:application", "--bind", bind,
-         "--workers", workers, "--access-logfile", "-", "--graceful-timeout", "5"],
-        cwd=ROOT, env=env,
+        [
+            str(VENV_BIN / "gunicorn"),
+            "madoguchi.config.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            workers,
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "5",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     worker = subprocess.Popen([sys.executable, "manage.py", "db_worker"], cwd=ROOT, env=env)
     children = [web, worker]
-    print(f"Madoguchi: http://{bind}/  (Ctrl-C stops the web server and the task worker)",
-          flush=True)
+    print(
+        f"Madoguchi: http://{bind}/  (Ctrl-C stops the web server and the task worker)", flush=True
+    )
 
     def stop(*_: object) -> None:
         for child in children:

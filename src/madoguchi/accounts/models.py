@@ -34,8 +34,12 @@ class Membership(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     municipality = models.ForeignKey(
-        "municipalities.Municipality", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="memberships", verbose_name=_("Organisation"),
+        "municipalities.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("Organisation"),
     )
     role = models.CharField(_("Role"), max_length=16, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -48,7 +52,8 @@ class Membership(models.Model):
                 fields=["user", "municipality", "role"], name="membership_unique"
             ),
             models.UniqueConstraint(
-                fields=["user"], condition=models.Q(role="national_admin"),
+                fields=["user"],
+                condition=models.Q(role="national_admin"),
                 name="membership_one_national_admin_row",
             ),
             models.CheckConstraint(
@@ -59,7 +64,9 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} / {self.municipality or _('Whole platform')} / {self.get_role_display()}"
+        return (
+            f"{self.user} / {self.municipality or _('Whole platform')} / {self.get_role_display()}"
+        )
 
 
 class Gender(models.TextChoices):
@@ -119,7 +126,8 @@ class Resident(models.Model):
         verbose_name_plural = _("Resident")
         constraints = [
             models.UniqueConstraint(
-                fields=["household"], condition=models.Q(is_householder=True),
+                fields=["household"],
+                condition=models.Q(is_householder=True),
                 name="resident_one_householder_per_household",
             )
         ]

@@ -15,8 +15,10 @@ from madoguchi.accounts.models import Membership, Role, User
 
 
 def membership_list(*, user: User) -> QuerySet[Membership]:
-    return Membership.objects.filter(user=user).select_related("municipality").order_by(
-        "municipality_id", "role"
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("municipality")
+        .order_by("municipality_id", "role")
     )
 
 

@@ -53,8 +53,9 @@ def demo_data_load(*, path: Path = DEMO_DATA) -> DemoLoadResult:
     for person in data["staff"]:
         user = User.objects.filter(username=person["username"]).first()
         if user is None:
-            user = User(username=person["username"], display_name=person["display_name"],
-                        is_staff=False)
+            user = User(
+                username=person["username"], display_name=person["display_name"], is_staff=False
+            )
             user.set_password(DEMO_PASSWORD)
             user.save()
             result.created += 1

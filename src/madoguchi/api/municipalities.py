@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import path
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
-from django.urls import path
 
 from madoguchi.municipalities import selectors
 from madoguchi.municipalities.models import Kind, Municipality
@@ -26,8 +26,16 @@ class MunicipalitySerializer(serializers.ModelSerializer[Municipality]):
 
     class Meta:
         model = Municipality
-        fields = ("code", "name", "kana", "kind", "prefecture_code", "parent_code", "district",
-                  "full_name")
+        fields = (
+            "code",
+            "name",
+            "kana",
+            "kind",
+            "prefecture_code",
+            "parent_code",
+            "district",
+            "full_name",
+        )
 
 
 class MunicipalityQuery(serializers.Serializer[dict[str, Any]]):
@@ -59,17 +67,32 @@ class MunicipalityPagination(PageNumberPagination):
         "name/kana (hiragana, katakana, half-width all match). Filters combine with AND."
     ),
     parameters=[
-        OpenApiParameter("code", str, description="全国地方公共団体コード（6桁・検査数字付き） / "
-                         "6-digit local government code with check digit",
-                         examples=[OpenApiExample("千代田区", value="131016")]),
-        OpenApiParameter("postal_code", str, description="郵便番号 / postal code (1000013 or "
-                         "100-0013)", examples=[OpenApiExample("霞が関", value="1000013")]),
-        OpenApiParameter("q", str, description="名称またはフリガナ / name or kana",
-                         examples=[OpenApiExample("ちよだ", value="ちよだ")]),
-        OpenApiParameter("prefecture", str, description="都道府県の団体コード / prefecture code",
-                         examples=[OpenApiExample("東京都", value="130001")]),
-        OpenApiParameter("kind", str, enum=[k.value for k in Kind],
-                         description="種別 / kind"),
+        OpenApiParameter(
+            "code",
+            str,
+            description="全国地方公共団体コード（6桁・検査数字付き） / "
+            "6-digit local government code with check digit",
+            examples=[OpenApiExample("千代田区", value="131016")],
+        ),
+        OpenApiParameter(
+            "postal_code",
+            str,
+            description="郵便番号 / postal code (1000013 or 100-0013)",
+            examples=[OpenApiExample("霞が関", value="1000013")],
+        ),
+        OpenApiParameter(
+            "q",
+            str,
+            description="名称またはフリガナ / name or kana",
+            examples=[OpenApiExample("ちよだ", value="ちよだ")],
+        ),
+        OpenApiParameter(
+            "prefecture",
+            str,
+            description="都道府県の団体コード / prefecture code",
+            examples=[OpenApiExample("東京都", value="130001")],
+        ),
+        OpenApiParameter("kind", str, enum=[k.value for k in Kind], description="種別 / kind"),
     ],
     tags=["municipalities"],
 )
@@ -78,7 +101,7 @@ class MunicipalityListView(generics.ListAPIView[Municipality]):
     pagination_class = MunicipalityPagination
 
     def get_queryset(self) -> QuerySet[Municipality]:
-        request: Request = self.request  # type: ignore[assignment]
+        request: Request = self.request
         query = MunicipalityQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data

@@ -6,8 +6,15 @@ from madoguchi.audit.models import AuditEvent
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
-    list_display = ("sequence", "occurred_at", "action", "actor_label", "municipality_code",
-                    "object_type", "object_id")
+    list_display = (
+        "sequence",
+        "occurred_at",
+        "action",
+        "actor_label",
+        "municipality_code",
+        "object_type",
+        "object_id",
+    )
     list_filter = ("action",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -9,8 +9,15 @@ from typing import Any
 
 
 def canonical_body(
-    *, occurred_at: datetime.datetime, action: str, actor_id: str, actor_label: str,
-    municipality_code: str, object_type: str, object_id: str, ip_address: str | None,
+    *,
+    occurred_at: datetime.datetime,
+    action: str,
+    actor_id: str,
+    actor_label: str,
+    municipality_code: str,
+    object_type: str,
+    object_id: str,
+    ip_address: str | None,
     data: dict[str, Any],
 ) -> bytes:
     body = {

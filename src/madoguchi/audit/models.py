@@ -32,7 +32,9 @@ class AuditEvent(models.Model):
     action = models.CharField(_("Action"), max_length=64)
     actor_id = models.CharField(_("Actor"), max_length=64, blank=True)
     actor_label = models.CharField(_("Actor name"), max_length=150, blank=True)
-    municipality_code = models.CharField(_("Local government code"), max_length=6, blank=True, db_index=True)
+    municipality_code = models.CharField(
+        _("Local government code"), max_length=6, blank=True, db_index=True
+    )
     object_type = models.CharField(_("Object type"), max_length=64, blank=True)
     object_id = models.CharField(_("Object"), max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)

@@ -34,18 +34,27 @@ def audit_chain_verify(*, chunk_size: int = 2000) -> ChainReport:
     checked = 0
     for event in AuditEvent.objects.order_by("sequence").iterator(chunk_size=chunk_size):
         if event.prev_hash != expected_prev:
-            return ChainReport(checked, event.sequence,
-                               "prev_hash does not match the previous event's hash "
-                               "(an event before it was removed or reordered)")
+            return ChainReport(
+                checked,
+                event.sequence,
+                "prev_hash does not match the previous event's hash "
+                "(an event before it was removed or reordered)",
+            )
         body = canonical_body(
-            occurred_at=event.occurred_at, action=event.action, actor_id=event.actor_id,
-            actor_label=event.actor_label, municipality_code=event.municipality_code,
-            object_type=event.object_type, object_id=event.object_id,
-            ip_address=event.ip_address, data=event.data,
+            occurred_at=event.occurred_at,
+            action=event.action,
+            actor_id=event.actor_id,
+            actor_label=event.actor_label,
+            municipality_code=event.municipality_code,
+            object_type=event.object_type,
+            object_id=event.object_id,
+            ip_address=event.ip_address,
+            data=event.data,
         )
         if link_hash(event.prev_hash, body) != event.hash:
-            return ChainReport(checked, event.sequence,
-                               "content does not match its hash (the event was altered)")
+            return ChainReport(
+                checked, event.sequence, "content does not match its hash (the event was altered)"
+            )
         expected_prev = event.hash
         checked += 1
     return ChainReport(checked)

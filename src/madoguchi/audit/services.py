@@ -53,14 +53,27 @@ def audit_record(
         prev_hash = tail or GENESIS_HASH
         occurred_at = timezone.now()
         body = canonical_body(
-            occurred_at=occurred_at, action=action, actor_id=actor_id, actor_label=actor_label,
-            municipality_code=municipality_code, object_type=object_type, object_id=object_id,
-            ip_address=ip_address, data=payload,
+            occurred_at=occurred_at,
+            action=action,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            municipality_code=municipality_code,
+            object_type=object_type,
+            object_id=object_id,
+            ip_address=ip_address,
+            data=payload,
         )
         event = AuditEvent(
-            occurred_at=occurred_at, action=action, actor_id=actor_id, actor_label=actor_label,
-            municipality_code=municipality_code, object_type=object_type, object_id=object_id,
-            ip_address=ip_address, data=payload, prev_hash=prev_hash,
+            occurred_at=occurred_at,
+            action=action,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            municipality_code=municipality_code,
+            object_type=object_type,
+            object_id=object_id,
+            ip_address=ip_address,
+            data=payload,
+            prev_hash=prev_hash,
             hash=link_hash(prev_hash, body),
         )
         event.save()

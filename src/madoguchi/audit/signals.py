@@ -31,5 +31,8 @@ def _on_login_failed(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
     # The username is recorded (it is what an attacker tried); the password never is.
-    audit_record(action="auth.login_failed", actor_label=str(credentials.get("username", ""))[:150],
-                 ip_address=_ip(request))
+    audit_record(
+        action="auth.login_failed",
+        actor_label=str(credentials.get("username", ""))[:150],
+        ip_address=_ip(request),
+    )

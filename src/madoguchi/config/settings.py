@@ -31,7 +31,17 @@ LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", LOCAL_HOSTS)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# Madoguchi's apps come first: their templates and their Japanese catalogues take precedence
+# over Django's own for the same names and msgids (e.g. admin's "Skip to main content").
 INSTALLED_APPS = [
+    "madoguchi.core",
+    "madoguchi.municipalities",
+    "madoguchi.accounts",
+    "madoguchi.audit",
+    "madoguchi.catalog",
+    "madoguchi.forms",
+    "madoguchi.signatures",
+    "madoguchi.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -45,14 +55,6 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",
-    "madoguchi.core",
-    "madoguchi.municipalities",
-    "madoguchi.accounts",
-    "madoguchi.audit",
-    "madoguchi.catalog",
-    "madoguchi.forms",
-    "madoguchi.signatures",
-    "madoguchi.api",
 ]
 
 MIDDLEWARE = [
@@ -112,9 +114,7 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
                 "init_command": (
-                    "PRAGMA journal_mode=WAL;"
-                    "PRAGMA synchronous=NORMAL;"
-                    "PRAGMA foreign_keys=ON;"
+                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
                 ),
             },
         }
@@ -143,6 +143,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = IS_DEVELOPMENT
+if IS_DEVELOPMENT:
+    # Development serves static files from the finders; WhiteNoise still expects the folder.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")
@@ -165,8 +168,10 @@ USE_TZ = True
 # --- Security -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

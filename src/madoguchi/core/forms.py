@@ -10,13 +10,17 @@ from madoguchi.municipalities.validators import validate_postal_code
 
 class MunicipalitySearchForm(forms.Form):
     postal_code = forms.CharField(
-        label=_("Postal code"), required=False, max_length=8,
+        label=_("Postal code"),
+        required=False,
+        max_length=8,
         help_text=_("7 digits, with or without a hyphen. Example: 100-0013"),
         validators=[validate_postal_code],
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
     )
     q = forms.CharField(
-        label=_("Name of the municipality"), required=False, max_length=64,
+        label=_("Name of the municipality"),
+        required=False,
+        max_length=64,
         help_text=_("Kanji, hiragana or katakana. Example: ちよだ"),
     )
 

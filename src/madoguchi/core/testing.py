@@ -26,7 +26,15 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 
 def format_violations(violations: list[dict[str, Any]]) -> str:
     return json.dumps(
-        [{"id": v["id"], "impact": v["impact"], "help": v["help"],
-          "nodes": [n["target"] for n in v["nodes"]][:5]} for v in violations],
-        ensure_ascii=False, indent=1,
+        [
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "nodes": [n["target"] for n in v["nodes"]][:5],
+            }
+            for v in violations
+        ],
+        ensure_ascii=False,
+        indent=1,
     )

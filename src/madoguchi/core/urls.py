@@ -11,11 +11,13 @@ urlpatterns = [
     path("staff/", views.staff_home, name="staff-home"),
     path(
         "staff/login/",
-        auth_views.LoginView.as_view(template_name="core/staff_login.html",
-                                     redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            template_name="core/staff_login.html", redirect_authenticated_user=True
+        ),
         name="staff-login",
     ),
-    path("staff/logout/", auth_views.LogoutView.as_view(next_page="core:home"),
-         name="staff-logout"),
+    path(
+        "staff/logout/", auth_views.LogoutView.as_view(next_page="core:home"), name="staff-logout"
+    ),
     path("healthz", views.healthz, name="healthz"),
 ]

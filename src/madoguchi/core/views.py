@@ -42,8 +42,13 @@ def municipality_search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/municipality_search.html",
-        {"form": form, "submitted": submitted, "results": results, "total": total,
-         "limit": SEARCH_LIMIT},
+        {
+            "form": form,
+            "submitted": submitted,
+            "results": results,
+            "total": total,
+            "limit": SEARCH_LIMIT,
+        },
     )
 
 
@@ -55,7 +60,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/staff_home.html",
-        {"memberships": account_selectors.membership_list(user=user)},  # type: ignore[arg-type]
+        {"memberships": account_selectors.membership_list(user=user)},
     )
 
 

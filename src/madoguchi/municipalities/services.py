@@ -10,8 +10,16 @@ from madoguchi.municipalities import master
 from madoguchi.municipalities.models import Municipality
 from madoguchi.municipalities.text import fold
 
-_FIELDS = ("name", "kana", "kind", "prefecture_id", "parent_id", "district", "district_kana",
-           "search_key")
+_FIELDS = (
+    "name",
+    "kana",
+    "kind",
+    "prefecture_id",
+    "parent_id",
+    "district",
+    "district_kana",
+    "search_key",
+)
 
 
 @dataclass(frozen=True)

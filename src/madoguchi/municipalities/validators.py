@@ -12,8 +12,11 @@ from madoguchi.municipalities import codes, selectors
 def validate_local_government_code(value: str) -> None:
     if not codes.is_valid(value):
         raise ValidationError(
-            _("%(code)s is not a valid local government code: it must be 6 digits with a "
-              "correct check digit.") % {"code": value},
+            _(
+                "%(code)s is not a valid local government code: it must be 6 digits with a "
+                "correct check digit."
+            )
+            % {"code": value},
             code="invalid_code",
         )
 

@@ -14,7 +14,7 @@ def field_widget(field: BoundField) -> SafeString:
     described_by = []
     if field.help_text:
         described_by.append(f"{field.id_for_label}_help")
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     if field.errors:
         described_by.append(f"{field.id_for_label}_error")
         attrs["aria-invalid"] = "true"

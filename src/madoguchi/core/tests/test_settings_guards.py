@@ -1,0 +1,79 @@
+"""The settings refuse configurations that would expose residents' data."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from madoguchi.config import env
+
+CHECK = "import django; django.setup(); print('started')"
+
+
+def start(**overrides):
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "ALLOWED_HOSTS", "SECRET_KEY", "MADOGUCHI_ENV"}
+    }
+    environment.update(overrides, DJANGO_SETTINGS_MODULE="madoguchi.config.settings")
+    return subprocess.run(
+        [sys.executable, "-c", CHECK],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_development_defaults_start():
+    result = start(MADOGUCHI_VAR_DIR="/tmp/madoguchi-settings-test")
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
+
+
+def test_debug_on_a_public_host_is_refused():
+    result = start(DEBUG="1", ALLOWED_HOSTS="madoguchi.example.jp")
+    assert result.returncode != 0
+    assert "DEBUG is on while ALLOWED_HOSTS contains non-local hosts" in result.stderr
+
+
+def test_production_without_a_secret_key_is_refused():
+    result = start(MADOGUCHI_ENV="production", ALLOWED_HOSTS="madoguchi.example.jp")
+    assert result.returncode != 0
+    assert "SECRET_KEY (or SECRET_KEY_FILE) must be set" in result.stderr
+
+
+def test_production_with_a_secret_file_starts(tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("x" * 64 + "\n")
+    result = start(
+        MADOGUCHI_ENV="production",
+        ALLOWED_HOSTS="madoguchi.example.jp",
+        SECRET_KEY_FILE=str(secret),
+        MADOGUCHI_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_env_helpers_fail_loudly(monkeypatch, tmp_path):
+    monkeypatch.setenv("X_BOOL", "maybe")
+    with pytest.raises(ImproperlyConfigured):
+        env.env_bool("X_BOOL", False)
+    monkeypatch.setenv("X_INT", "ten")
+    with pytest.raises(ImproperlyConfigured):
+        env.env_int("X_INT", 1)
+    monkeypatch.setenv("X_SECRET", "a")
+    monkeypatch.setenv("X_SECRET_FILE", str(tmp_path / "s"))
+    with pytest.raises(ImproperlyConfigured, match="not both"):
+        env.env_secret("X_SECRET", "")
+    monkeypatch.delenv("X_SECRET")
+    with pytest.raises(ImproperlyConfigured, match="cannot read"):
+        env.env_secret("X_SECRET", "")
+    (tmp_path / "s").write_text("from-file\n")
+    assert env.env_secret("X_SECRET", "") == "from-file"
+    monkeypatch.setenv("X_LIST", "a, b,,c")
+    assert env.env_list("X_LIST", []) == ["a", "b", "c"]

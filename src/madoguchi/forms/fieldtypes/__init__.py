@@ -1,0 +1,1 @@
+"""Field types of the form language; see base.FieldType for the contract."""

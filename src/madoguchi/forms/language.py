@@ -1,0 +1,171 @@
+"""The form definition language: its JSON shapes, its JSON Schema, and the checks a schema
+cannot express (unique item codes, known field types, conditions naming real items).
+
+A definition is plain JSON, so it can be snapshotted, hashed, served to third parties and
+diffed. Everything that varies by field type lives in the field type registry, not here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any, NotRequired, TypedDict
+
+from jsonschema import Draft202012Validator
+
+LANGUAGE = "madoguchi-form/1"
+SCHEMA_PATH = Path(__file__).parent / "schema" / "form-definition.schema.json"
+
+
+class Option(TypedDict):
+    value: str
+    label: str
+
+
+class Item(TypedDict):
+    code: str
+    type: str
+    label: str
+    help: NotRequired[str]
+    required: NotRequired[bool]
+    validators: NotRequired[dict[str, Any]]
+    options: NotRequired[list[Option]]
+    visible_if: NotRequired[dict[str, Any]]
+    # Repeatable groups only.
+    items: NotRequired[list[Item]]
+    min: NotRequired[int]
+    max: NotRequired[int]
+    # Set on items a municipality added, so exports can tell standard from local columns.
+    local: NotRequired[bool]
+
+
+class Page(TypedDict):
+    id: str
+    title: str
+    items: list[Item]
+
+
+class Notes(TypedDict, total=False):
+    contact: str
+    fees: str
+    deadlines: str
+
+
+class Definition(TypedDict):
+    language: str
+    procedure_code: str
+    title: str
+    preset_version: int
+    signature_required: bool
+    pages: list[Page]
+    description: NotRequired[str]
+    notes: NotRequired[Notes]
+
+
+class DefinitionError(ValueError):
+    """A definition that breaks the language; `problems` says where, for staff and tests."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@cache
+def meta_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    Draft202012Validator.check_schema(meta_schema())
+    return Draft202012Validator(meta_schema())
+
+
+def iter_items(items: list[Item]) -> Iterator[Item]:
+    """Every item, depth first, group children included."""
+    for item in items:
+        yield item
+        if "items" in item:
+            yield from iter_items(item["items"])
+
+
+def all_items(definition: Definition) -> Iterator[Item]:
+    for page in definition["pages"]:
+        yield from iter_items(page["items"])
+
+
+def item_index(definition: Definition) -> dict[str, Item]:
+    return {item["code"]: item for item in all_items(definition)}
+
+
+def _condition_items(condition: dict[str, Any]) -> Iterator[str]:
+    if "item" in condition:
+        yield condition["item"]
+    for key in ("any", "all"):
+        for sub in condition.get(key, []):
+            yield from _condition_items(sub)
+    if "not" in condition:
+        yield from _condition_items(condition["not"])
+
+
+def definition_check(definition: Any) -> Definition:
+    """Validate against the language's JSON Schema, then the rules a schema cannot state.
+
+    Raises DefinitionError listing every problem; returns the definition typed on success.
+    """
+    from madoguchi.forms.fieldtypes import registry
+
+    problems = [
+        f"{'/'.join(str(p) for p in error.absolute_path) or '(root)'}: {error.message}"
+        for error in sorted(_validator().iter_errors(definition), key=lambda e: list(e.path))
+    ]
+    if problems:
+        raise DefinitionError(problems)
+    typed: Definition = definition
+    seen: set[str] = set()
+    page_ids: set[str] = set()
+    for page in typed["pages"]:
+        if page["id"] in page_ids:
+            problems.append(f"page {page['id']}: duplicate page id")
+        page_ids.add(page["id"])
+    items = list(all_items(typed))
+    for item in items:
+        code = item["code"]
+        if code in seen:
+            problems.append(f"{code}: duplicate item code")
+        seen.add(code)
+        field_type = registry.get(item["type"])
+        if field_type is None:
+            problems.append(f"{code}: unknown type {item['type']!r}")
+            continue
+        problems += [f"{code}: {p}" for p in field_type.check_item(item)]
+    problems += _check_condition_order(typed)
+    if problems:
+        raise DefinitionError(problems)
+    return typed
+
+
+def _check_condition_order(definition: Definition) -> list[str]:
+    """A condition may name only an earlier top-level item or an earlier item of its own group
+    entry: then one pass in document order decides visibility, and cycles cannot exist."""
+    problems: list[str] = []
+    top_before: set[str] = set()
+
+    def check(item: Item, allowed: set[str]) -> None:
+        for name in _condition_items(item.get("visible_if", {})):
+            if name not in allowed:
+                problems.append(f"{item['code']}: visible_if must name an earlier item of the "
+                                f"same level or the top level, not {name!r}")
+
+    for page in definition["pages"]:
+        for item in page["items"]:
+            check(item, top_before)
+            siblings: set[str] = set()
+            for child in item.get("items", []):
+                check(child, top_before | siblings)
+                siblings.add(child["code"])
+            top_before.add(item["code"])
+    return problems
