@@ -21,8 +21,12 @@ def cms_sign(
     """Detached CMS SignedData (DER) over `payload`: RSA PKCS#1 v1.5 with SHA-256, signed
     attributes (content type, signing time, message digest), signer certificate included, plus
     `chain` (the issuing CA) so that `openssl cms -verify -CAfile root.pem` finds the path."""
-    builder = pkcs7.PKCS7SignatureBuilder().set_data(payload).add_signer(
-        certificate, key, hash_algorithm or hashes.SHA256(), rsa_padding=padding.PKCS1v15()
+    builder = (
+        pkcs7.PKCS7SignatureBuilder()
+        .set_data(payload)
+        .add_signer(
+            certificate, key, hash_algorithm or hashes.SHA256(), rsa_padding=padding.PKCS1v15()
+        )
     )
     for extra in chain:
         builder = builder.add_certificate(extra)

@@ -25,7 +25,9 @@ def pki_base_url() -> str:
 
 def crl_lifetime() -> datetime.timedelta:
     """nextUpdate − thisUpdate of the CRLs this platform publishes (JPKI publishes daily)."""
-    hours = getattr(settings, "SIGNATURES_CRL_LIFETIME_HOURS", env_int("SIGNATURES_CRL_LIFETIME_HOURS", 24))
+    hours = getattr(
+        settings, "SIGNATURES_CRL_LIFETIME_HOURS", env_int("SIGNATURES_CRL_LIFETIME_HOURS", 24)
+    )
     return datetime.timedelta(hours=int(hours))
 
 
@@ -45,19 +47,25 @@ def crl_fetcher_name() -> str:
     endpoint serves, without a request to ourselves) and fetches others over HTTP; 'http' always
     fetches over HTTP. Development and tests default to 'platform', production to 'http'."""
     default = "platform" if settings.IS_DEVELOPMENT else "http"
-    name: str = getattr(settings, "SIGNATURES_CRL_FETCHER", env_str("SIGNATURES_CRL_FETCHER", default))
+    name: str = getattr(
+        settings, "SIGNATURES_CRL_FETCHER", env_str("SIGNATURES_CRL_FETCHER", default)
+    )
     return name
 
 
 def trust_anchors_file() -> Path | None:
     """A PEM bundle of trust anchors (e.g. the JPKI roots). Unset: the development root CA in the
     database is the only anchor."""
-    raw = getattr(settings, "SIGNATURES_TRUST_ANCHORS_FILE", env_str("SIGNATURES_TRUST_ANCHORS_FILE", ""))
+    raw = getattr(
+        settings, "SIGNATURES_TRUST_ANCHORS_FILE", env_str("SIGNATURES_TRUST_ANCHORS_FILE", "")
+    )
     return Path(raw) if raw else None
 
 
 def intermediates_file() -> Path | None:
-    raw = getattr(settings, "SIGNATURES_INTERMEDIATES_FILE", env_str("SIGNATURES_INTERMEDIATES_FILE", ""))
+    raw = getattr(
+        settings, "SIGNATURES_INTERMEDIATES_FILE", env_str("SIGNATURES_INTERMEDIATES_FILE", "")
+    )
     return Path(raw) if raw else None
 
 

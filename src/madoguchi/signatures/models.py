@@ -140,11 +140,17 @@ class SignatureEvidence(models.Model):
     subject = models.TextField(_("Subject"), blank=True)
     crl_number = models.CharField(_("CRL number used"), max_length=64, blank=True)
     certificate = models.ForeignKey(
-        IssuedCertificate, on_delete=models.SET_NULL, null=True, blank=True,
+        IssuedCertificate,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="evidence",
     )
     resident = models.ForeignKey(
-        "accounts.Resident", on_delete=models.SET_NULL, null=True, blank=True,
+        "accounts.Resident",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="signature_evidence",
     )
     detail = models.TextField(_("Technical detail"), blank=True)

@@ -71,7 +71,7 @@ def signing_payload(
         raise PayloadError("form_version_hash must be a non-empty string")
     if not isinstance(answers, Mapping):
         raise PayloadError("answers must be a JSON object")
-    document = {
+    document: dict[str, Any] = {
         "format": PAYLOAD_FORMAT,
         "procedure_code": procedure_code,
         "municipality_code": municipality_code,
@@ -81,6 +81,7 @@ def signing_payload(
         "signed_at": signed_at_text(signed_at),
     }
     try:
-        return rfc8785.dumps(document)
+        canonical: bytes = rfc8785.dumps(document)
+        return canonical
     except rfc8785.CanonicalizationError as exc:
         raise PayloadError(f"answers cannot be canonicalised: {exc}") from exc

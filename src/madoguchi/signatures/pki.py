@@ -93,7 +93,7 @@ def _build(
     not_before: datetime.datetime,
     not_after: datetime.datetime,
     extensions: list[tuple[x509.ExtensionType, bool]],
-    hash_algorithm: hashes.HashAlgorithm,
+    hash_algorithm: hashes.SHA256 | hashes.SHA384 | hashes.SHA512,
 ) -> x509.Certificate:
     issuer_name = issuer.certificate.subject if issuer.certificate else subject
     issuer_public = issuer.certificate.public_key() if issuer.certificate else public_key
@@ -207,7 +207,7 @@ def signing_certificate_build(
     not_before: datetime.datetime,
     not_after: datetime.datetime,
     crl_url: str,
-    hash_algorithm: hashes.HashAlgorithm | None = None,
+    hash_algorithm: hashes.SHA256 | hashes.SHA384 | hashes.SHA512 | None = None,
     key_usage: x509.KeyUsage | None = None,
 ) -> x509.Certificate:
     """A 署名用電子証明書. `hash_algorithm` and `key_usage` exist so tests can build the

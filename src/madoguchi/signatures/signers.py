@@ -53,9 +53,10 @@ class PinFormatError(SignerError):
     def message(self) -> str:
         if self.digits_only:
             return _("Enter the PIN as %(n)d digits.") % {"n": self.min_length}
-        return _(
-            "Enter the signing PIN as %(min)d to %(max)d letters and digits (no symbols)."
-        ) % {"min": self.min_length, "max": self.max_length}
+        return _("Enter the signing PIN as %(min)d to %(max)d letters and digits (no symbols).") % {
+            "min": self.min_length,
+            "max": self.max_length,
+        }
 
 
 class PinIncorrect(SignerError):

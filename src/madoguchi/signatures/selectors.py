@@ -1,0 +1,93 @@
+"""Reads of the signatures app."""
+
+from __future__ import annotations
+
+import hashlib
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from madoguchi.accounts.models import Resident
+from madoguchi.signatures.models import (
+    Card,
+    CertificateAuthority,
+    CertificateKind,
+    CertificateRevocationList,
+    IssuedCertificate,
+    SignatureEvidence,
+)
+
+ROOT, SIGNING_CA, AUTHENTICATION_CA = "root", "sign", "auth"
+
+
+def name_sha256(name: x509.Name) -> str:
+    return hashlib.sha256(name.public_bytes()).hexdigest()
+
+
+def authority_get(*, slug: str) -> CertificateAuthority | None:
+    return CertificateAuthority.objects.filter(slug=slug).first()
+
+
+def authority_certificate(*, authority: CertificateAuthority) -> x509.Certificate:
+    return x509.load_der_x509_certificate(bytes(authority.certificate_der))
+
+
+def development_trust_certificates() -> tuple[list[x509.Certificate], list[x509.Certificate]]:
+    """(anchors, intermediates) of the development hierarchy in the database."""
+    anchors: list[x509.Certificate] = []
+    intermediates: list[x509.Certificate] = []
+    for authority in CertificateAuthority.objects.order_by("pk"):
+        certificate = authority_certificate(authority=authority)
+        (anchors if authority.parent_id is None else intermediates).append(certificate)
+    return anchors, intermediates
+
+
+def card_get(*, resident: Resident) -> Card | None:
+    return Card.objects.filter(resident=resident).first()
+
+
+def card_certificate(*, card: Card, kind: CertificateKind) -> IssuedCertificate | None:
+    """The card's current certificate of `kind`: the newest one, revoked or not (a card keeps
+    signing with a revoked certificate until it is renewed; verification refuses the result)."""
+    return (
+        IssuedCertificate.objects.filter(card=card, kind=kind)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def resident_signing_certificate(*, resident: Resident) -> x509.Certificate | None:
+    card = card_get(resident=resident)
+    issued = card_certificate(card=card, kind=CertificateKind.SIGNING) if card else None
+    return x509.load_der_x509_certificate(bytes(issued.certificate_der)) if issued else None
+
+
+def issued_certificate_for(*, certificate: x509.Certificate) -> IssuedCertificate | None:
+    """Our record of a certificate, found as the real reception system does: issuer + serial."""
+    return (
+        IssuedCertificate.objects.select_related("card")
+        .filter(
+            issuer_sha256=name_sha256(certificate.issuer),
+            serial=str(certificate.serial_number),
+        )
+        .first()
+    )
+
+
+def resident_for_certificate(*, certificate: x509.Certificate) -> Resident | None:
+    issued = issued_certificate_for(certificate=certificate)
+    if issued is None or issued.card is None:
+        return None
+    return issued.card.resident
+
+
+def crl_latest(*, authority: CertificateAuthority) -> CertificateRevocationList | None:
+    return authority.crls.order_by("-number").first()
+
+
+def evidence_get(*, public_id: str) -> SignatureEvidence | None:
+    return SignatureEvidence.objects.filter(public_id=public_id).first()
+
+
+def certificate_pem(certificate: x509.Certificate) -> bytes:
+    return certificate.public_bytes(Encoding.PEM)

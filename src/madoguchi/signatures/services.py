@@ -1,0 +1,514 @@
+"""Writes of the signatures app: the development PKI, virtual cards, signing and evidence."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import Encoding
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import transaction
+from django.utils import timezone
+
+from madoguchi.accounts.models import Resident
+from madoguchi.signatures import conf, pki, selectors
+from madoguchi.signatures.crl import crl_cache, crl_distribution_urls
+from madoguchi.signatures.keys import private_key_unwrap, private_key_wrap, rsa_key_generate
+from madoguchi.signatures.models import (
+    Card,
+    CertificateAuthority,
+    CertificateKind,
+    CertificateRevocationList,
+    IssuedCertificate,
+    SignatureEvidence,
+)
+from madoguchi.signatures.outcomes import Outcome
+from madoguchi.signatures.signers import (
+    DEFAULT_SIGNER,
+    NoCard,
+    PinFormatError,
+    PinIncorrect,
+    PinLocked,
+    signer_get,
+)
+from madoguchi.signatures.verification import VerificationResult, caches_clear, signature_verify
+
+# Documented in docs/pki.md: every demo resident's virtual card has these PINs.
+DEMO_SIGN_PIN = "MADO2026"
+DEMO_AUTH_PIN = "1234"
+
+ROOT, SIGNING_CA, AUTHENTICATION_CA = (
+    selectors.ROOT,
+    selectors.SIGNING_CA,
+    selectors.AUTHENTICATION_CA,
+)
+_CA_NAMES = {
+    ROOT: "Madoguchi Development JPKI Root CA",
+    SIGNING_CA: "Madoguchi Development JPKI Signature CA",
+    AUTHENTICATION_CA: "Madoguchi Development JPKI User Authentication CA",
+}
+_CA_YEARS = {ROOT: 20, SIGNING_CA: 10, AUTHENTICATION_CA: 10}
+# JPKI: a signing certificate lives until the holder's 5th birthday after issue; we use 5 years.
+CARD_CERTIFICATE_LIFETIME = datetime.timedelta(days=5 * 365)
+_BACKDATE = datetime.timedelta(minutes=5)  # tolerate clock skew between issuer and verifiers
+
+
+class PinKind(StrEnum):
+    SIGN = "sign"
+    AUTH = "auth"
+
+
+@dataclass(frozen=True)
+class PinRule:
+    pattern: re.Pattern[str]
+    min_length: int
+    max_length: int
+    digits_only: bool
+    max_failures: int
+
+
+PIN_RULES = {
+    # 署名用パスワード: 6–16 alphanumerics, locked after 5 wrong tries.
+    PinKind.SIGN: PinRule(re.compile(r"[A-Za-z0-9]{6,16}"), 6, 16, False, 5),
+    # 利用者証明用パスワード: 4 digits, locked after 3 wrong tries.
+    PinKind.AUTH: PinRule(re.compile(r"[0-9]{4}"), 4, 4, True, 3),
+}
+
+
+def pin_check_format(*, kind: PinKind, pin: str) -> None:
+    rule = PIN_RULES[kind]
+    if not isinstance(pin, str) or not rule.pattern.fullmatch(pin):
+        raise PinFormatError(
+            min_length=rule.min_length, max_length=rule.max_length, digits_only=rule.digits_only
+        )
+
+
+# --- Certification authorities and CRLs ---------------------------------------------------------
+
+
+def _issuer(authority: CertificateAuthority) -> pki.Issuer:
+    return pki.Issuer(
+        certificate=selectors.authority_certificate(authority=authority),
+        key=private_key_unwrap(bytes(authority.key_wrapped), label=f"ca:{authority.slug}"),
+    )
+
+
+def crl_url(slug: str) -> str:
+    return f"{conf.pki_base_url()}crl/{slug}.crl"
+
+
+def _authority_create(*, slug: str, parent: CertificateAuthority | None) -> CertificateAuthority:
+    now = timezone.now()
+    key = rsa_key_generate(role=f"ca:{slug}")
+    serial = x509.random_serial_number()
+    not_after = now + datetime.timedelta(days=365 * _CA_YEARS[slug])
+    if parent is None:
+        certificate = pki.root_certificate_build(
+            common_name=_CA_NAMES[slug],
+            key=key,
+            serial=serial,
+            not_before=now - _BACKDATE,
+            not_after=not_after,
+        )
+    else:
+        certificate = pki.subordinate_ca_certificate_build(
+            common_name=_CA_NAMES[slug],
+            public_key=key.public_key(),
+            issuer=_issuer(parent),
+            serial=serial,
+            not_before=now - _BACKDATE,
+            not_after=not_after,
+            crl_url=crl_url(parent.slug),
+        )
+    return CertificateAuthority.objects.create(
+        slug=slug,
+        common_name=_CA_NAMES[slug],
+        parent=parent,
+        certificate_der=certificate.public_bytes(Encoding.DER),
+        subject_sha256=selectors.name_sha256(certificate.subject),
+        serial=str(serial),
+        key_wrapped=private_key_wrap(key, label=f"ca:{slug}"),
+    )
+
+
+def crl_publish(
+    *, authority: CertificateAuthority, at: datetime.datetime | None = None
+) -> CertificateRevocationList:
+    """Issue the next CRL of `authority` listing every certificate it has revoked."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        # Serialise publishers so CRL numbers stay strictly increasing.
+        CertificateAuthority.objects.select_for_update().filter(pk=authority.pk).first()
+        latest = selectors.crl_latest(authority=authority)
+        number = (latest.number + 1) if latest else 1
+        revoked = [
+            pki.RevokedEntry(
+                serial=int(issued.serial),
+                revoked_at=issued.revoked_at,
+                reason=x509.ReasonFlags(issued.revocation_reason or "unspecified"),
+            )
+            for issued in authority.certificates.filter(revoked_at__isnull=False).order_by("pk")
+            if issued.revoked_at is not None
+        ]
+        crl = pki.crl_build(
+            issuer=_issuer(authority),
+            number=number,
+            this_update=at,
+            next_update=at + conf.crl_lifetime(),
+            revoked=revoked,
+        )
+        return CertificateRevocationList.objects.create(
+            authority=authority,
+            number=number,
+            this_update=at,
+            next_update=at + conf.crl_lifetime(),
+            crl_der=crl.public_bytes(Encoding.DER),
+        )
+
+
+def crl_current_der(*, slug: str) -> bytes | None:
+    """The DER CRL to serve for CA `slug`; a new one is published once the latest is past half its
+    lifetime, so a development installation never serves a stale CRL. None: no such CA."""
+    authority = selectors.authority_get(slug=slug)
+    if authority is None:
+        return None
+    latest = selectors.crl_latest(authority=authority)
+    now = timezone.now()
+    if latest is None or now >= latest.this_update + (latest.next_update - latest.this_update) / 2:
+        latest = crl_publish(authority=authority, at=now)
+    return bytes(latest.crl_der)
+
+
+# --- Virtual cards ------------------------------------------------------------------------------
+
+
+def _holder(resident: Resident) -> pki.HolderIdentity:
+    return pki.HolderIdentity(
+        name=resident.name,
+        address=resident.address,
+        birth_date=resident.birth_date,
+        gender=resident.gender,
+    )
+
+
+def _store_certificate(
+    *,
+    authority: CertificateAuthority,
+    card: Card | None,
+    kind: CertificateKind,
+    certificate: x509.Certificate,
+    key_wrapped: bytes,
+) -> IssuedCertificate:
+    return IssuedCertificate.objects.create(
+        authority=authority,
+        card=card,
+        kind=kind,
+        issuer_sha256=selectors.name_sha256(certificate.issuer),
+        serial=str(certificate.serial_number),
+        subject=certificate.subject.rfc4514_string(),
+        not_before=certificate.not_valid_before_utc,
+        not_after=certificate.not_valid_after_utc,
+        certificate_der=certificate.public_bytes(Encoding.DER),
+        key_wrapped=key_wrapped,
+    )
+
+
+def signing_certificate_issue(
+    *,
+    card: Card,
+    not_before: datetime.datetime | None = None,
+    not_after: datetime.datetime | None = None,
+) -> IssuedCertificate:
+    """A new 署名用電子証明書 for the card's resident, with the resident's current name, address,
+    birth date and gender. `not_before`/`not_after` exist for tests of expired certificates."""
+    authority = selectors.authority_get(slug=SIGNING_CA)
+    if authority is None:
+        raise LookupError("the signing CA does not exist; run pki_setup_demo")
+    now = timezone.now()
+    key = rsa_key_generate(role=f"card:{card.resident.subject}:sign")
+    serial = x509.random_serial_number()
+    certificate = pki.signing_certificate_build(
+        holder=_holder(card.resident),
+        public_key=key.public_key(),
+        issuer=_issuer(authority),
+        serial=serial,
+        not_before=not_before or now - _BACKDATE,
+        not_after=not_after or now + CARD_CERTIFICATE_LIFETIME,
+        crl_url=crl_url(SIGNING_CA),
+    )
+    label = f"cert:{selectors.name_sha256(certificate.issuer)}:{serial}"
+    return _store_certificate(
+        authority=authority,
+        card=card,
+        kind=CertificateKind.SIGNING,
+        certificate=certificate,
+        key_wrapped=private_key_wrap(key, label=label),
+    )
+
+
+def _authentication_certificate_issue(*, card: Card) -> IssuedCertificate:
+    authority = selectors.authority_get(slug=AUTHENTICATION_CA)
+    if authority is None:
+        raise LookupError("the user authentication CA does not exist; run pki_setup_demo")
+    now = timezone.now()
+    key = rsa_key_generate(role=f"card:{card.resident.subject}:auth")
+    serial = x509.random_serial_number()
+    certificate = pki.authentication_certificate_build(
+        public_key=key.public_key(),
+        issuer=_issuer(authority),
+        serial=serial,
+        not_before=now - _BACKDATE,
+        not_after=now + CARD_CERTIFICATE_LIFETIME,
+        crl_url=crl_url(AUTHENTICATION_CA),
+    )
+    label = f"cert:{selectors.name_sha256(certificate.issuer)}:{serial}"
+    return _store_certificate(
+        authority=authority,
+        card=card,
+        kind=CertificateKind.AUTHENTICATION,
+        certificate=certificate,
+        key_wrapped=private_key_wrap(key, label=label),
+    )
+
+
+@transaction.atomic
+def card_issue(
+    *, resident: Resident, sign_pin: str = DEMO_SIGN_PIN, auth_pin: str = DEMO_AUTH_PIN
+) -> Card:
+    """Issue a virtual My Number Card with both certificates; an existing card is returned as is."""
+    existing = selectors.card_get(resident=resident)
+    if existing is not None:
+        return existing
+    pin_check_format(kind=PinKind.SIGN, pin=sign_pin)
+    pin_check_format(kind=PinKind.AUTH, pin=auth_pin)
+    card = Card.objects.create(
+        resident=resident,
+        sign_pin_hash=make_password(sign_pin),
+        auth_pin_hash=make_password(auth_pin),
+    )
+    signing_certificate_issue(card=card)
+    _authentication_certificate_issue(card=card)
+    return card
+
+
+def certificate_revoke(
+    *,
+    certificate: IssuedCertificate,
+    reason: str = "affiliation_changed",
+    at: datetime.datetime | None = None,
+) -> CertificateRevocationList:
+    """Revoke and publish a new CRL at once (RFC 5280 reason names: affiliation_changed for a
+    change of name or address, key_compromise, cessation_of_operation, ...)."""
+    x509.ReasonFlags(reason)  # refuse unknown reasons before writing anything
+    with transaction.atomic():
+        updated = IssuedCertificate.objects.filter(
+            pk=certificate.pk, revoked_at__isnull=True
+        ).update(revoked_at=at or timezone.now(), revocation_reason=reason)
+        certificate.refresh_from_db()
+        crl = crl_publish(authority=certificate.authority)
+    if updated:
+        # This process sees the revocation at once; others within SIGNATURES_CRL_MAX_AGE.
+        for url in crl_distribution_urls(
+            x509.load_der_x509_certificate(bytes(certificate.certificate_der))
+        ):
+            crl_cache.invalidate(url)
+    return crl
+
+
+@transaction.atomic
+def signing_certificate_renew(
+    *, resident: Resident, reason: str = "affiliation_changed"
+) -> IssuedCertificate:
+    """After a change of name or address: revoke the current 署名用 certificate and issue one with
+    the resident's current data. The PINs stay."""
+    card = selectors.card_get(resident=resident)
+    if card is None:
+        raise NoCard("no card")
+    current = selectors.card_certificate(card=card, kind=CertificateKind.SIGNING)
+    if current is not None and current.revoked_at is None:
+        certificate_revoke(certificate=current, reason=reason)
+    return signing_certificate_issue(card=card)
+
+
+def card_pin_verify(*, card: Card, kind: PinKind, pin: str) -> None:
+    """Check a PIN against the card's counter. Raises PinFormatError, PinLocked, PinIncorrect.
+
+    The counter is read and written while the card row is locked, and committed before the
+    exception leaves, so a wrong try is never lost to a rollback.
+    """
+    pin_check_format(kind=kind, pin=pin)
+    rule = PIN_RULES[kind]
+    failures_field, hash_field = f"{kind}_pin_failures", f"{kind}_pin_hash"
+    with transaction.atomic():
+        locked_card = Card.objects.select_for_update().get(pk=card.pk)
+        failures = getattr(locked_card, failures_field)
+        if failures >= rule.max_failures:
+            outcome: str = "locked"
+        elif check_password(pin, getattr(locked_card, hash_field)):
+            outcome = "ok"
+            if failures:
+                setattr(locked_card, failures_field, 0)
+                locked_card.save(update_fields=[failures_field, "updated_at"])
+        else:
+            failures += 1
+            setattr(locked_card, failures_field, failures)
+            locked_card.save(update_fields=[failures_field, "updated_at"])
+            outcome = "locked" if failures >= rule.max_failures else "wrong"
+    if outcome == "locked":
+        raise PinLocked("PIN locked")
+    if outcome == "wrong":
+        raise PinIncorrect(remaining_tries=rule.max_failures - failures)
+
+
+@transaction.atomic
+def card_pin_reset(*, resident: Resident, kind: PinKind, new_pin: str) -> Card:
+    """The municipal counter's PIN reset (初期化): a new PIN and a cleared counter."""
+    pin_check_format(kind=kind, pin=new_pin)
+    card = selectors.card_get(resident=resident)
+    if card is None:
+        raise NoCard("no card")
+    card = Card.objects.select_for_update().get(pk=card.pk)
+    setattr(card, f"{kind}_pin_hash", make_password(new_pin))
+    setattr(card, f"{kind}_pin_failures", 0)
+    card.save(update_fields=[f"{kind}_pin_hash", f"{kind}_pin_failures", "updated_at"])
+    return card
+
+
+def pin_remaining_tries(*, resident: Resident, kind: PinKind = PinKind.SIGN) -> int | None:
+    """Tries left before the lock (0 = locked); None without a card. For pages that warn early."""
+    card = selectors.card_get(resident=resident)
+    if card is None:
+        return None
+    failures: int = getattr(card, f"{kind}_pin_failures")
+    return max(0, PIN_RULES[kind].max_failures - failures)
+
+
+def card_signing_key(*, issued: IssuedCertificate) -> rsa.RSAPrivateKey:
+    label = f"cert:{issued.issuer_sha256}:{issued.serial}"
+    return private_key_unwrap(bytes(issued.key_wrapped), label=label)
+
+
+# --- Signing ------------------------------------------------------------------------------------
+
+
+def signature_sign(
+    *, resident: Resident, payload: bytes, pin: str, signer: str = DEFAULT_SIGNER
+) -> bytes:
+    """Sign the canonical payload for `resident` with the 署名用 PIN: detached CMS (DER).
+
+    Raises NoCard, PinFormatError, PinIncorrect (with .remaining_tries) or PinLocked; each has a
+    Japanese .message for the page."""
+    return signer_get(resident=resident, name=signer).sign(payload=payload, pin=pin)
+
+
+# --- Verification and evidence ------------------------------------------------------------------
+
+
+def signature_verify_and_store(
+    *,
+    payload: bytes,
+    cms_der: bytes,
+    expected_resident: Resident | None = None,
+    moment: datetime.datetime | None = None,
+) -> SignatureEvidence:
+    """Verify and keep the evidence, in one call. Failed verifications are stored too.
+
+    With `expected_resident`, a valid signature by anyone else's certificate is SIGNER_MISMATCH:
+    the certificate's issuer and serial must lead to that resident's card.
+    """
+    result: VerificationResult = signature_verify(payload=payload, cms_der=cms_der, moment=moment)
+    certificate = result.certificate
+    issued = selectors.issued_certificate_for(certificate=certificate) if certificate else None
+    resident = issued.card.resident if issued is not None and issued.card is not None else None
+    outcome, detail = result.outcome, result.detail
+    if (
+        outcome == Outcome.VALID
+        and expected_resident is not None
+        and (resident is None or resident.pk != expected_resident.pk)
+    ):
+        outcome = Outcome.SIGNER_MISMATCH
+        detail = f"certificate belongs to resident {resident.pk if resident else 'unknown'}"
+    return SignatureEvidence.objects.create(
+        outcome=outcome,
+        verified_at=result.verified_at,
+        payload_sha256=hashlib.sha256(payload).hexdigest(),
+        cms_der=cms_der,
+        certificate_der=certificate.public_bytes(Encoding.DER) if certificate else None,
+        issuer=result.issuer,
+        serial=result.serial,
+        subject=result.subject,
+        crl_number="" if result.crl_number is None else str(result.crl_number),
+        certificate=issued,
+        resident=resident,
+        detail=detail,
+    )
+
+
+# --- The demo PKI -------------------------------------------------------------------------------
+
+
+@dataclass
+class PkiSetupResult:
+    authorities_created: int = 0
+    cards_issued: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"demo PKI: authorities created={self.authorities_created} "
+            f"cards issued={self.cards_issued}"
+        )
+
+
+def demo_residents() -> list[Resident]:
+    from madoguchi.accounts.services import DEMO_DATA, demo_resident_subject
+
+    data = json.loads(DEMO_DATA.read_text(encoding="utf-8"))
+    subjects = [demo_resident_subject(person["key"]) for person in data["residents"]]
+    return list(Resident.objects.filter(subject__in=subjects).order_by("pk"))
+
+
+@transaction.atomic
+def pki_setup_demo() -> PkiSetupResult:
+    """Create the hierarchy if missing and a card for every demo resident who lacks one.
+
+    Idempotent: a second run creates nothing and changes nothing."""
+    result = PkiSetupResult()
+    authorities: dict[str, CertificateAuthority] = {}
+    for slug, parent_slug in ((ROOT, None), (SIGNING_CA, ROOT), (AUTHENTICATION_CA, ROOT)):
+        authority = selectors.authority_get(slug=slug)
+        if authority is None:
+            parent = authorities[parent_slug] if parent_slug else None
+            authority = _authority_create(slug=slug, parent=parent)
+            result.authorities_created += 1
+        authorities[slug] = authority
+    for authority in authorities.values():
+        if selectors.crl_latest(authority=authority) is None:
+            crl_publish(authority=authority)
+    for resident in demo_residents():
+        if selectors.card_get(resident=resident) is None:
+            card_issue(resident=resident)
+            result.cards_issued += 1
+    if result.authorities_created:
+        caches_clear()
+        transaction.on_commit(caches_clear)
+    return result
+
+
+@transaction.atomic
+def pki_reset_demo() -> None:
+    """Delete the development PKI and every card (evidence stays, unlinked from certificates)."""
+    if not settings.IS_DEVELOPMENT:
+        raise RuntimeError("the development PKI cannot be reset outside development")
+    IssuedCertificate.objects.all().delete()
+    Card.objects.all().delete()
+    CertificateRevocationList.objects.all().delete()
+    CertificateAuthority.objects.filter(parent__isnull=False).delete()
+    CertificateAuthority.objects.all().delete()
+    caches_clear()
