@@ -1,5 +1,10 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from madoguchi.catalog import views
 
 app_name = "catalog"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", views.procedure_search, name="search"),
+    path("<slug:code>/", views.procedure_detail, name="detail"),
+]

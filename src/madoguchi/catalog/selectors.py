@@ -1,0 +1,140 @@
+"""Reads of the procedure catalog: search, detail, and the offerings of a municipality."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Max, QuerySet
+from django.urls import NoReverseMatch, reverse
+
+from madoguchi.catalog.models import Level, LifeEvent, Offering, Procedure
+from madoguchi.catalog.search import IndexedProcedure, index_procedure, rank
+from madoguchi.municipalities import selectors as municipality_selectors
+from madoguchi.municipalities.models import Municipality
+
+
+@dataclass(frozen=True)
+class ProcedureHit:
+    procedure: Procedure
+    score: float
+    offering: Offering | None
+
+
+_index_lock = threading.Lock()
+_index: tuple[tuple[int, datetime | None], dict[str, IndexedProcedure]] | None = None
+
+
+def _procedure_index() -> dict[str, IndexedProcedure]:
+    """The search index, rebuilt only when a procedure was added, removed or changed."""
+    global _index
+    stamp = Procedure.objects.aggregate(n=Count("code"), latest=Max("updated_at"))
+    key = (stamp["n"], stamp["latest"])
+    with _index_lock:
+        if _index is None or _index[0] != key:
+            built = {
+                p.code: index_procedure(
+                    code=p.code, name=p.name, kana=p.kana, summary=p.summary, keywords=p.keywords
+                )
+                for p in Procedure.objects.only("code", "name", "kana", "summary", "keywords")
+            }
+            _index = (key, built)
+        return _index[1]
+
+
+def life_event_list() -> QuerySet[LifeEvent]:
+    return LifeEvent.objects.all()
+
+
+def procedure_get(*, code: str) -> Procedure | None:
+    return Procedure.objects.prefetch_related("life_events").filter(code=code).first()
+
+
+def offering_authorities(*, municipality: Municipality) -> dict[str, str]:
+    """Which organisation offers procedures of each level to a resident of `municipality`.
+
+    Municipal procedures of a designated city are run by the city, not by its wards; prefectural
+    ones by the prefecture.
+    """
+    municipal = municipality.parent_id or municipality.code
+    prefectural = municipality.prefecture_id or municipality.code
+    return {Level.MUNICIPAL: municipal, Level.PREFECTURAL: prefectural}
+
+
+def offering_for(*, procedure: Procedure, municipality: Municipality) -> Offering | None:
+    authority = offering_authorities(municipality=municipality)[procedure.level]
+    return Offering.objects.filter(procedure=procedure, municipality_id=authority).first()
+
+
+def procedure_search(
+    *,
+    q: str = "",
+    municipality_code: str | None = None,
+    life_event: str | None = None,
+    online: bool | None = None,
+) -> list[ProcedureHit]:
+    """Procedures matching `q`, best first; with a municipality, its online ones come first.
+
+    `online` filters on the municipality's offering when one is given, otherwise on whether any
+    organisation offers the procedure online.
+    """
+    procedures = Procedure.objects.prefetch_related("life_events")
+    if life_event:
+        procedures = procedures.filter(life_events__code=life_event)
+    candidates = list(procedures)
+    scores: dict[str, float] = {}
+    if q.strip():
+        scores = rank(q, [_procedure_index()[p.code] for p in candidates])
+        candidates = [p for p in candidates if p.code in scores]
+
+    offerings: dict[str, Offering] = {}
+    if municipality_code:
+        municipality = municipality_selectors.municipality_get(code=municipality_code)
+        if municipality is not None:
+            authorities = offering_authorities(municipality=municipality)
+            wanted = {(authorities[p.level], p.code) for p in candidates}
+            for offering in Offering.objects.filter(
+                procedure__in=[p.code for p in candidates],
+                municipality_id__in=set(authorities.values()),
+            ):
+                if (offering.municipality_id, offering.procedure_id) in wanted:
+                    offerings[offering.procedure_id] = offering
+
+    if online is not None:
+        if municipality_code:
+            candidates = [
+                p
+                for p in candidates
+                if (offerings.get(p.code) is not None and offerings[p.code].online) is online
+            ]
+        else:
+            online_codes = set(
+                Offering.objects.filter(online=True, procedure__in=[p.code for p in candidates])
+                .values_list("procedure_id", flat=True)
+                .distinct()
+            )
+            candidates = [p for p in candidates if (p.code in online_codes) is online]
+
+    hits = [ProcedureHit(p, scores.get(p.code, 0.0), offerings.get(p.code)) for p in candidates]
+    hits.sort(
+        key=lambda h: (
+            not (h.offering is not None and h.offering.online),
+            -h.score,
+            h.procedure.order,
+            h.procedure.code,
+        )
+    )
+    return hits
+
+
+def offering_apply_url(*, offering: Offering | None) -> str | None:
+    """Where a resident starts the online application, or None when it is not online."""
+    if offering is None or not offering.online or not offering.form_version_ref:
+        return None
+    # The application flow is owned by the forms/applications apps; their public URL name is
+    # the contract.
+    try:
+        return reverse("forms_public:start", args=[offering.form_version_ref])
+    except NoReverseMatch:
+        return None

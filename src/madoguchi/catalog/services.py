@@ -1,0 +1,138 @@
+"""Writes to the procedure catalog."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from madoguchi.catalog.models import LifeEvent, Offering, Procedure
+
+DATA = Path(__file__).parent / "data"
+
+
+@dataclass
+class CatalogLoadResult:
+    created: int = 0
+    updated: int = 0
+
+    def __str__(self) -> str:
+        return f"catalog: created={self.created} updated={self.updated}"
+
+
+def _upsert(
+    model: Any, key: dict[str, Any], values: dict[str, Any], result: CatalogLoadResult
+) -> Any:
+    instance = model.objects.filter(**key).first()
+    if instance is None:
+        result.created += 1
+        return model.objects.create(**key, **values)
+    changed = [f for f, v in values.items() if getattr(instance, f) != v]
+    if changed:
+        for field in changed:
+            setattr(instance, field, values[field])
+        instance.save()
+        result.updated += 1
+    return instance
+
+
+@transaction.atomic
+def catalog_load() -> CatalogLoadResult:
+    """Load life events and the standard procedures from data/; a second run changes nothing."""
+    result = CatalogLoadResult()
+    for event in json.loads((DATA / "life_events.json").read_text(encoding="utf-8")):
+        _upsert(
+            LifeEvent,
+            {"code": event["code"]},
+            {"name": event["name"], "order": event["order"]},
+            result,
+        )
+    for order, item in enumerate(json.loads((DATA / "procedures.json").read_text("utf-8"))):
+        created_before = result.created
+        procedure = _upsert(
+            Procedure,
+            {"code": item["code"]},
+            {
+                "name": item["name"],
+                "kana": item["kana"],
+                "summary": item["summary"],
+                "category": item["category"],
+                "level": item["level"],
+                "legal_basis": item["legal_basis"],
+                "signature_required": item["signature_required"],
+                "keywords": item["keywords"],
+                "order": order,
+            },
+            result,
+        )
+        wanted = set(item["life_events"])
+        current = set(procedure.life_events.values_list("code", flat=True))
+        if wanted != current:
+            procedure.life_events.set(wanted)
+            result.updated += int(result.created == created_before)
+    return result
+
+
+@transaction.atomic
+def offering_upsert(
+    *, municipality_code: str, procedure_code: str, **values: Any
+) -> tuple[Offering, bool]:
+    """Create or update an offering; returns (offering, changed)."""
+    offering, created = Offering.objects.get_or_create(
+        municipality_id=municipality_code, procedure_id=procedure_code, defaults=values
+    )
+    if created:
+        return offering, True
+    changed = [f for f, v in values.items() if getattr(offering, f) != v]
+    for field in changed:
+        setattr(offering, field, values[field])
+    if changed:
+        offering.save()
+    return offering, bool(changed)
+
+
+def offering_set_online(
+    *, municipality_code: str, procedure_code: str, form_version_ref: str
+) -> Offering:
+    """Called when a form is published: the procedure becomes applicable online there."""
+    offering, _ = offering_upsert(
+        municipality_code=municipality_code,
+        procedure_code=procedure_code,
+        online=True,
+        form_version_ref=form_version_ref,
+    )
+    return offering
+
+
+def offering_set_offline(*, municipality_code: str, procedure_code: str) -> None:
+    Offering.objects.filter(municipality_id=municipality_code, procedure_id=procedure_code).update(
+        online=False, form_version_ref=""
+    )
+
+
+@transaction.atomic
+def catalog_demo_offerings_load() -> CatalogLoadResult:
+    """Offerings of 千代田区 (municipal procedures) and 東京都 (prefectural ones) with contact,
+    fees, deadlines and attachments. Whether each is online is decided by publishing its form."""
+    result = CatalogLoadResult()
+    for item in json.loads((DATA / "demo_offerings.json").read_text(encoding="utf-8")):
+        offering_exists = Offering.objects.filter(
+            municipality_id=item["municipality"], procedure_id=item["procedure"]
+        ).exists()
+        _, changed = offering_upsert(
+            municipality_code=item["municipality"],
+            procedure_code=item["procedure"],
+            contact=item["contact"],
+            fees=item["fees"],
+            deadline=item["deadline"],
+            attachments=item["attachments"],
+            notes=item["notes"],
+        )
+        if not offering_exists:
+            result.created += 1
+        elif changed:
+            result.updated += 1
+    return result
