@@ -66,8 +66,11 @@ def _object(items: list[Item]) -> dict[str, Any]:
             required.append(item["code"])
         elif (when := _condition_schema(item["visible_if"], types)) is not None:
             conditional.append({"if": when, "then": {"required": [item["code"]]}})
-    schema: dict[str, Any] = {"type": "object", "properties": properties,
-                              "additionalProperties": False}
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": properties,
+        "additionalProperties": False,
+    }
     if required:
         schema["required"] = required
     if conditional:

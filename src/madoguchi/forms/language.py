@@ -157,8 +157,10 @@ def _check_condition_order(definition: Definition) -> list[str]:
     def check(item: Item, allowed: set[str]) -> None:
         for name in _condition_items(item.get("visible_if", {})):
             if name not in allowed:
-                problems.append(f"{item['code']}: visible_if must name an earlier item of the "
-                                f"same level or the top level, not {name!r}")
+                problems.append(
+                    f"{item['code']}: visible_if must name an earlier item of the "
+                    f"same level or the top level, not {name!r}"
+                )
 
     for page in definition["pages"]:
         for item in page["items"]:

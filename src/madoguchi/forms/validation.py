@@ -55,17 +55,30 @@ class _Walker:
         self.result = ValidationResult()
 
     def error(self, *, path: str, item: Item, code: str, message: str) -> None:
-        self.result.errors.append(FieldError(path=path, item=item["code"], code=code,
-                                             message=message))
+        self.result.errors.append(
+            FieldError(path=path, item=item["code"], code=code, message=message)
+        )
 
-    def items(self, items: Iterable[Item], raw: Mapping[str, Any], out: dict[str, Any],
-              *, prefix: str, outer: Mapping[str, Any]) -> None:
+    def items(
+        self,
+        items: Iterable[Item],
+        raw: Mapping[str, Any],
+        out: dict[str, Any],
+        *,
+        prefix: str,
+        outer: Mapping[str, Any],
+    ) -> None:
         known = {item["code"] for item in items}
         for key in raw:
             if key not in known:
-                self.result.errors.append(FieldError(
-                    path=f"{prefix}{key}", item=str(key), code="unknown_item",
-                    message=_("%(code)s is not an item of this form.") % {"code": key}))
+                self.result.errors.append(
+                    FieldError(
+                        path=f"{prefix}{key}",
+                        item=str(key),
+                        code="unknown_item",
+                        message=_("%(code)s is not an item of this form.") % {"code": key},
+                    )
+                )
         for item in items:
             if not conditions.evaluate(item.get("visible_if"), out, outer):
                 continue
@@ -79,38 +92,62 @@ class _Walker:
                 continue
             if field_type.is_empty(value):
                 if item.get("required"):
-                    self.error(path=path, item=item, code="required",
-                               message=field_type.required_message(item))
+                    self.error(
+                        path=path,
+                        item=item,
+                        code="required",
+                        message=field_type.required_message(item),
+                    )
                 continue
             try:
                 out[item["code"]] = field_type.parse(item, value)
             except FieldInvalid as invalid:
                 for problem in invalid.problems:
-                    self.error(path=f"{path}.{problem.part}" if problem.part else path,
-                               item=item, code=problem.code, message=problem.message)
+                    self.error(
+                        path=f"{path}.{problem.part}" if problem.part else path,
+                        item=item,
+                        code=problem.code,
+                        message=problem.message,
+                    )
 
     def group(self, item: Item, value: Any, out: dict[str, Any], *, path: str) -> None:
         children = item.get("items", [])
         if value is None:
             value = []
         if not isinstance(value, list) or not all(isinstance(e, Mapping) for e in value):
-            self.error(path=path, item=item, code="type",
-                       message=_("%(label)s must be a list of entries.") % {"label": item["label"]})
+            self.error(
+                path=path,
+                item=item,
+                code="type",
+                message=_("%(label)s must be a list of entries.") % {"label": item["label"]},
+            )
             return
         # Entries left completely blank on a page are not entries.
-        entries = [e for e in value
-                   if not all(_type(c).is_empty(e.get(c["code"])) for c in children
-                              if _type(c).stores_value)
-                   or any(k not in {c["code"] for c in children} for k in e)]
+        entries = [
+            e
+            for e in value
+            if not all(
+                _type(c).is_empty(e.get(c["code"])) for c in children if _type(c).stores_value
+            )
+            or any(k not in {c["code"] for c in children} for k in e)
+        ]
         minimum = max(item.get("min", 0), 1 if item.get("required") else 0)
-        if entries and len(entries) < item.get("min", 0) or not entries and minimum:
-            self.error(path=path, item=item, code="min_entries",
-                       message=_("Add at least %(min)s entries to %(label)s.")
-                       % {"label": item["label"], "min": minimum})
+        if (entries and len(entries) < item.get("min", 0)) or (not entries and minimum):
+            self.error(
+                path=path,
+                item=item,
+                code="min_entries",
+                message=_("Add at least %(min)s entries to %(label)s.")
+                % {"label": item["label"], "min": minimum},
+            )
         if len(entries) > item["max"]:
-            self.error(path=path, item=item, code="max_entries",
-                       message=_("%(label)s can have at most %(max)s entries.")
-                       % {"label": item["label"], "max": item["max"]})
+            self.error(
+                path=path,
+                item=item,
+                code="max_entries",
+                message=_("%(label)s can have at most %(max)s entries.")
+                % {"label": item["label"], "max": item["max"]},
+            )
             entries = entries[: item["max"]]
         normalised = []
         for index, entry in enumerate(entries):
@@ -126,13 +163,18 @@ def validate_definition_answers(
 ) -> ValidationResult:
     walker = _Walker(answers)
     if not isinstance(answers, Mapping):
-        walker.result.errors.append(FieldError(path="", item="", code="type",
-                                               message=_("Answers must be a JSON object.")))
+        walker.result.errors.append(
+            FieldError(path="", item="", code="type", message=_("Answers must be a JSON object."))
+        )
         return walker.result
     top_items = [item for page in definition["pages"] for item in page["items"]]
     walker.items(top_items, answers, walker.result.answers, prefix="", outer={})
     if page_ids is not None:
-        wanted = {item["code"] for page in definition["pages"] if page["id"] in set(page_ids)
-                  for item in iter_items(page["items"])}
+        wanted = {
+            item["code"]
+            for page in definition["pages"]
+            if page["id"] in set(page_ids)
+            for item in iter_items(page["items"])
+        }
         walker.result.errors = [e for e in walker.result.errors if e.item in wanted]
     return walker.result

@@ -33,8 +33,12 @@ ERAS: tuple[Era, ...] = (
     Era("meiji", "明治", "M", datetime.date(1868, 1, 25)),
 )
 ERA_BY_KEY = {era.key: era for era in ERAS}
-_ERA_LOOKUP = {**{e.key: e for e in ERAS}, **{e.name: e for e in ERAS},
-               **{e.letter: e for e in ERAS}, **{e.letter.lower(): e for e in ERAS}}
+_ERA_LOOKUP = {
+    **{e.key: e for e in ERAS},
+    **{e.name: e for e in ERAS},
+    **{e.letter: e for e in ERAS},
+    **{e.letter.lower(): e for e in ERAS},
+}
 
 
 class WarekiError(ValueError):

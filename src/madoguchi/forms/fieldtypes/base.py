@@ -130,18 +130,27 @@ class FieldType:
     ) -> dict[str, Any]:
         whole = [p.message for p in problems if not p.part]
         context: dict[str, Any] = {
-            "item": item, "name": name, "id": html_id, "value": raw, "errors": whole,
-            "input_type": self.input_type, "autocomplete": self.autocomplete,
+            "item": item,
+            "name": name,
+            "id": html_id,
+            "value": raw,
+            "errors": whole,
+            "input_type": self.input_type,
+            "autocomplete": self.autocomplete,
             "inputmode": self.inputmode,
         }
         if self.parts:
             raw_map = raw if isinstance(raw, Mapping) else {}
             context["parts"] = [
                 WidgetPart(
-                    name=f"{name}.{part.name}", id=f"{html_id}-{part.name}",
-                    label=str(part.label), value=raw_map.get(part.name, ""),
+                    name=f"{name}.{part.name}",
+                    id=f"{html_id}-{part.name}",
+                    label=str(part.label),
+                    value=raw_map.get(part.name, ""),
                     errors=[p.message for p in problems if p.part == part.name],
-                    autocomplete=part.autocomplete, inputmode=part.inputmode, size=part.size,
+                    autocomplete=part.autocomplete,
+                    inputmode=part.inputmode,
+                    size=part.size,
                     choices=[(value, str(label)) for value, label in part.choices],
                 )
                 for part in self.parts
@@ -183,5 +192,13 @@ def keys() -> list[str]:
     return sorted(_REGISTRY)
 
 
-__all__ = ["FieldInvalid", "FieldType", "Part", "Problem", "get", "gettext_lazy", "keys",
-           "register"]
+__all__ = [
+    "FieldInvalid",
+    "FieldType",
+    "Part",
+    "Problem",
+    "get",
+    "gettext_lazy",
+    "keys",
+    "register",
+]

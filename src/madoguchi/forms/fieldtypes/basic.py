@@ -18,11 +18,17 @@ def _length_checks(item: Item, value: str) -> None:
     rules = item.get("validators", {})
     label = item["label"]
     if "max_length" in rules and len(value) > rules["max_length"]:
-        raise invalid("max_length", _("%(label)s must be at most %(max)s characters.")
-                      % {"label": label, "max": rules["max_length"]})
+        raise invalid(
+            "max_length",
+            _("%(label)s must be at most %(max)s characters.")
+            % {"label": label, "max": rules["max_length"]},
+        )
     if "min_length" in rules and len(value) < rules["min_length"]:
-        raise invalid("min_length", _("%(label)s must be at least %(min)s characters.")
-                      % {"label": label, "min": rules["min_length"]})
+        raise invalid(
+            "min_length",
+            _("%(label)s must be at least %(min)s characters.")
+            % {"label": label, "min": rules["min_length"]},
+        )
 
 
 def _length_schema(item: Item, default_max: int) -> dict[str, Any]:
@@ -39,7 +45,7 @@ class TextType(FieldType):
     addresses and names of places must not be folded)."""
 
     key = "text"
-    allowed_validators = frozenset({"min_length", "max_length"})
+    allowed_validators = frozenset({"min_length", "max_length", "digits"})
     default_max_length: ClassVar[int] = 200
     allow_newlines: ClassVar[bool] = False
 
@@ -47,18 +53,33 @@ class TextType(FieldType):
         if not isinstance(raw, str):
             raise invalid("type", _("Enter %(label)s as text.") % {"label": item["label"]})
         value = raw.strip()
+        if item.get("validators", {}).get("digits"):
+            # Numbers printed on cards (被保険者番号, 受給者番号): full-width digits are the
+            # same number, so they are folded here, and only here.
+            value = unicodedata.normalize("NFKC", value).replace("-", "").replace(" ", "")
+            if not (value.isascii() and value.isdigit()):
+                raise invalid(
+                    "digits", _("Enter %(label)s in digits only.") % {"label": item["label"]}
+                )
         if has_control_characters(value, allow_newlines=self.allow_newlines):
-            raise invalid("control_characters",
-                          _("%(label)s contains characters that cannot be used.")
-                          % {"label": item["label"]})
+            raise invalid(
+                "control_characters",
+                _("%(label)s contains characters that cannot be used.") % {"label": item["label"]},
+            )
         if "max_length" not in item.get("validators", {}) and len(value) > self.default_max_length:
-            raise invalid("max_length", _("%(label)s must be at most %(max)s characters.")
-                          % {"label": item["label"], "max": self.default_max_length})
+            raise invalid(
+                "max_length",
+                _("%(label)s must be at most %(max)s characters.")
+                % {"label": item["label"], "max": self.default_max_length},
+            )
         _length_checks(item, value)
         return value
 
     def json_schema(self, item: Item) -> dict[str, Any]:
-        return _length_schema(item, self.default_max_length)
+        schema = _length_schema(item, self.default_max_length)
+        if item.get("validators", {}).get("digits"):
+            schema["pattern"] = "^[0-9]*$"
+        return schema
 
 
 @register
@@ -83,24 +104,30 @@ class NumberType(FieldType):
     def parse(self, item: Item, raw: Any) -> Any:
         label = item["label"]
         if isinstance(raw, bool):
-            raise invalid("type", _("Enter %(label)s as a whole number, such as 3.")
-                          % {"label": label})
+            raise invalid(
+                "type", _("Enter %(label)s as a whole number, such as 3.") % {"label": label}
+            )
         if isinstance(raw, int):
             value = raw
         else:
             text = unicodedata.normalize("NFKC", str(raw)).strip().replace(",", "")
             text = text.replace("−", "-").replace("ー", "-")
             if not _NUMBER.match(text) or len(text) > 15:
-                raise invalid("type", _("Enter %(label)s as a whole number, such as 3.")
-                              % {"label": label})
+                raise invalid(
+                    "type", _("Enter %(label)s as a whole number, such as 3.") % {"label": label}
+                )
             value = int(text)
         rules = item.get("validators", {})
         if "minimum" in rules and value < rules["minimum"]:
-            raise invalid("minimum", _("%(label)s must be %(min)s or more.")
-                          % {"label": label, "min": rules["minimum"]})
+            raise invalid(
+                "minimum",
+                _("%(label)s must be %(min)s or more.") % {"label": label, "min": rules["minimum"]},
+            )
         if "maximum" in rules and value > rules["maximum"]:
-            raise invalid("maximum", _("%(label)s must be %(max)s or less.")
-                          % {"label": label, "max": rules["maximum"]})
+            raise invalid(
+                "maximum",
+                _("%(label)s must be %(max)s or less.") % {"label": label, "max": rules["maximum"]},
+            )
         return value
 
     def json_schema(self, item: Item) -> dict[str, Any]:
@@ -127,8 +154,11 @@ class EmailType(FieldType):
         try:
             validate_email(text)
         except ValidationError:
-            raise invalid("email", _("Enter %(label)s as an email address, such as "
-                                     "name@example.jp.") % {"label": item["label"]}) from None
+            raise invalid(
+                "email",
+                _("Enter %(label)s as an email address, such as name@example.jp.")
+                % {"label": item["label"]},
+            ) from None
         local, _sep, domain = text.rpartition("@")
         return f"{local}@{domain.lower()}"
 
@@ -154,13 +184,19 @@ class PhoneType(FieldType):
         if text.startswith("+81"):
             text = "0" + text[3:]
         if not re.fullmatch(r"0\d{9,10}", text):
-            raise invalid("phone", _("Enter %(label)s as a telephone number of 10 or 11 "
-                                     "digits, such as 03-1234-5678.") % {"label": item["label"]})
+            raise invalid(
+                "phone",
+                _("Enter %(label)s as a telephone number of 10 or 11 digits, such as 03-1234-5678.")
+                % {"label": item["label"]},
+            )
         return text
 
     def json_schema(self, item: Item) -> dict[str, Any]:
-        return {"type": "string", "pattern": r"^(\+81|0)[0-9 ()-]{9,16}$",
-                "examples": ["0312345678"]}
+        return {
+            "type": "string",
+            "pattern": r"^(\+81|0)[0-9 ()-]{9,16}$",
+            "examples": ["0312345678"],
+        }
 
 
 class _ChoiceType(FieldType):
@@ -175,16 +211,16 @@ class _ChoiceType(FieldType):
     def _one(self, item: Item, raw: Any) -> str:
         value = str(raw).strip()
         if value not in self._labels(item):
-            raise invalid("choice", _("Choose %(label)s from the options shown.")
-                          % {"label": item["label"]})
+            raise invalid(
+                "choice", _("Choose %(label)s from the options shown.") % {"label": item["label"]}
+            )
         return value
 
     def parse(self, item: Item, raw: Any) -> Any:
         return self._one(item, raw)
 
     def json_schema(self, item: Item) -> dict[str, Any]:
-        return {"type": "string", "enum": list(self._labels(item)),
-                "x-labels": self._labels(item)}
+        return {"type": "string", "enum": list(self._labels(item)), "x-labels": self._labels(item)}
 
     def display(self, item: Item, value: Any) -> str:
         return self._labels(item).get(str(value), "")
@@ -221,16 +257,23 @@ class CheckboxType(_ChoiceType):
         rules = item.get("validators", {})
         label = item["label"]
         if "min_selected" in rules and len(ordered) < rules["min_selected"]:
-            raise invalid("min_selected", _("Choose at least %(min)s for %(label)s.")
-                          % {"label": label, "min": rules["min_selected"]})
+            raise invalid(
+                "min_selected",
+                _("Choose at least %(min)s for %(label)s.")
+                % {"label": label, "min": rules["min_selected"]},
+            )
         if "max_selected" in rules and len(ordered) > rules["max_selected"]:
-            raise invalid("max_selected", _("Choose at most %(max)s for %(label)s.")
-                          % {"label": label, "max": rules["max_selected"]})
+            raise invalid(
+                "max_selected",
+                _("Choose at most %(max)s for %(label)s.")
+                % {"label": label, "max": rules["max_selected"]},
+            )
         return ordered
 
     def json_schema(self, item: Item) -> dict[str, Any]:
         schema: dict[str, Any] = {
-            "type": "array", "uniqueItems": True,
+            "type": "array",
+            "uniqueItems": True,
             "items": {"type": "string", "enum": list(self._labels(item))},
             "x-labels": self._labels(item),
         }
@@ -265,8 +308,7 @@ class ConsentType(FieldType):
     def parse(self, item: Item, raw: Any) -> Any:
         if raw in (True, "true", "yes", "on"):
             return True
-        raise invalid("consent", _("To continue, agree to %(label)s.")
-                      % {"label": item["label"]})
+        raise invalid("consent", _("To continue, agree to %(label)s.") % {"label": item["label"]})
 
     def json_schema(self, item: Item) -> dict[str, Any]:
         return {"const": True} if item.get("required") else {"type": "boolean"}

@@ -23,8 +23,12 @@ def file_metadata(upload: Any) -> dict[str, Any]:
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
-    return {"name": str(upload.name), "content_type": str(upload.content_type or ""),
-            "size": int(upload.size or 0), "sha256": digest.hexdigest()}
+    return {
+        "name": str(upload.name),
+        "content_type": str(upload.content_type or ""),
+        "size": int(upload.size or 0),
+        "sha256": digest.hexdigest(),
+    }
 
 
 def _human_size(size: int) -> str:
@@ -47,8 +51,10 @@ class FileType(FieldType):
 
     def _rules(self, item: Item) -> tuple[list[str], int]:
         rules = item.get("validators", {})
-        return (rules.get("content_types", DEFAULT_CONTENT_TYPES),
-                rules.get("max_size", DEFAULT_MAX_SIZE))
+        return (
+            rules.get("content_types", DEFAULT_CONTENT_TYPES),
+            rules.get("max_size", DEFAULT_MAX_SIZE),
+        )
 
     def parse(self, item: Item, raw: Any) -> Any:
         label = item["label"]
@@ -56,21 +62,37 @@ class FileType(FieldType):
             raise invalid("type", _("Attach %(label)s.") % {"label": label})
         name, content_type = raw.get("name"), raw.get("content_type")
         size, sha256 = raw.get("size"), raw.get("sha256")
-        if (not isinstance(name, str) or not name or len(name) > 255
-                or has_control_characters(name) or "/" in name or "\\" in name
-                or not isinstance(content_type, str) or not isinstance(size, int)
-                or isinstance(size, bool) or size < 0
-                or not isinstance(sha256, str) or not _SHA256.match(sha256)):
-            raise invalid("file_metadata", _("%(label)s: the file could not be read. Attach "
-                                             "it again.") % {"label": label})
+        if (
+            not isinstance(name, str)
+            or not name
+            or len(name) > 255
+            or has_control_characters(name)
+            or "/" in name
+            or "\\" in name
+            or not isinstance(content_type, str)
+            or not isinstance(size, int)
+            or isinstance(size, bool)
+            or size < 0
+            or not isinstance(sha256, str)
+            or not _SHA256.match(sha256)
+        ):
+            raise invalid(
+                "file_metadata",
+                _("%(label)s: the file could not be read. Attach it again.") % {"label": label},
+            )
         content_types, max_size = self._rules(item)
         if content_type not in content_types:
-            raise invalid("file_type", _("%(label)s must be one of these kinds of file: "
-                                         "%(types)s.")
-                          % {"label": label, "types": self.type_names(item)})
+            raise invalid(
+                "file_type",
+                _("%(label)s must be one of these kinds of file: %(types)s.")
+                % {"label": label, "types": self.type_names(item)},
+            )
         if size > max_size:
-            raise invalid("file_size", _("%(label)s must be %(max)s or smaller.")
-                          % {"label": label, "max": _human_size(max_size)})
+            raise invalid(
+                "file_size",
+                _("%(label)s must be %(max)s or smaller.")
+                % {"label": label, "max": _human_size(max_size)},
+            )
         if size == 0:
             raise invalid("file_empty", _("%(label)s is an empty file.") % {"label": label})
         return {"name": name, "content_type": content_type, "size": size, "sha256": sha256}
@@ -82,7 +104,8 @@ class FileType(FieldType):
     def json_schema(self, item: Item) -> dict[str, Any]:
         content_types, max_size = self._rules(item)
         return {
-            "type": "object", "additionalProperties": False,
+            "type": "object",
+            "additionalProperties": False,
             "required": ["name", "content_type", "size", "sha256"],
             "properties": {
                 "name": {"type": "string", "minLength": 1, "maxLength": 255},
@@ -97,7 +120,9 @@ class FileType(FieldType):
         content_types, max_size = self._rules(item)
         context["accept"] = ",".join(content_types)
         context["limits"] = _("Files: %(types)s, up to %(max)s.") % {
-            "types": self.type_names(item), "max": _human_size(max_size)}
+            "types": self.type_names(item),
+            "max": _human_size(max_size),
+        }
         return context
 
     def display(self, item: Item, value: Any) -> str:

@@ -41,11 +41,15 @@ def _parts_of(raw: Any, names: tuple[str, ...]) -> dict[str, Any]:
     return {name: raw.get(name, "") for name in names}
 
 
-def _check_parts_present(field_type: FieldType, item: Item, raw: Mapping[str, Any],
-                         names: tuple[str, ...]) -> None:
+def _check_parts_present(
+    field_type: FieldType, item: Item, raw: Mapping[str, Any], names: tuple[str, ...]
+) -> None:
     problems = [
-        Problem("required", _("Enter %(label)s.") % {"label": field_type.part_label(item, name)},
-                part=name)
+        Problem(
+            "required",
+            _("Enter %(label)s.") % {"label": field_type.part_label(item, name)},
+            part=name,
+        )
         for name in names
         if not isinstance(raw.get(name), str | int) or not str(raw.get(name)).strip()
     ]
@@ -78,13 +82,22 @@ class NameType(FieldType):
             text = str(values[name]).strip()
             label = self.part_label(item, name)
             if has_control_characters(text):
-                problems.append(Problem("control_characters",
-                                        _("%(label)s contains characters that cannot be used.")
-                                        % {"label": label}, part=name))
+                problems.append(
+                    Problem(
+                        "control_characters",
+                        _("%(label)s contains characters that cannot be used.") % {"label": label},
+                        part=name,
+                    )
+                )
             elif len(text) > NAME_MAX:
-                problems.append(Problem("max_length",
-                                        _("%(label)s must be at most %(max)s characters.")
-                                        % {"label": label, "max": NAME_MAX}, part=name))
+                problems.append(
+                    Problem(
+                        "max_length",
+                        _("%(label)s must be at most %(max)s characters.")
+                        % {"label": label, "max": NAME_MAX},
+                        part=name,
+                    )
+                )
             result[name] = text
         if problems:
             raise FieldInvalid(problems)
@@ -92,9 +105,13 @@ class NameType(FieldType):
 
     def json_schema(self, item: Item) -> dict[str, Any]:
         part = {"type": "string", "minLength": 1, "maxLength": NAME_MAX}
-        return {"type": "object", "required": ["family", "given"], "additionalProperties": False,
-                "properties": {"family": part, "given": part},
-                "description": "Stored exactly as sent: no Unicode normalisation."}
+        return {
+            "type": "object",
+            "required": ["family", "given"],
+            "additionalProperties": False,
+            "properties": {"family": part, "given": part},
+            "description": "Stored exactly as sent: no Unicode normalisation.",
+        }
 
     def display(self, item: Item, value: Any) -> str:
         return f"{value['family']}\u3000{value['given']}" if value else ""
@@ -132,18 +149,30 @@ class FuriganaType(FieldType):
         for name in names:
             text = to_katakana(str(values[name]))
             if not _KATAKANA.match(text) or len(text) > NAME_MAX * 2:
-                problems.append(Problem("katakana", _("Enter %(label)s in katakana.")
-                                        % {"label": self.part_label(item, name)}, part=name))
+                problems.append(
+                    Problem(
+                        "katakana",
+                        _("Enter %(label)s in katakana.") % {"label": self.part_label(item, name)},
+                        part=name,
+                    )
+                )
             result[name] = text
         if problems:
             raise FieldInvalid(problems)
         return result
 
     def json_schema(self, item: Item) -> dict[str, Any]:
-        part = {"type": "string", "pattern": "^[\u30a1-\u30fa\u30fc\u30fb\u3000 ]+$",
-                "maxLength": NAME_MAX * 2}
-        return {"type": "object", "required": ["family", "given"], "additionalProperties": False,
-                "properties": {"family": part, "given": part}}
+        part = {
+            "type": "string",
+            "pattern": "^[\u30a1-\u30fa\u30fc\u30fb\u3000 ]+$",
+            "maxLength": NAME_MAX * 2,
+        }
+        return {
+            "type": "object",
+            "required": ["family", "given"],
+            "additionalProperties": False,
+            "properties": {"family": part, "given": part},
+        }
 
     def display(self, item: Item, value: Any) -> str:
         return f"{value['family']}\u3000{value['given']}" if value else ""
@@ -151,8 +180,12 @@ class FuriganaType(FieldType):
 
 ERA_CHOICES: tuple[tuple[str, Any], ...] = (
     ("", gettext_lazy("Choose")),
-    ("reiwa", "令和"), ("heisei", "平成"), ("showa", "昭和"), ("taisho", "大正"),
-    ("meiji", "明治"), ("western", gettext_lazy("Western calendar")),
+    ("reiwa", "令和"),
+    ("heisei", "平成"),
+    ("showa", "昭和"),
+    ("taisho", "大正"),
+    ("meiji", "明治"),
+    ("western", gettext_lazy("Western calendar")),
 )
 
 
@@ -179,11 +212,13 @@ class DateType(FieldType):
 
     def _from_parts(self, item: Item, raw: Mapping[str, Any]) -> datetime.date:
         _check_parts_present(self, item, raw, ("era", "year", "month", "day"))
-        digits = {k: unicodedata.normalize("NFKC", str(raw[k])).strip()
-                  for k in ("year", "month", "day")}
+        digits = {
+            k: unicodedata.normalize("NFKC", str(raw[k])).strip() for k in ("year", "month", "day")
+        }
         year_text = "1" if digits["year"] in ("元", "1") else digits["year"]
-        if not all(v.isascii() and v.isdigit() for v in (year_text, digits["month"],
-                                                         digits["day"])):
+        if not all(
+            v.isascii() and v.isdigit() for v in (year_text, digits["month"], digits["day"])
+        ):
             raise wareki.WarekiError("invalid_date")
         year, month, day = int(year_text), int(digits["month"]), int(digits["day"])
         era_key = str(raw["era"])
@@ -211,24 +246,34 @@ class DateType(FieldType):
                 raise wareki.WarekiError("invalid_date")
         except wareki.WarekiError as error:
             messages = {
-                "outside_era": _("%(label)s: that date is not in the %(era)s era. Check the "
-                                 "era and the year."),
+                "outside_era": _(
+                    "%(label)s: that date is not in the %(era)s era. Check the era and the year."
+                ),
                 "before_gregorian": _("%(label)s must be 1 January 1873 (明治6年) or later."),
             }
-            message = messages.get(error.code, _("Enter %(label)s as a real date, such as "
-                                                 "令和6年4月1日 or 2024-04-01."))
+            message = messages.get(
+                error.code,
+                _("Enter %(label)s as a real date, such as 令和6年4月1日 or 2024-04-01."),
+            )
             raise invalid(error.code, message % {"label": label, **error.params}) from None
         rules = item.get("validators", {})
         if "date_min" in rules and value < _limit(rules["date_min"]):
             bound = _limit(rules["date_min"])
-            raise invalid("date_min", _("%(label)s must be %(date)s or later.")
-                          % {"label": label, "date": wareki.format_wareki(bound)})
+            raise invalid(
+                "date_min",
+                _("%(label)s must be %(date)s or later.")
+                % {"label": label, "date": wareki.format_wareki(bound)},
+            )
         if "date_max" in rules and value > _limit(rules["date_max"]):
             bound = _limit(rules["date_max"])
-            message = (_("%(label)s cannot be in the future.") if rules["date_max"] == "today"
-                       else _("%(label)s must be %(date)s or earlier."))
-            raise invalid("date_max", message
-                          % {"label": label, "date": wareki.format_wareki(bound)})
+            message = (
+                _("%(label)s cannot be in the future.")
+                if rules["date_max"] == "today"
+                else _("%(label)s must be %(date)s or earlier.")
+            )
+            raise invalid(
+                "date_max", message % {"label": label, "date": wareki.format_wareki(bound)}
+            )
         return value.isoformat()
 
     def json_schema(self, item: Item) -> dict[str, Any]:
@@ -247,8 +292,12 @@ class DateType(FieldType):
             try:
                 date = wareki.parse_date_text(raw)
                 era, year = wareki.to_wareki(date)
-                kwargs["raw"] = {"era": era.key, "year": str(year), "month": str(date.month),
-                                 "day": str(date.day)}
+                kwargs["raw"] = {
+                    "era": era.key,
+                    "year": str(year),
+                    "month": str(date.month),
+                    "day": str(date.day),
+                }
             except wareki.WarekiError:
                 kwargs["raw"] = {}
         return super().widget_context(item, **kwargs)
@@ -266,12 +315,13 @@ class MyNumberType(FieldType):
         text = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", str(raw)))
         label = item["label"]
         if not re.fullmatch(r"\d{12}", text):
-            raise invalid("my_number_format", _("Enter %(label)s as 12 digits.")
-                          % {"label": label})
+            raise invalid("my_number_format", _("Enter %(label)s as 12 digits.") % {"label": label})
         if not mynumber.is_valid(text):
-            raise invalid("my_number_check_digit",
-                          _("%(label)s is not a valid number. Check each digit against the "
-                            "card.") % {"label": label})
+            raise invalid(
+                "my_number_check_digit",
+                _("%(label)s is not a valid number. Check each digit against the card.")
+                % {"label": label},
+            )
         return text
 
     def json_schema(self, item: Item) -> dict[str, Any]:
@@ -319,8 +369,13 @@ class AddressType(FieldType):
     key = "address"
     template_name = "madoguchi_forms/widgets/parts.html"
     parts = (
-        Part("postal_code", gettext_lazy("Postal code"), autocomplete="postal-code",
-             inputmode="numeric", size="s"),
+        Part(
+            "postal_code",
+            gettext_lazy("Postal code"),
+            autocomplete="postal-code",
+            inputmode="numeric",
+            size="s",
+        ),
         Part("address", gettext_lazy("Address"), autocomplete="street-address", size="l"),
     )
 
@@ -329,44 +384,64 @@ class AddressType(FieldType):
         if not values:
             raise invalid("type", _("Enter %(label)s.") % {"label": item["label"]})
         _check_parts_present(self, item, values, ("postal_code", "address"))
-        digits = re.sub(r"[\s\-ー－‐]", "", unicodedata.normalize("NFKC", str(values["postal_code"])))
+        digits = re.sub(
+            r"[\s\-ー－‐]", "", unicodedata.normalize("NFKC", str(values["postal_code"]))
+        )
         postal_label = self.part_label(item, "postal_code")
         if not re.fullmatch(r"\d{7}", digits):
-            raise invalid("postal_code_format",
-                          _("Enter %(label)s as 7 digits, such as 100-0013.")
-                          % {"label": postal_label}, part="postal_code")
+            raise invalid(
+                "postal_code_format",
+                _("Enter %(label)s as 7 digits, such as 100-0013.") % {"label": postal_label},
+                part="postal_code",
+            )
         records = _postal_records(digits)
         if not records:
-            raise invalid("postal_code_unknown", _("%(label)s: postal code %(value)s does not "
-                                                   "exist.") % {"label": postal_label,
-                                                                "value": digits},
-                          part="postal_code")
+            raise invalid(
+                "postal_code_unknown",
+                _("%(label)s: postal code %(value)s does not exist.")
+                % {"label": postal_label, "value": digits},
+                part="postal_code",
+            )
         address = str(values["address"]).strip()
         address_label = self.part_label(item, "address")
         if has_control_characters(address) or len(address) > 200:
-            raise invalid("address_invalid", _("%(label)s must be at most %(max)s characters.")
-                          % {"label": address_label, "max": 200}, part="address")
+            raise invalid(
+                "address_invalid",
+                _("%(label)s must be at most %(max)s characters.")
+                % {"label": address_label, "max": 200},
+                part="address",
+            )
         folded = unicodedata.normalize("NFKC", "".join(address.split()))
-        if not any(unicodedata.normalize("NFKC", city) in folded
-                   for city in _city_names(records)):
-            raise invalid("address_mismatch",
-                          _("%(label)s is not in %(city)s, where postal code %(value)s is. "
-                            "Check the postal code and the address.")
-                          % {"label": address_label, "city": records[0].city, "value": digits},
-                          part="address")
+        if not any(unicodedata.normalize("NFKC", city) in folded for city in _city_names(records)):
+            raise invalid(
+                "address_mismatch",
+                _(
+                    "%(label)s is not in %(city)s, where postal code %(value)s is. "
+                    "Check the postal code and the address."
+                )
+                % {"label": address_label, "city": records[0].city, "value": digits},
+                part="address",
+            )
         codes = municipality_selectors.municipality_codes_for_postal_code(digits)
-        return {"postal_code": digits, "address": address,
-                "municipality_code": codes[0] if codes else ""}
+        return {
+            "postal_code": digits,
+            "address": address,
+            "municipality_code": codes[0] if codes else "",
+        }
 
     def json_schema(self, item: Item) -> dict[str, Any]:
         return {
-            "type": "object", "required": ["postal_code", "address"],
+            "type": "object",
+            "required": ["postal_code", "address"],
             "additionalProperties": False,
             "properties": {
                 "postal_code": {"type": "string", "pattern": r"^[0-9]{3}-?[0-9]{4}$"},
                 "address": {"type": "string", "minLength": 1, "maxLength": 200},
-                "municipality_code": {"type": "string", "pattern": r"^([0-9]{6})?$",
-                                      "readOnly": True},
+                "municipality_code": {
+                    "type": "string",
+                    "pattern": r"^([0-9]{6})?$",
+                    "readOnly": True,
+                },
             },
         }
 
@@ -379,7 +454,9 @@ class AddressType(FieldType):
 
 ACCOUNT_TYPES: tuple[tuple[str, Any], ...] = (
     ("", gettext_lazy("Choose")),
-    ("ordinary", "普通"), ("current", "当座"), ("savings", "貯蓄"),
+    ("ordinary", "普通"),
+    ("current", "当座"),
+    ("savings", "貯蓄"),
 )
 _ACCOUNT_TYPE_LABELS = {"ordinary": "普通", "current": "当座", "savings": "貯蓄"}
 # 口座名義 as banks print it: katakana, digits, Latin capitals and a few marks.
@@ -396,8 +473,7 @@ class BankAccountType(FieldType):
     template_name = "madoguchi_forms/widgets/parts.html"
     parts = (
         Part("bank_code", gettext_lazy("Bank code (4 digits)"), inputmode="numeric", size="s"),
-        Part("branch_code", gettext_lazy("Branch code (3 digits)"), inputmode="numeric",
-             size="s"),
+        Part("branch_code", gettext_lazy("Branch code (3 digits)"), inputmode="numeric", size="s"),
         Part("account_type", gettext_lazy("Account type"), size="s", choices=ACCOUNT_TYPES),
         Part("account_number", gettext_lazy("Account number"), inputmode="numeric", size="s"),
         Part("holder_kana", gettext_lazy("Account holder (katakana)"), size="l"),
@@ -415,43 +491,78 @@ class BankAccountType(FieldType):
         problems: list[Problem] = []
         bank = zengin_code.Bank.all.get(text["bank_code"])
         if not re.fullmatch(r"\d{4}", text["bank_code"]) or bank is None:
-            problems.append(Problem("bank_unknown", _("%(label)s: no bank has code %(value)s.")
-                                    % {"label": self.part_label(item, "bank_code"),
-                                       "value": text["bank_code"]}, part="bank_code"))
+            problems.append(
+                Problem(
+                    "bank_unknown",
+                    _("%(label)s: no bank has code %(value)s.")
+                    % {"label": self.part_label(item, "bank_code"), "value": text["bank_code"]},
+                    part="bank_code",
+                )
+            )
         branch = bank.branches.get(text["branch_code"]) if bank is not None else None
         if bank is not None and branch is None:
-            problems.append(Problem("branch_unknown",
-                                    _("%(label)s: %(bank)s has no branch with code %(value)s.")
-                                    % {"label": self.part_label(item, "branch_code"),
-                                       "bank": bank.name, "value": text["branch_code"]},
-                                    part="branch_code"))
+            problems.append(
+                Problem(
+                    "branch_unknown",
+                    _("%(label)s: %(bank)s has no branch with code %(value)s.")
+                    % {
+                        "label": self.part_label(item, "branch_code"),
+                        "bank": bank.name,
+                        "value": text["branch_code"],
+                    },
+                    part="branch_code",
+                )
+            )
         if text["account_type"] not in _ACCOUNT_TYPE_LABELS:
-            problems.append(Problem("choice", _("Choose %(label)s.")
-                                    % {"label": self.part_label(item, "account_type")},
-                                    part="account_type"))
+            problems.append(
+                Problem(
+                    "choice",
+                    _("Choose %(label)s.") % {"label": self.part_label(item, "account_type")},
+                    part="account_type",
+                )
+            )
         if not re.fullmatch(r"\d{1,7}", text["account_number"]):
-            problems.append(Problem("account_number", _("Enter %(label)s as up to 7 digits.")
-                                    % {"label": self.part_label(item, "account_number")},
-                                    part="account_number"))
+            problems.append(
+                Problem(
+                    "account_number",
+                    _("Enter %(label)s as up to 7 digits.")
+                    % {"label": self.part_label(item, "account_number")},
+                    part="account_number",
+                )
+            )
         holder = to_katakana(str(values["holder_kana"])).upper()
         if not _HOLDER.match(holder) or len(holder) > 60:
-            problems.append(Problem("katakana", _("Enter %(label)s in katakana.")
-                                    % {"label": self.part_label(item, "holder_kana")},
-                                    part="holder_kana"))
-        if problems:
+            problems.append(
+                Problem(
+                    "katakana",
+                    _("Enter %(label)s in katakana.")
+                    % {"label": self.part_label(item, "holder_kana")},
+                    part="holder_kana",
+                )
+            )
+        if problems or bank is None or branch is None:
             raise FieldInvalid(problems)
         return {
-            "bank_code": text["bank_code"], "bank_name": bank.name,
-            "branch_code": text["branch_code"], "branch_name": branch.name,
+            "bank_code": text["bank_code"],
+            "bank_name": bank.name,
+            "branch_code": text["branch_code"],
+            "branch_name": branch.name,
             "account_type": text["account_type"],
-            "account_number": text["account_number"].zfill(7), "holder_kana": holder,
+            "account_number": text["account_number"].zfill(7),
+            "holder_kana": holder,
         }
 
     def json_schema(self, item: Item) -> dict[str, Any]:
         return {
-            "type": "object", "additionalProperties": False,
-            "required": ["bank_code", "branch_code", "account_type", "account_number",
-                         "holder_kana"],
+            "type": "object",
+            "additionalProperties": False,
+            "required": [
+                "bank_code",
+                "branch_code",
+                "account_type",
+                "account_number",
+                "holder_kana",
+            ],
             "properties": {
                 "bank_code": {"type": "string", "pattern": r"^[0-9]{4}$"},
                 "bank_name": {"type": "string", "readOnly": True},
@@ -466,6 +577,8 @@ class BankAccountType(FieldType):
     def display(self, item: Item, value: Any) -> str:
         if not value:
             return ""
-        return (f"{value['bank_name']}（{value['bank_code']}） {value['branch_name']}"
-                f"（{value['branch_code']}） {_ACCOUNT_TYPE_LABELS[value['account_type']]} "
-                f"{value['account_number']} {value['holder_kana']}")
+        return (
+            f"{value['bank_name']}（{value['bank_code']}） {value['branch_name']}"
+            f"（{value['branch_code']}） {_ACCOUNT_TYPE_LABELS[value['account_type']]} "
+            f"{value['account_number']} {value['holder_kana']}"
+        )

@@ -1,0 +1,94 @@
+"""Reads of forms: published versions (what residents fill and applications pin), municipal
+drafts scoped by municipality, validation and JSON Schema export of a version."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
+
+from madoguchi.forms import json_export, overlay, presets
+from madoguchi.forms.language import Definition
+from madoguchi.forms.models import FormVersion, MunicipalForm
+from madoguchi.forms.validation import ValidationResult, validate_definition_answers
+
+
+def form_version_get(*, form_version_id: uuid.UUID | str) -> FormVersion | None:
+    try:
+        key = uuid.UUID(str(form_version_id))
+    except ValueError:
+        return None
+    return FormVersion.objects.filter(pk=key).first()
+
+
+def published_form_version_for(
+    *, municipality_code: str, procedure_code: str
+) -> FormVersion | None:
+    """The newest published version of a municipality's form for a procedure."""
+    return (
+        FormVersion.objects.filter(municipality_id=municipality_code, procedure_code=procedure_code)
+        .order_by("-number")
+        .first()
+    )
+
+
+def published_form_versions(*, municipality_codes: Iterable[str]) -> QuerySet[FormVersion]:
+    return FormVersion.objects.filter(municipality_id__in=list(municipality_codes))
+
+
+def municipal_form_get(*, municipality_code: str, procedure_code: str) -> MunicipalForm | None:
+    return MunicipalForm.objects.filter(
+        municipality_id=municipality_code, procedure_code=procedure_code
+    ).first()
+
+
+def municipal_form_list(*, municipality_codes: Iterable[str]) -> QuerySet[MunicipalForm]:
+    return MunicipalForm.objects.filter(municipality_id__in=list(municipality_codes))
+
+
+def form_draft_definition(*, municipal_form: MunicipalForm) -> Definition:
+    """The draft as residents would see it if published now (OverlayError if it cannot be)."""
+    return overlay.resolve(municipal_form.base_definition, municipal_form.overlay)
+
+
+def form_preset_update_available(*, municipal_form: MunicipalForm) -> bool:
+    """True when the national side published a newer standard form than the draft's base."""
+    preset = presets.preset_get(municipal_form.procedure_code)
+    return preset is not None and preset.version > municipal_form.base_version
+
+
+def _definition(form_version: FormVersion | Definition) -> Definition:
+    if isinstance(form_version, FormVersion):
+        definition: Definition = form_version.definition
+        return definition
+    return form_version
+
+
+def form_validate(
+    *,
+    form_version: FormVersion | Definition,
+    answers: Mapping[str, Any],
+    page_ids: Iterable[str] | None = None,
+) -> ValidationResult:
+    """The source of truth for answers: normalised answers keyed by standard item code, and
+    errors (path, item code, Japanese message naming the field). Hidden items are neither
+    required nor kept. `page_ids` limits the errors to those pages (a multi-page flow)."""
+    return validate_definition_answers(_definition(form_version), answers, page_ids=page_ids)
+
+
+def form_json_schema(*, form_version: FormVersion | Definition) -> dict[str, Any]:
+    """JSON Schema (2020-12) of a version's normalised answers."""
+    if isinstance(form_version, FormVersion):
+        schema = json_export.definition_json_schema(
+            form_version.definition, schema_id=f"urn:uuid:{form_version.pk}"
+        )
+        schema["x-content-hash"] = form_version.content_hash
+        return schema
+    return json_export.definition_json_schema(form_version, schema_id="urn:madoguchi:preview")
+
+
+# The API's message for an unknown version lives here so it is translated in this app's catalogue.
+FORM_VERSION_NOT_FOUND = gettext_lazy("There is no published form version with this id.")
