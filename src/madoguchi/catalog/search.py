@@ -68,32 +68,47 @@ def index_procedure(
     )
 
 
-def score(query: str, procedure: IndexedProcedure) -> float:
-    q = search_fold(query)
+@dataclass(frozen=True)
+class Query:
+    """A query folded once: its text, bigrams, and the meanings its everyday phrases carry."""
+
+    text: str
+    bigrams: frozenset[str]
+    meanings: tuple[tuple[str, ...], ...]
+
+    @classmethod
+    def parse(cls, raw: str) -> Query:
+        text = search_fold(raw)
+        meanings = tuple(
+            s.means for s in synonyms() if any(phrase in text for phrase in s.phrases)
+        )
+        return cls(text, frozenset(bigrams(text)), meanings)
+
+
+def score(query: Query, procedure: IndexedProcedure) -> float:
+    q = query.text
     if not q:
         return 0.0
     total = 0.0
     if q in procedure.name or procedure.name in q:
         total += 100.0
-    haystack = (procedure.name, *procedure.words)
     for word in procedure.words:
         if len(word) >= 2 and word in q:
             total += 30.0
-    for synonym in synonyms():
-        if any(phrase in q for phrase in synonym.phrases) and any(
-            meaning in text for meaning in synonym.means for text in haystack
-        ):
+    haystack = (procedure.name, *procedure.words)
+    for means in query.meanings:
+        if any(meaning in text for meaning in means for text in haystack):
             total += 40.0
-    query_bigrams = bigrams(q)
-    if query_bigrams:
-        size = len(query_bigrams)
-        total += 50.0 * len(query_bigrams & procedure.name_bigrams) / size
-        total += 20.0 * len(query_bigrams & procedure.text_bigrams) / size
-        total += 10.0 * len(query_bigrams & procedure.summary_bigrams) / size
+    if query.bigrams:
+        size = len(query.bigrams)
+        total += 50.0 * len(query.bigrams & procedure.name_bigrams) / size
+        total += 20.0 * len(query.bigrams & procedure.text_bigrams) / size
+        total += 10.0 * len(query.bigrams & procedure.summary_bigrams) / size
     return total
 
 
 def rank(query: str, index: list[IndexedProcedure]) -> dict[str, float]:
     """code → score for the procedures that match well enough to show."""
-    scores = {p.code: score(query, p) for p in index}
+    parsed = Query.parse(query)
+    scores = {p.code: score(parsed, p) for p in index}
     return {code: s for code, s in scores.items() if s >= MIN_SCORE}

@@ -85,7 +85,8 @@ def procedure_search(
     candidates = list(procedures)
     scores: dict[str, float] = {}
     if q.strip():
-        scores = rank(q, [_procedure_index()[p.code] for p in candidates])
+        index = _procedure_index()
+        scores = rank(q, [index[p.code] for p in candidates])
         candidates = [p for p in candidates if p.code in scores]
 
     offerings: dict[str, Offering] = {}
