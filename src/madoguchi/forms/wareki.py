@@ -94,7 +94,7 @@ def format_wareki(value: datetime.date) -> str:
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _WESTERN = re.compile(r"^(\d{4})[年/.](\d{1,2})[月/.](\d{1,2})日?$")
 _JAPANESE = re.compile(
-    r"^(令和|平成|昭和|大正|明治|[RHSTMrhstm])(元|\d{1,2})[年/.\-](\d{1,2})[月/.\-](\d{1,2})日?$"
+    r"^(令和|平成|昭和|大正|明治|[RHSTMrhstm])(元|\d{1,3})[年/.\-](\d{1,2})[月/.\-](\d{1,2})日?$"
 )
 
 

@@ -29,8 +29,13 @@ def form_page(
     result: ValidationResult | None = None,
     answers: Mapping[str, Any] | None = None,
 ) -> SafeString:
+    # Missing context variables arrive as "": treat them as "nothing yet".
     return render_items(
-        definition=definition, page=page, raw=raw or {}, result=result, answers=answers
+        definition=definition,
+        page=page,
+        raw=raw if isinstance(raw, Mapping) else {},
+        result=result if isinstance(result, ValidationResult) else None,
+        answers=answers if isinstance(answers, Mapping) else None,
     )
 
 
