@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "madoguchi.catalog",
     "madoguchi.forms",
     "madoguchi.signatures",
+    "madoguchi.idp",
+    "madoguchi.signin",
     "madoguchi.api",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",
+    "oauth2_provider",
 ]
 
 MIDDLEWARE = [
@@ -259,6 +262,14 @@ if not IS_DEVELOPMENT and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
     )
 if not IS_DEVELOPMENT and len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long.")
+
+# --- Resident login: OpenID Connect -------------------------------------------------------------
+# The development identity provider (madoguchi.idp, django-oauth-toolkit) speaks the protocol of the
+# Digital Agency's authentication app; pointing the relying party (madoguchi.signin) at a real
+# issuer is configuration only.
+from madoguchi.idp.provider_settings import oauth2_provider_settings  # noqa: E402
+
+OAUTH2_PROVIDER = oauth2_provider_settings(var_dir=VAR_DIR)
 
 # Django's admin is for platform operators; a non-default path keeps scanners away.
 ADMIN_URL = env_str("ADMIN_URL", "ops-admin/")

@@ -9,5 +9,7 @@ urlpatterns = [
     path("staff/forms/", include("madoguchi.forms.urls")),
     path("forms/", include("madoguchi.forms.public_urls")),
     path("pki/", include("madoguchi.signatures.urls")),
+    path("idp/", include("madoguchi.idp.urls")),
+    path("signin/", include("madoguchi.signin.urls")),
     path(f"{settings.ADMIN_URL}", admin.site.urls),
 ]
