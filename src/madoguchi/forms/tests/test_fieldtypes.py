@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -16,7 +17,8 @@ from madoguchi.forms.fieldtypes.base import FieldInvalid
 def parse(type_key, value, **item):
     field_type = registry.get(type_key)
     assert field_type is not None
-    return field_type.parse({"code": "x", "type": type_key, "label": "項目", **item}, value)
+    definition: Any = {"code": "x", "type": type_key, "label": "項目", **item}
+    return field_type.parse(definition, value)
 
 
 def problems(type_key, value, **item):

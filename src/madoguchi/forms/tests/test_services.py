@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -121,11 +122,11 @@ def test_an_item_deciding_visibility_cannot_be_hidden(editor):
 
 
 def test_added_items_cannot_take_a_standard_code(editor, disaster_form):
-    item = {"code": "applicant.name", "type": "text", "label": "x"}
+    item: Any = {"code": "applicant.name", "type": "text", "label": "x"}
     with pytest.raises(OverlayError, match=r"local\."):
         services.form_item_add(
             municipal_form=disaster_form, page_id="disaster", item=item, actor=editor
-        )  # type: ignore[arg-type]
+        )
     dup = services.new_local_item(
         code_suffix="x", type_key="text", label="x", help_text="", required=False, options=[]
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from madoguchi.forms.language import definition_check
 from madoguchi.forms.selectors import form_validate
 
@@ -132,7 +134,8 @@ def test_unknown_items_and_wrong_shapes_are_errors_not_crashes():
     assert ("nope", "unknown_item") in codes
     assert ("children", "type") in codes
     assert ("spouse.exists", "choice") in codes
-    assert form_validate(form_version=DEFINITION, answers=[]).errors[0].code == "type"
+    not_an_object: Any = []
+    assert form_validate(form_version=DEFINITION, answers=not_an_object).errors[0].code == "type"
 
 
 def test_page_ids_limit_errors_to_those_pages():
