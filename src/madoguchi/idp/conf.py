@@ -1,0 +1,46 @@
+"""Settings of the development identity provider, read lazily so tests can override them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from madoguchi.config.env import env_bool, env_list, env_str
+
+# The 利用者証明用 PIN of a My Number Card is 4 digits and locks after 3 wrong tries; the demo
+# imitates both so testers see the same messages residents will.
+PIN_LENGTH = 4
+PIN_MAX_ATTEMPTS = 3
+DEFAULT_DEMO_PIN = "1234"
+
+# The platform's own client, registered by `idp_setup_demo` and trusted (no consent page).
+PLATFORM_CLIENT_NAME = "Madoguchi"
+PLATFORM_REDIRECT_URIS = (
+    "http://127.0.0.1:8000/signin/callback/",
+    "http://localhost:8000/signin/callback/",
+)
+
+
+def idp_enabled() -> bool:
+    """The development IdP lets anyone sign in as a demo resident with a published PIN, so it is
+    off outside development unless IDP_ENABLED says otherwise (e.g. a public demo site)."""
+    default = env_bool("IDP_ENABLED", bool(settings.IS_DEVELOPMENT))
+    return bool(getattr(settings, "IDP_ENABLED", default))
+
+
+def demo_pin() -> str:
+    pin: str = getattr(settings, "IDP_DEMO_PIN", env_str("IDP_DEMO_PIN", DEFAULT_DEMO_PIN))
+    return pin
+
+
+def authentication_max_age() -> int:
+    """Seconds between entering the PIN and the authorization it is good for. Every new
+    authorization asks for the PIN again, as the authentication app asks for the card."""
+    return int(getattr(settings, "IDP_AUTHENTICATION_MAX_AGE", 300))
+
+
+def extra_redirect_uris() -> list[str]:
+    """More redirect URIs for the platform's client, e.g. when `make run` binds another port."""
+    uris: list[str] = getattr(
+        settings, "IDP_EXTRA_REDIRECT_URIS", env_list("IDP_EXTRA_REDIRECT_URIS", [])
+    )
+    return uris

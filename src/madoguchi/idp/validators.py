@@ -1,0 +1,27 @@
+"""The OAuth2 validator of the development IdP: who the subject is and what each scope reveals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oauth2_provider.oauth2_validators import OAuth2Validator
+
+from madoguchi.idp import selectors
+from madoguchi.idp.claims import CLAIM_SCOPES, resident_claims
+
+
+class ResidentOAuth2Validator(OAuth2Validator):  # type: ignore[misc]
+    # Claims are released per scope (name, address, birthdate, gender), as by the
+    # authentication app, instead of OpenID Connect's all-in-one "profile" scope.
+    oidc_claim_scope = CLAIM_SCOPES
+
+    def get_claim_dict(self, request: Any) -> dict[str, Any]:
+        resident = selectors.resident_for_idp_user(user=request.user)
+        if resident is None:
+            # Only demo identities get grants, so this means the resident was deleted after
+            # the grant: release nothing but an identifier that matches no one.
+            return {"sub": f"idp-user-{request.user.pk}"}
+        return resident_claims(resident)
+
+    def get_discovery_claims(self, request: Any) -> list[str]:
+        return list(CLAIM_SCOPES)

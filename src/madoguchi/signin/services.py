@@ -1,0 +1,110 @@
+"""Writes of the resident sign-in: link the issuer's subject to a platform user and log in."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from django.contrib.auth import login, logout
+from django.http import HttpRequest
+
+from madoguchi.accounts.models import Resident, User
+from madoguchi.audit.services import audit_record
+from madoguchi.signin.claims import ResidentClaims, claims_to_session
+
+SESSION_KEY = "signin.resident"
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+class SignInRefused(Exception):
+    """The platform user linked to this person may not sign in (deactivated by an operator)."""
+
+
+def _ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def _resident_for_subject(subject: str) -> Resident | None:
+    try:
+        value = uuid.UUID(subject)
+    except ValueError:
+        return None
+    return Resident.objects.select_related("user").filter(subject=value).first()
+
+
+def _username_for(*, issuer: str, subject: str) -> str:
+    # Subjects are unique per issuer only; the hash keeps the username short and opaque.
+    digest = hashlib.sha256(f"{issuer}\n{subject}".encode()).hexdigest()[:32]
+    return f"oidc-{digest}"
+
+
+def resident_user_get_or_create(*, claims: ResidentClaims) -> tuple[User, Resident | None]:
+    """The platform user for the person the issuer vouched for.
+
+    A registered resident (Resident.subject == sub) gets the user linked to that resident,
+    created and linked on first sign-in. Someone the registry does not know (the real issuer
+    knows everyone in Japan) still gets a user of their own, keyed by issuer and subject; their
+    claims live in the session only.
+    """
+    resident = _resident_for_subject(claims.subject)
+    if resident is not None and resident.user is not None:
+        return resident.user, resident
+    user, created = User.objects.get_or_create(
+        username=_username_for(issuer=claims.issuer, subject=claims.subject),
+        defaults={"display_name": claims.name[:150]},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    if resident is not None:
+        # Conditional update: if a concurrent sign-in linked another user first, keep theirs.
+        Resident.objects.filter(pk=resident.pk, user__isnull=True).update(user=user)
+        resident.refresh_from_db(fields=["user"])
+        if resident.user is not None and resident.user.pk != user.pk:
+            user = resident.user
+    return user, resident
+
+
+def resident_sign_in(*, request: HttpRequest, claims: ResidentClaims) -> User:
+    """Log the person in (Django rotates the session key), keep their verified claims in the
+    session for prefilling forms, and audit the sign-in."""
+    user, resident = resident_user_get_or_create(claims=claims)
+    if not user.is_active:
+        audit_record(
+            action="resident.sign_in_refused",
+            actor_label=user.get_username(),
+            ip_address=_ip(request),
+            data={"issuer": claims.issuer, "subject": claims.subject, "reason": "inactive"},
+        )
+        raise SignInRefused(user.pk)
+    login(request, user, backend=MODEL_BACKEND)
+    # After login(): logging in as a different user flushes the session first.
+    request.session[SESSION_KEY] = {"user_id": user.pk, "claims": claims_to_session(claims)}
+    audit_record(
+        action="resident.signed_in",
+        actor=user,
+        municipality_code=resident.municipality_id if resident else "",
+        object_type="accounts.resident" if resident else "",
+        object_id=str(resident.pk) if resident else "",
+        ip_address=_ip(request),
+        data={
+            "issuer": claims.issuer,
+            "subject": claims.subject,
+            "registered_resident": resident is not None,
+        },
+    )
+    return user
+
+
+def resident_sign_in_failed(*, request: HttpRequest, reason: str, detail: str = "") -> None:
+    """Audit a sign-in that did not complete (cancelled, bad state, invalid token, ...)."""
+    audit_record(
+        action="resident.sign_in_failed",
+        ip_address=_ip(request),
+        data={"reason": reason, "detail": detail[:200]},
+    )
+
+
+def resident_sign_out(*, request: HttpRequest) -> None:
+    """End the platform session (Django audits auth.logout); the claims go with it."""
+    logout(request)
