@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 from oauth2_provider.exceptions import OAuthToolkitError
 from oauth2_provider.http import OAuth2ResponseRedirect
 from oauth2_provider.views import AuthorizationView
+from oauthlib.oauth2.rfc6749.errors import InvalidRequestError  # type: ignore[import-untyped]
 
 from madoguchi.idp import conf, selectors, services
 from madoguchi.idp.forms import DemoSignInForm
@@ -134,6 +135,20 @@ class ResidentAuthorizationView(AuthorizationView):  # type: ignore[misc]
             # The PIN entry is spent once the client has its answer.
             request.session.pop(AUTH_SESSION_KEY, None)
         return response
+
+    def validate_authorization_request(self, request: HttpRequest) -> tuple[list[str], Any]:
+        scopes, credentials = super().validate_authorization_request(request)
+        # oauthlib accepts "plain" (and treats a missing method as plain) and DOT refuses it
+        # only after the resident has signed in; refuse it before anyone is asked for a PIN.
+        if credentials.get("code_challenge_method") != "S256":
+            raise OAuthToolkitError(
+                error=InvalidRequestError(
+                    description='Only the "S256" code_challenge_method is supported.',
+                    state=credentials.get("state"),
+                ),
+                redirect_uri=credentials["redirect_uri"],
+            )
+        return scopes, credentials
 
     def handle_no_permission(self) -> HttpResponse:
         if self.request.method != "GET":
