@@ -13,6 +13,17 @@ ROOT = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("MADOGUCHI_CHROMIUM", "/usr/bin/chromium")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_signature_caches() -> Iterator[None]:
+    """Verification caches (trust store, CRLs, outcomes) outlive a test's rolled-back database;
+    a test must never see another test's certificate authorities."""
+    from madoguchi.signatures.verification import caches_clear
+
+    caches_clear()
+    yield
+    caches_clear()
+
+
 @pytest.fixture
 def master(db: None) -> None:
     """Every prefecture, municipality and ward (idempotent; cheap when already loaded).
@@ -30,6 +41,23 @@ def demo(master: None) -> None:
     from madoguchi.accounts.services import demo_data_load
 
     demo_data_load()
+
+
+@pytest.fixture
+def catalog(master: None) -> None:
+    """The 32 standard procedures, life events and the demo offerings of 千代田区 and 東京都."""
+    from madoguchi.catalog.services import catalog_demo_offerings_load, catalog_load
+
+    catalog_load()
+    catalog_demo_offerings_load()
+
+
+@pytest.fixture
+def pki(demo: None) -> None:
+    """The development PKI with a virtual My Number Card for every demo resident."""
+    from madoguchi.signatures.services import pki_setup_demo
+
+    pki_setup_demo()
 
 
 # --- Browser tests --------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "madoguchi.catalog",
     "madoguchi.forms",
     "madoguchi.signatures",
+    "madoguchi.applications",
     "madoguchi.idp",
     "madoguchi.signin",
     "madoguchi.api",

@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from madoguchi.applications.receipts import display
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Received")
+    IN_REVIEW = "in_review", _("Under review")
+    RETURNED = "returned", _("Returned for correction")
+    COMPLETED = "completed", _("Completed")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# Which status may follow which. Staff move applications along; residents only withdraw (before
+# processing starts) and resubmit what was returned to them.
+TRANSITIONS: dict[str, set[str]] = {
+    Status.DRAFT: {Status.SUBMITTED},
+    Status.SUBMITTED: {
+        Status.IN_REVIEW,
+        Status.RETURNED,
+        Status.COMPLETED,
+        Status.REJECTED,
+        Status.WITHDRAWN,
+    },
+    Status.IN_REVIEW: {Status.RETURNED, Status.COMPLETED, Status.REJECTED},
+    Status.RETURNED: {Status.SUBMITTED, Status.WITHDRAWN},
+    Status.COMPLETED: set(),
+    Status.REJECTED: set(),
+    Status.WITHDRAWN: set(),
+}
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web")
+    API = "api", _("Application API")
+
+
+class Application(models.Model):
+    """One resident's application, from draft to decision, pinned to the form version it was
+    filled against."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    receipt_number = models.CharField(
+        _("Receipt number"), max_length=9, unique=True, null=True, blank=True
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", on_delete=models.PROTECT, related_name="applications"
+    )
+    procedure_code = models.CharField(_("Procedure"), max_length=64)
+    form_version = models.ForeignKey(
+        "madoguchi_forms.FormVersion", on_delete=models.PROTECT, related_name="applications"
+    )
+    resident = models.ForeignKey(
+        "accounts.Resident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.WEB)
+    status = models.CharField(
+        _("Status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    # What the applicant typed, kept as typed so that nothing is ever lost, even if invalid.
+    raw_answers = models.JSONField(default=dict, blank=True)
+    # The validated, normalised answers keyed by standard item code (set on submission).
+    answers = models.JSONField(default=dict, blank=True)
+    last_page = models.CharField(max_length=64, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    payload_sha256 = models.CharField(max_length=64, blank=True)
+    signature_evidence = models.ForeignKey(
+        "signatures.SignatureEvidence",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("Submitted at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Application")
+        verbose_name_plural = _("Applications")
+        indexes = [
+            models.Index(
+                fields=["municipality", "status", "submitted_at"], name="application_inbox"
+            ),
+            models.Index(fields=["resident", "status"], name="application_resident"),
+        ]
+
+    def __str__(self) -> str:
+        return self.receipt_display or f"draft {self.public_id}"
+
+    @property
+    def receipt_display(self) -> str:
+        return display(self.receipt_number) if self.receipt_number else ""
+
+
+class Attachment(models.Model):
+    """A file uploaded for a file item; the answer holds its metadata, this row its bytes."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments"
+    )
+    item_path = models.CharField(max_length=128)
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=128)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "item_path"], name="attachment_one_per_item"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StatusChange(models.Model):
+    """The history of an application, shown to the resident and to staff."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Status.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    actor_label = models.CharField(max_length=150, blank=True)
+    # A message to the applicant (e.g. what to correct); shown in mypage and sent by e-mail.
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.from_status}→{self.to_status}"
+
+
+class OutboxMessage(models.Model):
+    """A write that must reach another system, recorded in the same transaction as its cause
+    (webhooks, notifications). Delivered at least once by the task worker."""
+
+    topic = models.CharField(max_length=64)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="outbox")
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["delivered_at", "created_at"], name="outbox_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.topic} #{self.pk}"

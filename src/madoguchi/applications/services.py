@@ -1,0 +1,339 @@
+"""Writes to applications: the one home for every change of an application.
+
+Invariants:
+- an application's answers are validated by madoguchi.forms (the single source of truth) against
+  the form version the application is pinned to;
+- a submission is accepted only with a VALID signature by the applicant's own certificate when
+  the form requires one, and the evidence is stored either way;
+- submitting is idempotent: a double click, a back button or a retry returns the same receipt;
+- every status change is recorded in the history, the audit log and the outbox in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from madoguchi.accounts.models import Resident
+from madoguchi.applications.models import (
+    TRANSITIONS,
+    Application,
+    Attachment,
+    Channel,
+    OutboxMessage,
+    Status,
+    StatusChange,
+)
+from madoguchi.applications.receipts import receipt_number_new
+from madoguchi.audit.services import audit_record
+from madoguchi.forms import selectors as form_selectors
+from madoguchi.forms.models import FormVersion
+from madoguchi.forms.validation import ValidationResult
+from madoguchi.signatures.outcomes import Outcome, outcome_message
+from madoguchi.signatures.payload import signing_payload
+from madoguchi.signatures.services import signature_verify_and_store
+
+Actor = AbstractBaseUser | AnonymousUser | None
+EDITABLE = {Status.DRAFT, Status.RETURNED}
+
+
+class ApplicationError(Exception):
+    """A refusal with a Japanese message for the person who caused it."""
+
+    code = "application_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotEditable(ApplicationError):
+    code = "not_editable"
+
+
+class InvalidAnswers(ApplicationError):
+    code = "invalid_answers"
+
+    def __init__(self, result: ValidationResult) -> None:
+        super().__init__(_("Some answers are missing or wrong. Correct them and try again."))
+        self.result = result
+
+
+class SignatureMissing(ApplicationError):
+    code = "signature_required"
+
+
+class SignatureRejected(ApplicationError):
+    code = "signature_rejected"
+
+    def __init__(self, message: str, outcome: str) -> None:
+        super().__init__(message)
+        self.outcome = outcome
+
+
+class TransitionNotAllowed(ApplicationError):
+    code = "transition_not_allowed"
+
+
+def _label(actor: Actor) -> str:
+    if actor is not None and actor.is_authenticated:
+        return actor.get_username()
+    return ""
+
+
+def signature_required(*, application: Application) -> bool:
+    return bool(application.form_version.definition.get("signature_required", True))
+
+
+@transaction.atomic
+def application_draft_create(
+    *,
+    form_version: FormVersion,
+    resident: Resident | None,
+    user: AbstractBaseUser | None = None,
+    channel: str = Channel.WEB,
+    answers: Mapping[str, Any] | None = None,
+) -> Application:
+    application = Application.objects.create(
+        municipality_id=form_version.municipality_id,
+        procedure_code=form_version.procedure_code,
+        form_version=form_version,
+        resident=resident,
+        user=user,  # type: ignore[misc]
+        channel=channel,
+        raw_answers=dict(answers or {}),
+    )
+    audit_record(
+        action="application.draft_created",
+        actor=user,
+        municipality_code=application.municipality_id,
+        object_type="application",
+        object_id=str(application.public_id),
+        data={"procedure": application.procedure_code, "channel": channel},
+    )
+    return application
+
+
+def application_answers_save(
+    *, application: Application, answers: Mapping[str, Any], page_id: str | None = None
+) -> ValidationResult:
+    """Keep what was typed (always, valid or not: nothing is lost) and report the errors of
+    `page_id` (or of the whole form)."""
+    if application.status not in EDITABLE:
+        raise NotEditable(_("This application can no longer be changed."))
+    raw = {**application.raw_answers, **answers}
+    application.raw_answers = raw
+    if page_id:
+        application.last_page = page_id
+    application.save(update_fields=["raw_answers", "last_page", "updated_at"])
+    return form_selectors.form_validate(
+        form_version=application.form_version,
+        answers=raw,
+        page_ids=[page_id] if page_id else None,
+    )
+
+
+def application_attachment_store(
+    *, application: Application, item_path: str, upload: UploadedFile[bytes]
+) -> dict[str, Any]:
+    """Store the bytes of an uploaded file and return the metadata the answer holds."""
+    if application.status not in EDITABLE:
+        raise NotEditable(_("This application can no longer be changed."))
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    metadata = {
+        "name": str(upload.name),
+        "content_type": str(upload.content_type or "application/octet-stream"),
+        "size": int(upload.size or 0),
+        "sha256": digest.hexdigest(),
+    }
+    upload.seek(0)
+    with transaction.atomic():
+        Attachment.objects.filter(application=application, item_path=item_path).delete()
+        Attachment.objects.create(
+            application=application, item_path=item_path, file=upload, **metadata
+        )
+    return metadata
+
+
+def _validated(application: Application) -> ValidationResult:
+    result = form_selectors.form_validate(
+        form_version=application.form_version, answers=application.raw_answers
+    )
+    if not result.is_valid:
+        raise InvalidAnswers(result)
+    return result
+
+
+def _attachments_of(answers: Mapping[str, Any]) -> list[dict[str, str]]:
+    """Every file answer (at any depth) as {name, sha256}: what the payload commits to."""
+    found: list[dict[str, str]] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, Mapping):
+            if {"name", "sha256", "content_type", "size"} <= set(value):
+                found.append({"name": str(value["name"]), "sha256": str(value["sha256"])})
+                return
+            for inner in value.values():
+                walk(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                walk(inner)
+
+    walk(answers)
+    return found
+
+
+def application_signing_payload(*, application: Application, signed_at: datetime.datetime) -> bytes:
+    """The canonical bytes the applicant signs (docs/signing.md). Raises InvalidAnswers."""
+    answers = _validated(application).answers
+    return signing_payload(
+        procedure_code=application.procedure_code,
+        municipality_code=application.municipality_id,
+        form_version_hash=application.form_version.content_hash,
+        answers=answers,
+        attachments=_attachments_of(answers),
+        signed_at=signed_at,
+    )
+
+
+def application_submit(
+    *,
+    application: Application,
+    actor: Actor = None,
+    cms_der: bytes | None = None,
+    signed_at: datetime.datetime | None = None,
+) -> Application:
+    """Validate, verify the signature, and receive the application under a receipt number.
+
+    Safe to call again for an application already received: the same application comes back
+    unchanged (a double click or a retry never creates a second receipt).
+    """
+    if application.status not in EDITABLE:
+        if application.receipt_number:
+            return application
+        raise NotEditable(_("This application can no longer be submitted."))
+    result = _validated(application)
+    evidence = None
+    payload = b""
+    if signature_required(application=application):
+        if not cms_der or signed_at is None:
+            raise SignatureMissing(_("This procedure needs your My Number Card signature."))
+        payload = application_signing_payload(application=application, signed_at=signed_at)
+        # Verified outside the row lock: validation may fetch a CRL. The evidence is kept even
+        # when the signature is refused.
+        evidence = signature_verify_and_store(
+            payload=payload, cms_der=cms_der, expected_resident=application.resident
+        )
+        if evidence.outcome != Outcome.VALID:
+            audit_record(
+                action="application.signature_rejected",
+                actor=actor,
+                municipality_code=application.municipality_id,
+                object_type="application",
+                object_id=str(application.public_id),
+                data={"outcome": evidence.outcome},
+            )
+            raise SignatureRejected(outcome_message(Outcome(evidence.outcome)), evidence.outcome)
+
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status not in EDITABLE:
+            return locked  # a concurrent submit won; return its result
+        previous = locked.status
+        locked.answers = result.answers
+        locked.status = Status.SUBMITTED
+        locked.submitted_at = timezone.now()
+        locked.signed_at = signed_at
+        locked.signature_evidence = evidence
+        locked.payload_sha256 = hashlib.sha256(payload).hexdigest() if payload else ""
+        if not locked.receipt_number:
+            locked.receipt_number = _unique_receipt_number()
+        locked.save()
+        _record_change(locked, previous, Status.SUBMITTED, actor, "")
+    return locked
+
+
+def _unique_receipt_number() -> str:
+    # 30^8 ≈ 6.6e11 numbers: a collision is rare, but possible, and must not fail a submission.
+    for _attempt in range(10):
+        candidate = receipt_number_new()
+        if not Application.objects.filter(receipt_number=candidate).exists():
+            return candidate
+    raise IntegrityError("could not allocate a unique receipt number")
+
+
+def _record_change(
+    application: Application, from_status: str, to_status: str, actor: Actor, message: str
+) -> StatusChange:
+    change = StatusChange.objects.create(
+        application=application,
+        from_status=from_status,
+        to_status=to_status,
+        actor_label=_label(actor),
+        message=message,
+    )
+    OutboxMessage.objects.create(
+        topic=f"application.{to_status}",
+        application=application,
+        payload={
+            "receipt_number": application.receipt_number,
+            "municipality_code": application.municipality_id,
+            "procedure_code": application.procedure_code,
+            "status": to_status,
+            "previous_status": from_status,
+            "at": change.at.isoformat(),
+        },
+    )
+    audit_record(
+        action=f"application.{to_status}",
+        actor=actor,
+        municipality_code=application.municipality_id,
+        object_type="application",
+        object_id=application.receipt_number or str(application.public_id),
+        data={"from": from_status, "to": to_status},
+    )
+    from madoguchi.applications.tasks import notify_status_change
+
+    transaction.on_commit(lambda: notify_status_change.enqueue(change_id=change.pk))
+    return change
+
+
+@transaction.atomic
+def application_status_change(
+    *, application: Application, to_status: str, actor: Actor, message: str = ""
+) -> Application:
+    """Move an application along the workflow (受付 → 審査中 → 完了／却下, 差戻し…)."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if to_status not in TRANSITIONS.get(locked.status, set()):
+        raise TransitionNotAllowed(
+            _("An application that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": Status(locked.status).label, "to": Status(to_status).label}
+        )
+    if to_status == Status.RETURNED and not message.strip():
+        raise ApplicationError(_("Tell the applicant what to correct."))
+    previous = locked.status
+    locked.status = to_status
+    locked.save(update_fields=["status", "updated_at"])
+    _record_change(locked, previous, to_status, actor, message)
+    return locked
+
+
+def application_withdraw(*, application: Application, actor: Actor) -> Application:
+    """The applicant withdraws before processing starts."""
+    if application.status not in {Status.SUBMITTED, Status.RETURNED}:
+        raise TransitionNotAllowed(
+            _("This application can no longer be withdrawn: processing has started.")
+        )
+    return application_status_change(
+        application=application, to_status=Status.WITHDRAWN, actor=actor
+    )
