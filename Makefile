@@ -34,6 +34,10 @@ data: install
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) load_municipalities
 	$(MANAGE) load_demo_data
+	$(MANAGE) load_catalog --demo
+	$(MANAGE) forms_publish_demo
+	$(MANAGE) pki_setup_demo
+	$(MANAGE) idp_setup_demo
 
 lint: install
 	$(VENV)/bin/ruff check src tests scripts bench

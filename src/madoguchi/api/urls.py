@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from madoguchi.api import forms, municipalities, procedures
+from madoguchi.api import applications, forms, municipalities, procedures, reception
 
 app_name = "api"
 
@@ -13,4 +13,6 @@ urlpatterns = [
     *municipalities.urlpatterns,
     *procedures.urlpatterns,
     *forms.urlpatterns,
+    *applications.urlpatterns,
+    *reception.urlpatterns,
 ]

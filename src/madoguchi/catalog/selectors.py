@@ -133,9 +133,8 @@ def offering_apply_url(*, offering: Offering | None) -> str | None:
     """Where a resident starts the online application, or None when it is not online."""
     if offering is None or not offering.online or not offering.form_version_ref:
         return None
-    # The application flow is owned by the forms/applications apps; their public URL name is
-    # the contract.
+    # The resident's application flow (madoguchi.apply) starts from a published form version.
     try:
-        return reverse("forms_public:start", args=[offering.form_version_ref])
+        return reverse("apply:start", args=[offering.form_version_ref])
     except NoReverseMatch:
-        return None
+        return reverse("forms_public:form-version", args=[offering.form_version_ref])

@@ -96,8 +96,14 @@ def offering_upsert(
 
 def offering_set_online(
     *, municipality_code: str, procedure_code: str, form_version_ref: str
-) -> Offering:
-    """Called when a form is published: the procedure becomes applicable online there."""
+) -> Offering | None:
+    """Called when a form is published: the procedure becomes applicable online there.
+
+    A form for a procedure the catalog does not list (not loaded yet, e.g. in a bare test
+    database) has no offering to update; it stays reachable by its version id only.
+    """
+    if not Procedure.objects.filter(code=procedure_code).exists():
+        return None
     offering, _ = offering_upsert(
         municipality_code=municipality_code,
         procedure_code=procedure_code,

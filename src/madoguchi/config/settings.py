@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "madoguchi.forms",
     "madoguchi.signatures",
     "madoguchi.applications",
+    "madoguchi.apply",
+    "madoguchi.reception",
     "madoguchi.idp",
     "madoguchi.signin",
     "madoguchi.api",

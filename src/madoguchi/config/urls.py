@@ -11,5 +11,7 @@ urlpatterns = [
     path("pki/", include("madoguchi.signatures.urls")),
     path("idp/", include("madoguchi.idp.urls")),
     path("signin/", include("madoguchi.signin.urls")),
+    path("apply/", include("madoguchi.apply.urls")),
+    path("staff/reception/", include("madoguchi.reception.urls")),
     path(f"{settings.ADMIN_URL}", admin.site.urls),
 ]

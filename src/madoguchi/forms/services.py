@@ -181,6 +181,7 @@ def form_publish(*, municipal_form: MunicipalForm, actor: Actor) -> FormVersion:
     digest = content_hash(definition)
     latest = locked.versions.order_by("-number").first()
     if latest is not None and latest.content_hash == digest:
+        _offer_online(latest)
         return latest
     version = FormVersion(
         municipal_form=locked,
@@ -206,7 +207,21 @@ def form_publish(*, municipal_form: MunicipalForm, actor: Actor) -> FormVersion:
             "preset_version": locked.base_version,
         },
     )
+    _offer_online(version)
     return version
+
+
+def _offer_online(version: FormVersion) -> None:
+    """Publishing is what makes a procedure applicable online: the catalog offering now points
+    at this version (in the same transaction, so search never shows a form that does not exist).
+    """
+    from madoguchi.catalog.services import offering_set_online
+
+    offering_set_online(
+        municipality_code=version.municipality_id,
+        procedure_code=version.procedure_code,
+        form_version_ref=str(version.pk),
+    )
 
 
 @transaction.atomic

@@ -49,7 +49,7 @@ ROOT, SIGNING_CA, AUTHENTICATION_CA = (
     selectors.SIGNING_CA,
     selectors.AUTHENTICATION_CA,
 )
-_CA_NAMES = {
+CA_NAMES = {
     ROOT: "Madoguchi Development JPKI Root CA",
     SIGNING_CA: "Madoguchi Development JPKI Signature CA",
     AUTHENTICATION_CA: "Madoguchi Development JPKI User Authentication CA",
@@ -94,10 +94,20 @@ def pin_check_format(*, kind: PinKind, pin: str) -> None:
 
 
 def _issuer(authority: CertificateAuthority) -> pki.Issuer:
+    """The CA's certificate and unwrapped key (kept only for the duration of the call chain)."""
     return pki.Issuer(
         certificate=selectors.authority_certificate(authority=authority),
         key=private_key_unwrap(bytes(authority.key_wrapped), label=f"ca:{authority.slug}"),
     )
+
+
+def authority_issuer(*, slug: str) -> pki.Issuer:
+    """Certificate and key of one development CA (for tooling and tests that need to issue
+    unusual certificates; the platform's own issuing goes through the functions below)."""
+    authority = selectors.authority_get(slug=slug)
+    if authority is None:
+        raise LookupError(f"no CA {slug!r}; run pki_setup_demo")
+    return _issuer(authority)
 
 
 def crl_url(slug: str) -> str:
@@ -111,7 +121,7 @@ def _authority_create(*, slug: str, parent: CertificateAuthority | None) -> Cert
     not_after = now + datetime.timedelta(days=365 * _CA_YEARS[slug])
     if parent is None:
         certificate = pki.root_certificate_build(
-            common_name=_CA_NAMES[slug],
+            common_name=CA_NAMES[slug],
             key=key,
             serial=serial,
             not_before=now - _BACKDATE,
@@ -119,7 +129,7 @@ def _authority_create(*, slug: str, parent: CertificateAuthority | None) -> Cert
         )
     else:
         certificate = pki.subordinate_ca_certificate_build(
-            common_name=_CA_NAMES[slug],
+            common_name=CA_NAMES[slug],
             public_key=key.public_key(),
             issuer=_issuer(parent),
             serial=serial,
@@ -129,7 +139,7 @@ def _authority_create(*, slug: str, parent: CertificateAuthority | None) -> Cert
         )
     return CertificateAuthority.objects.create(
         slug=slug,
-        common_name=_CA_NAMES[slug],
+        common_name=CA_NAMES[slug],
         parent=parent,
         certificate_der=certificate.public_bytes(Encoding.DER),
         subject_sha256=selectors.name_sha256(certificate.subject),
@@ -152,7 +162,7 @@ def crl_publish(
             pki.RevokedEntry(
                 serial=int(issued.serial),
                 revoked_at=issued.revoked_at,
-                reason=x509.ReasonFlags(issued.revocation_reason or "unspecified"),
+                reason=revocation_reason(issued.revocation_reason or "unspecified"),
             )
             for issued in authority.certificates.filter(revoked_at__isnull=False).order_by("pk")
             if issued.revoked_at is not None
@@ -298,6 +308,15 @@ def card_issue(
     return card
 
 
+def revocation_reason(name: str) -> x509.ReasonFlags:
+    """RFC 5280 reason by its Python name (affiliation_changed, key_compromise, ...)."""
+    try:
+        return x509.ReasonFlags[name]
+    except KeyError:
+        known = ", ".join(flag.name for flag in x509.ReasonFlags)
+        raise ValueError(f"unknown revocation reason {name!r}; known: {known}") from None
+
+
 def certificate_revoke(
     *,
     certificate: IssuedCertificate,
@@ -306,7 +325,7 @@ def certificate_revoke(
 ) -> CertificateRevocationList:
     """Revoke and publish a new CRL at once (RFC 5280 reason names: affiliation_changed for a
     change of name or address, key_compromise, cessation_of_operation, ...)."""
-    x509.ReasonFlags(reason)  # refuse unknown reasons before writing anything
+    revocation_reason(reason)  # refuse unknown reasons before writing anything
     with transaction.atomic():
         updated = IssuedCertificate.objects.filter(
             pk=certificate.pk, revoked_at__isnull=True

@@ -108,3 +108,14 @@ def test_life_event_filter(catalog):
     codes = {h.procedure.code for h in procedure_search(life_event="disaster")}
     assert codes == {"disaster-certificate"}
     assert len(procedure_search(life_event="care")) == 11
+
+
+def test_catalog_and_standard_forms_agree_on_signatures(catalog):
+    from madoguchi.forms import presets
+
+    for procedure in Procedure.objects.all():
+        preset = presets.preset_get(procedure.code)
+        assert preset is not None, procedure.code
+        assert preset.definition["signature_required"] == procedure.signature_required, (
+            procedure.code
+        )

@@ -1,10 +1,13 @@
 from typing import Any
 
-from cryptography import x509
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from madoguchi.signatures.models import CertificateKind, IssuedCertificate
-from madoguchi.signatures.services import certificate_revoke, signing_certificate_renew
+from madoguchi.signatures.services import (
+    certificate_revoke,
+    revocation_reason,
+    signing_certificate_renew,
+)
 
 
 class Command(BaseCommand):
@@ -32,9 +35,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         reason = options["reason"]
         try:
-            x509.ReasonFlags(reason)
-        except ValueError:
-            raise CommandError(f"unknown reason {reason!r}") from None
+            revocation_reason(reason)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
         if options["resident"]:
             issued = (
                 IssuedCertificate.objects.filter(
