@@ -40,6 +40,7 @@ data: install
 	$(MANAGE) idp_setup_demo
 
 lint: install
+	$(MANAGE) makemigrations --check --dry-run -v 0 || { echo "models changed without a migration" >&2; exit 1; }
 	$(VENV)/bin/ruff check src tests scripts bench
 	$(VENV)/bin/ruff format --check src tests scripts bench
 
