@@ -16,7 +16,12 @@ from django.utils import timezone
 from madoguchi.accounts.models import Resident
 from madoguchi.signatures import pki, selectors, services
 from madoguchi.signatures.keys import rsa_key_generate
-from madoguchi.signatures.models import CertificateKind
+from madoguchi.signatures.models import (
+    Card,
+    CertificateAuthority,
+    CertificateKind,
+    IssuedCertificate,
+)
 
 
 def demo_resident(key: str) -> Resident:
@@ -138,3 +143,48 @@ def rogue_signing_ca() -> pki.Issuer:
         crl_url=services.crl_url(selectors.ROOT),
     )
     return pki.Issuer(certificate=ca, key=ca_key)
+
+
+# --- Non-optional lookups for tests (the selectors return None when something is missing) ---
+
+
+def card_of(resident: Resident) -> Card:
+    card = selectors.card_get(resident=resident)
+    assert card is not None, "no card: run pki_setup_demo first"
+    return card
+
+
+def signing_issued(resident: Resident) -> IssuedCertificate:
+    issued = selectors.card_certificate(card=card_of(resident), kind=CertificateKind.SIGNING)
+    assert issued is not None
+    return issued
+
+
+def auth_issued(resident: Resident) -> IssuedCertificate:
+    issued = selectors.card_certificate(card=card_of(resident), kind=CertificateKind.AUTHENTICATION)
+    assert issued is not None
+    return issued
+
+
+def issued_x509(issued: IssuedCertificate) -> x509.Certificate:
+    return x509.load_der_x509_certificate(bytes(issued.certificate_der))
+
+
+def authority(slug: str) -> CertificateAuthority:
+    found = selectors.authority_get(slug=slug)
+    assert found is not None, f"no CA {slug}: run pki_setup_demo first"
+    return found
+
+
+def ca_certificate(slug: str) -> x509.Certificate:
+    return selectors.authority_certificate(authority=authority(slug))
+
+
+def rsa_bits(certificate: x509.Certificate) -> int:
+    key = certificate.public_key()
+    assert isinstance(key, rsa.RSAPublicKey)
+    return key.key_size
+
+
+def signing_certificate(resident: Resident) -> x509.Certificate:
+    return issued_x509(signing_issued(resident))

@@ -5,6 +5,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,9 @@ from madoguchi.signatures.crl import crl_cache
 from madoguchi.signatures.payload import signing_payload
 from madoguchi.signatures.verification import caches_clear
 
-SIGNED_AT = datetime.datetime(2026, 4, 1, 9, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=9)))
+SIGNED_AT = datetime.datetime(
+    2026, 4, 1, 9, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=9))
+)
 
 
 @pytest.fixture(autouse=True)
@@ -46,14 +49,18 @@ def hanako(pki: None):
 
 
 def make_payload(
-    *, answers: dict | None = None, attachments: list | None = None
+    *, answers: dict[str, Any] | None = None, attachments: list[dict[str, str]] | None = None
 ) -> bytes:
     return signing_payload(
         procedure_code="disaster-certificate",
         municipality_code="131016",
         form_version_hash="sha256:" + "ab" * 32,
-        answers=answers if answers is not None else {"applicant_name": "𠮷田　太郎", "damage": "床上浸水"},
-        attachments=attachments if attachments is not None else [{"name": "写真.jpg", "sha256": "0" * 64}],
+        answers=answers
+        if answers is not None
+        else {"applicant_name": "𠮷田　太郎", "damage": "床上浸水"},
+        attachments=attachments
+        if attachments is not None
+        else [{"name": "写真.jpg", "sha256": "0" * 64}],
         signed_at=SIGNED_AT,
     )
 

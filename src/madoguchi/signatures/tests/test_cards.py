@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils.translation import override
 
 from madoguchi.signatures import services
+from madoguchi.signatures.cards import VirtualCardSigner
 from madoguchi.signatures.models import Card
 from madoguchi.signatures.services import DEMO_AUTH_PIN, DEMO_SIGN_PIN, PinKind
 from madoguchi.signatures.signers import (
@@ -48,8 +49,9 @@ def test_another_signer_can_be_plugged_in(taro, payload):
             return self.inner.sign(payload=payload, pin=pin)
 
     signer_register("remote", Remote)
-    cms_der = services.signature_sign(resident=taro, payload=payload, pin=DEMO_SIGN_PIN,
-                                      signer="remote")
+    cms_der = services.signature_sign(
+        resident=taro, payload=payload, pin=DEMO_SIGN_PIN, signer="remote"
+    )
     assert signature_verify(payload=payload, cms_der=cms_der).ok
     with pytest.raises(LookupError):
         signer_get(resident=taro, name="card-reader")
@@ -93,7 +95,7 @@ def test_malformed_signing_pin_is_refused_without_counting(taro, payload, pin):
 
 
 def test_authentication_pin_is_four_digits_and_locks_after_three(taro):
-    card = signer_get(resident=taro)
+    card = VirtualCardSigner(taro)
     signature, certificate = card.authenticate(challenge=b"nonce", pin=DEMO_AUTH_PIN)
     assert len(signature) == 256 and certificate.subject.rfc4514_string().startswith("CN=")
     with pytest.raises(PinFormatError):
@@ -114,15 +116,18 @@ def test_pin_errors_speak_japanese(taro, payload):
     with override("ja"):
         assert "4" in wrong.value.message and "暗証番号" in wrong.value.message
         assert "窓口" in PinLocked("x").message
-        assert "英字と数字" in PinFormatError(min_length=6, max_length=16, digits_only=False).message
+        assert (
+            "英字と数字" in PinFormatError(min_length=6, max_length=16, digits_only=False).message
+        )
 
 
 def test_a_resident_without_card_gets_no_card(demo, payload):
     from madoguchi.signatures.testing import demo_resident
 
     with pytest.raises(NoCard):
-        services.signature_sign(resident=demo_resident("yoshida-taro"), payload=payload,
-                                pin=DEMO_SIGN_PIN)
+        services.signature_sign(
+            resident=demo_resident("yoshida-taro"), payload=payload, pin=DEMO_SIGN_PIN
+        )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -157,5 +162,9 @@ def test_concurrent_wrong_pins_never_exceed_the_limit(demo, payload):
         thread.join()
     assert Card.objects.get(resident=taro).sign_pin_failures == 5
     assert sorted(o for o in outcomes if o.startswith("wrong")) == [
-        "wrong:1", "wrong:2", "wrong:3", "wrong:4"]
+        "wrong:1",
+        "wrong:2",
+        "wrong:3",
+        "wrong:4",
+    ]
     assert outcomes.count("locked") == 4

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import unicodedata
+from typing import Any
 
 import pytest
 
@@ -13,8 +14,8 @@ from madoguchi.signatures.payload import PayloadError, signing_payload
 JST = datetime.timezone(datetime.timedelta(hours=9))
 
 
-def payload(**overrides):
-    facts = {
+def payload(**overrides: Any) -> bytes:
+    facts: dict[str, Any] = {
         "procedure_code": "disaster-certificate",
         "municipality_code": "131016",
         "form_version_hash": "sha256:" + "ab" * 32,
@@ -47,7 +48,10 @@ def test_worked_example_of_docs_signing_md():
     expected = (
         '{"answers":{"agree":true,"applicant":{"birth_date":"1985-04-12","name":"𠮷田　太郎"},'
         '"damage":"床上浸水","household_size":4},"attachments":[{"name":"Photo.jpg","sha256":"'
-        + "a" * 64 + '"},{"name":"罹災写真2.jpg","sha256":"' + "b" * 64 + '"}],'
+        + "a" * 64
+        + '"},{"name":"罹災写真2.jpg","sha256":"'
+        + "b" * 64
+        + '"}],'
         '"form_version_hash":"sha256:5d41402abc4b2a76b9719d911017c592",'
         '"format":"madoguchi-signing-payload/1","municipality_code":"131016",'
         '"procedure_code":"disaster-certificate","signed_at":"2026-04-01T00:30:15Z"}'
@@ -61,12 +65,14 @@ def test_worked_example_of_docs_signing_md():
 
 def test_keys_sorted_and_no_whitespace():
     text = payload().decode()
-    assert text.startswith('{"answers":{"damage":"床上浸水","household_size":4,"name":"𠮷田　太郎"}')
+    assert text.startswith(
+        '{"answers":{"damage":"床上浸水","household_size":4,"name":"𠮷田　太郎"}'
+    )
     assert " " not in text.replace("\u3000", "")
 
 
 def test_unicode_is_kept_exactly_no_normalisation():
-    ivs = "葛\U000E0100城"  # 葛󠄀城 with an ideographic variation selector
+    ivs = "葛\U000e0100城"  # 葛󠄀城 with an ideographic variation selector
     decomposed = unicodedata.normalize("NFD", "ガ")
     data = payload(answers={"a": ivs, "b": "髙﨑", "c": decomposed}).decode("utf-8")
     assert ivs in data and "髙﨑" in data and decomposed in data

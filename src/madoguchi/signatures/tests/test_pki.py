@@ -6,6 +6,7 @@ import io
 
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import ExtensionOID, NameOID
 from django.core.management import call_command
 
@@ -15,20 +16,28 @@ from madoguchi.signatures import services
 from madoguchi.signatures.models import (
     Card,
     CertificateAuthority,
-    CertificateKind,
     CertificateRevocationList,
     IssuedCertificate,
 )
-from madoguchi.signatures.selectors import (
-    authority_certificate,
-    authority_get,
-    card_certificate,
-    card_get,
-    resident_for_certificate,
-    resident_signing_certificate,
+from madoguchi.signatures.testing import (
+    auth_issued,
+    authority,
+    ca_certificate,
+    demo_resident,
+    issued_x509,
+    rsa_bits,
+    sign_as,
+    signing_certificate,
+    signing_issued,
 )
-from madoguchi.signatures.testing import demo_resident, sign_as
 from madoguchi.signatures.verification import signature_verify
+
+
+def holder(certificate: x509.Certificate) -> profiles.HolderIdentity:
+    found = profiles.holder_identity_from_certificate(certificate)
+    assert found is not None
+    return found
+
 
 pytestmark = pytest.mark.django_db
 
@@ -62,12 +71,12 @@ def test_setup_command(demo):
 
 
 def test_hierarchy(pki):
-    root = authority_certificate(authority=authority_get(slug="root"))
+    root = ca_certificate("root")
     for slug in ("sign", "auth"):
-        ca = authority_certificate(authority=authority_get(slug=slug))
+        ca = ca_certificate(slug)
         ca.verify_directly_issued_by(root)
         assert ca.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
-        assert ca.public_key().key_size == 2048
+        assert rsa_bits(ca) == 2048
     assert root.subject == root.issuer
 
 
@@ -81,7 +90,7 @@ def test_hierarchy(pki):
 )
 def test_signing_certificate_profile_keeps_exact_unicode(pki, key, name, address):
     resident = demo_resident(key)
-    certificate = resident_signing_certificate(resident=resident)
+    certificate = signing_certificate(resident)
     assert certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == name
     holder = profiles.holder_identity_from_certificate(certificate)
     assert holder == profiles.HolderIdentity(
@@ -92,23 +101,25 @@ def test_signing_certificate_profile_keeps_exact_unicode(pki, key, name, address
     assert not usage.value.key_encipherment
     points = certificate.extensions.get_extension_for_class(x509.CRLDistributionPoints).value
     assert points[0].full_name[0].value == services.crl_url("sign")
-    assert certificate.signature_hash_algorithm.name == "sha256"
-    assert certificate.public_key().key_size == 2048
+    assert isinstance(certificate.signature_hash_algorithm, hashes.SHA256)
+    assert rsa_bits(certificate) == 2048
+    from madoguchi.signatures.selectors import resident_for_certificate
+
     assert resident_for_certificate(certificate=certificate) == resident
 
 
 def test_ivs_name_survives_in_certificate(pki):
     resident = demo_resident("yoshida-taro")
-    resident.family_name = "葛\U000E0100城"
+    resident.family_name = "葛\U000e0100城"
     resident.save()
     services.signing_certificate_renew(resident=resident)
-    certificate = resident_signing_certificate(resident=resident)
-    assert profiles.holder_identity_from_certificate(certificate).name == "葛\U000E0100城\u3000太郎"
+    certificate = signing_certificate(resident)
+    assert holder(certificate).name == "葛\U000e0100城\u3000太郎"
 
 
 def test_authentication_certificate_carries_no_personal_data(taro):
-    issued = card_certificate(card=card_get(resident=taro), kind=CertificateKind.AUTHENTICATION)
-    certificate = x509.load_der_x509_certificate(bytes(issued.certificate_der))
+    issued = auth_issued(taro)
+    certificate = issued_x509(issued)
     text = certificate.subject.rfc4514_string()
     assert "田" not in text and "太郎" not in text
     with pytest.raises(x509.ExtensionNotFound):
@@ -126,8 +137,8 @@ def test_address_change_revokes_and_renews(taro, payload):
     assert signature_verify(payload=payload, cms_der=old_cms).outcome == "revoked"
     new_cms = sign_as(taro, payload)
     assert signature_verify(payload=payload, cms_der=new_cms).ok
-    certificate = x509.load_der_x509_certificate(bytes(renewed.certificate_der))
-    assert profiles.holder_identity_from_certificate(certificate).address.startswith("東京都千代田区永田町")
+    certificate = issued_x509(renewed)
+    assert holder(certificate).address.startswith("東京都千代田区永田町")
 
 
 def test_revoke_command(taro, payload):
@@ -140,8 +151,12 @@ def test_revoke_command(taro, payload):
 
 def test_export_command_writes_pem_files(taro, tmp_path):
     call_command("pki_export_card", "yoshida-taro", "--out", str(tmp_path), stdout=io.StringIO())
-    assert {p.name for p in tmp_path.iterdir()} == {"signer.pem", "signer.key", "chain.pem",
-                                                     "root.pem"}
+    assert {p.name for p in tmp_path.iterdir()} == {
+        "signer.pem",
+        "signer.key",
+        "chain.pem",
+        "root.pem",
+    }
     assert (tmp_path / "signer.key").stat().st_mode & 0o077 == 0
 
 
@@ -156,7 +171,7 @@ def test_demo_card_pem_endpoint_only_for_demo_residents(client, pki, settings):
 
 
 def test_private_keys_are_wrapped_in_the_database(taro):
-    issued = card_certificate(card=card_get(resident=taro), kind=CertificateKind.SIGNING)
+    issued = signing_issued(taro)
     assert b"PRIVATE KEY" not in bytes(issued.key_wrapped)
     services.card_signing_key(issued=issued)  # unwraps with the configured key
     from madoguchi.signatures.keys import KeyUnwrapError, private_key_unwrap
@@ -166,7 +181,7 @@ def test_private_keys_are_wrapped_in_the_database(taro):
 
 
 def test_reset_command_recreates(pki):
-    old_root = authority_get(slug="root").serial
+    old_root = authority("root").serial
     call_command("pki_setup_demo", "--reset", stdout=io.StringIO())
-    assert authority_get(slug="root").serial != old_root
+    assert authority("root").serial != old_root
     assert Card.objects.count() == 12

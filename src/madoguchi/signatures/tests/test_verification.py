@@ -16,14 +16,18 @@ from django.utils.translation import override
 from madoguchi.signatures import services
 from madoguchi.signatures.cms import cms_sign
 from madoguchi.signatures.crl import CrlFetchError, crl_cache
-from madoguchi.signatures.models import CertificateKind, SignatureEvidence
+from madoguchi.signatures.models import SignatureEvidence
 from madoguchi.signatures.outcomes import MESSAGES, Outcome
-from madoguchi.signatures.selectors import card_certificate, card_get
 from madoguchi.signatures.testing import (
+    auth_issued,
+    authority,
+    card_of,
     export_pem,
+    issued_x509,
     rogue_signing_ca,
     sign_as,
     signing_certificate_forge,
+    signing_issued,
 )
 from madoguchi.signatures.verification import signature_verify
 
@@ -44,13 +48,13 @@ def test_a_valid_signature_is_accepted_and_evidence_links_the_resident(taro, pay
     )
     assert evidence.outcome == Outcome.VALID and evidence.is_valid
     assert evidence.resident == taro
-    issued = card_certificate(card=card_get(resident=taro), kind=CertificateKind.SIGNING)
+    issued = signing_issued(taro)
     assert evidence.certificate == issued
     assert evidence.serial == issued.serial
     assert "Signature CA" in evidence.issuer
     assert evidence.crl_number == "1"
     assert len(evidence.payload_sha256) == 64
-    certificate = x509.load_der_x509_certificate(bytes(evidence.certificate_der))
+    certificate = x509.load_der_x509_certificate(bytes(evidence.certificate_der or b""))
     assert str(certificate.serial_number) == evidence.serial
 
 
@@ -86,7 +90,7 @@ def test_a_bad_signature_value_is_refused(taro, payload):
 def test_expired_certificate_is_refused(taro, payload):
     now = timezone.now()
     services.signing_certificate_issue(
-        card=card_get(resident=taro),
+        card=card_of(taro),
         not_before=now - datetime.timedelta(days=400),
         not_after=now - datetime.timedelta(days=1),
     )
@@ -96,7 +100,7 @@ def test_expired_certificate_is_refused(taro, payload):
 def test_not_yet_valid_certificate_is_refused(taro, payload):
     now = timezone.now()
     services.signing_certificate_issue(
-        card=card_get(resident=taro),
+        card=card_of(taro),
         not_before=now + datetime.timedelta(days=1),
         not_after=now + datetime.timedelta(days=400),
     )
@@ -104,24 +108,24 @@ def test_not_yet_valid_certificate_is_refused(taro, payload):
 
 
 def test_revoked_certificate_is_refused(taro, payload):
-    issued = card_certificate(card=card_get(resident=taro), kind=CertificateKind.SIGNING)
+    issued = signing_issued(taro)
     services.certificate_revoke(certificate=issued, reason="affiliation_changed")
     assert verify(payload, sign_as(taro, payload)) == Outcome.REVOKED
 
 
 def test_certificate_from_an_unknown_ca_with_a_lookalike_name_is_refused(taro, payload):
     forged = signing_certificate_forge(resident=taro, issuer=rogue_signing_ca())
-    cms_der = cms_sign(payload=payload, certificate=forged.certificate, key=forged.key,
-                       chain=forged.chain)
+    cms_der = cms_sign(
+        payload=payload, certificate=forged.certificate, key=forged.key, chain=forged.chain
+    )
     assert verify(payload, cms_der) == Outcome.UNKNOWN_CA
 
 
 def test_user_authentication_certificate_cannot_sign(taro, payload):
-    card = card_get(resident=taro)
-    issued = card_certificate(card=card, kind=CertificateKind.AUTHENTICATION)
+    issued = auth_issued(taro)
     cms_der = cms_sign(
         payload=payload,
-        certificate=x509.load_der_x509_certificate(bytes(issued.certificate_der)),
+        certificate=issued_x509(issued),
         key=services.card_signing_key(issued=issued),
     )
     assert verify(payload, cms_der) == Outcome.WRONG_KEY_USAGE
@@ -145,9 +149,23 @@ def test_rsa_key_below_2048_bits_is_refused(taro, payload):
 def test_sha1_digest_is_refused(taro, payload, tmp_path):
     files = export_pem(tmp_path, resident=taro)
     (tmp_path / "payload").write_bytes(payload)
-    done = openssl("cms", "-sign", "-binary", "-md", "sha1", "-in", tmp_path / "payload",
-                   "-signer", files.certificate, "-inkey", files.key, "-outform", "DER",
-                   "-out", tmp_path / "sig.der")
+    done = openssl(
+        "cms",
+        "-sign",
+        "-binary",
+        "-md",
+        "sha1",
+        "-in",
+        tmp_path / "payload",
+        "-signer",
+        files.certificate,
+        "-inkey",
+        files.key,
+        "-outform",
+        "DER",
+        "-out",
+        tmp_path / "sig.der",
+    )
     assert done.returncode == 0, done.stderr
     assert verify(payload, (tmp_path / "sig.der").read_bytes()) == Outcome.WEAK_DIGEST
 
@@ -161,7 +179,9 @@ def test_certificate_signed_with_sha1_is_refused(taro, payload):
     tbs["signature"] = {"algorithm": "sha1_rsa"}
     certificate["signature_algorithm"] = {"algorithm": "sha1_rsa"}
     certificate["signature_value"] = issuer.key.sign(
-        tbs.dump(force=True), padding.PKCS1v15(), hashes.SHA1()
+        tbs.dump(force=True),
+        padding.PKCS1v15(),
+        hashes.SHA1(),  # noqa: S303 - the point
     )
     sha1_certificate = x509.load_der_x509_certificate(certificate.dump(force=True))
     assert sha1_certificate.signature_algorithm_oid == x509.oid.SignatureAlgorithmOID.RSA_WITH_SHA1
@@ -187,9 +207,24 @@ def test_truncated_or_garbage_cms_is_refused(taro, payload, mangle):
 def test_signature_with_embedded_content_is_refused(taro, payload, tmp_path):
     files = export_pem(tmp_path, resident=taro)
     (tmp_path / "payload").write_bytes(payload)
-    done = openssl("cms", "-sign", "-binary", "-nodetach", "-md", "sha256", "-in",
-                   tmp_path / "payload", "-signer", files.certificate, "-inkey", files.key,
-                   "-outform", "DER", "-out", tmp_path / "sig.der")
+    done = openssl(
+        "cms",
+        "-sign",
+        "-binary",
+        "-nodetach",
+        "-md",
+        "sha256",
+        "-in",
+        tmp_path / "payload",
+        "-signer",
+        files.certificate,
+        "-inkey",
+        files.key,
+        "-outform",
+        "DER",
+        "-out",
+        tmp_path / "sig.der",
+    )
     assert done.returncode == 0, done.stderr
     result = signature_verify(payload=payload, cms_der=(tmp_path / "sig.der").read_bytes())
     assert result.outcome == Outcome.MALFORMED
@@ -208,14 +243,15 @@ def test_unreachable_crl_is_its_own_outcome(taro, payload):
 
 
 def test_stale_crl_is_its_own_outcome(taro, payload):
-    authority = card_certificate(card=card_get(resident=taro), kind=CertificateKind.SIGNING).authority
-    stale = services.crl_publish(authority=authority, at=timezone.now() - datetime.timedelta(days=3))
+    stale = services.crl_publish(
+        authority=authority("sign"), at=timezone.now() - datetime.timedelta(days=3)
+    )
 
     class Stale:
         def fetch(self, url: str) -> bytes:
             if url.endswith("/sign.crl"):
                 return bytes(stale.crl_der)
-            return services.crl_current_der(slug=url.rsplit("/", 1)[1].removesuffix(".crl"))
+            return services.crl_current_der(slug=url.rsplit("/", 1)[1].removesuffix(".crl")) or b""
 
     crl_cache.set_fetcher(Stale())
     assert verify(payload, sign_as(taro, payload)) == Outcome.CRL_STALE
@@ -225,14 +261,19 @@ def test_crl_signed_by_someone_else_is_not_trusted(taro, payload):
     rogue = rogue_signing_ca()
     from madoguchi.signatures import pki
 
-    forged_crl = pki.crl_build(issuer=rogue, number=99, this_update=timezone.now(),
-                               next_update=timezone.now() + datetime.timedelta(days=1), revoked=[])
+    forged_crl = pki.crl_build(
+        issuer=rogue,
+        number=99,
+        this_update=timezone.now(),
+        next_update=timezone.now() + datetime.timedelta(days=1),
+        revoked=[],
+    )
 
     class Forged:
         def fetch(self, url: str) -> bytes:
             if url.endswith("/sign.crl"):
                 return forged_crl.public_bytes(serialization.Encoding.DER)
-            return services.crl_current_der(slug=url.rsplit("/", 1)[1].removesuffix(".crl"))
+            return services.crl_current_der(slug=url.rsplit("/", 1)[1].removesuffix(".crl")) or b""
 
     crl_cache.set_fetcher(Forged())
     result = signature_verify(payload=payload, cms_der=sign_as(taro, payload))
@@ -251,5 +292,6 @@ def test_every_outcome_has_a_japanese_message():
     with override("ja"):
         for outcome in Outcome:
             message = str(MESSAGES[outcome])
-            assert any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in message), (
-                outcome, message)
+            assert any(
+                "\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in message
+            ), (outcome, message)
