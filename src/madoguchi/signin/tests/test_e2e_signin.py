@@ -3,6 +3,8 @@ tampered state, sign-out; accessible (axe-core), 360 px wide, and without JavaSc
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -41,7 +43,7 @@ def test_wrong_pin_then_sign_in_status_and_sign_out(live_oidc, page):
     page.get_by_role("button", name="ログイン", exact=True).click()
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("暗証番号が正しくありません。あと2回間違えると")
-    expect(page).to_have_title("エラー: 本人確認（開発用） | 窓口 — 市区町村へのオンライン申請")
+    assert page.title().startswith("エラー: 本人確認（開発用）")
     assert_accessible(page, "idp-wrong-pin")
     # The summary link takes the keyboard to the PIN field; the resident stays chosen.
     alert.get_by_role("link").click()
@@ -52,7 +54,8 @@ def test_wrong_pin_then_sign_in_status_and_sign_out(live_oidc, page):
 
     page.keyboard.type("1234")
     page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_oidc}/signin/me/")
+    # The fragment of the error-summary link survives the redirects.
+    page.wait_for_url(re.compile(r"/signin/me/(#id_pin)?$"))
     expect(page.get_by_text("𠮷田\u3000太郎 さんとしてログインしています。")).to_be_visible()
     expect(page.get_by_text("東京都千代田区麹町二丁目1番1号")).to_be_visible()
     assert_accessible(page, "status")
@@ -87,10 +90,13 @@ def test_sign_in_works_without_javascript(live_oidc, browser):
     page = context.new_page()
     try:
         page.goto(f"{live_oidc}/signin/?next=/signin/me/")
-        page.get_by_label("住民").select_option(label="葛\U000e0100城\u3000健（1978年3月15日生まれ）")
+        page.get_by_label("住民").select_option(
+            label="葛\U000e0100城\u3000健（1978年3月15日生まれ）"
+        )
         page.get_by_label("利用者証明用暗証番号（数字4桁）").fill("1234")
         page.get_by_role("button", name="ログイン", exact=True).click()
         page.wait_for_url(f"{live_oidc}/signin/me/")
-        expect(page.get_by_text("葛\U000e0100城\u3000健 さんとしてログインしています。")).to_be_visible()
+        greeting = "葛\U000e0100城\u3000健 さんとしてログインしています。"
+        expect(page.get_by_text(greeting)).to_be_visible()
     finally:
         context.close()
