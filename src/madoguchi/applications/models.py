@@ -90,6 +90,10 @@ class Application(models.Model):
         related_name="+",
     )
     submitted_at = models.DateTimeField(_("Submitted at"), null=True, blank=True)
+    # Set on submission when the offering allows one application per resident or household;
+    # unique, so of any number of concurrent submissions exactly one is received. Cleared when
+    # the application is withdrawn, so the resident may apply again.
+    dedupe_key = models.CharField(max_length=128, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -83,6 +83,44 @@ class TransitionNotAllowed(ApplicationError):
     code = "transition_not_allowed"
 
 
+class DuplicateApplication(ApplicationError):
+    """The offering allows one application per resident (or household) and one exists."""
+
+    code = "duplicate_application"
+
+    def __init__(self, existing: Application) -> None:
+        super().__init__(
+            _(
+                "You have already applied for this procedure (receipt number %(receipt)s). "
+                "Check its status in My page instead of applying again."
+            )
+            % {"receipt": existing.receipt_display}
+        )
+        self.existing = existing
+
+
+def _dedupe_key(application: Application) -> str | None:
+    from madoguchi.catalog.models import ApplicationLimit, Offering
+
+    limit = (
+        Offering.objects.filter(
+            municipality_id=application.municipality_id, procedure_id=application.procedure_code
+        )
+        .values_list("application_limit", flat=True)
+        .first()
+    )
+    if not limit or application.resident is None:
+        return None
+    base = f"{application.municipality_id}:{application.procedure_code}"
+    if limit == ApplicationLimit.HOUSEHOLD:
+        return f"{base}:household:{application.resident.household_id}"
+    return f"{base}:resident:{application.resident_id}"
+
+
+def _existing_for(key: str) -> Application | None:
+    return Application.objects.filter(dedupe_key=key).first()
+
+
 def _label(actor: Actor) -> str:
     if actor is not None and actor.is_authenticated:
         return actor.get_username()
@@ -223,6 +261,9 @@ def application_submit(
             return application
         raise NotEditable(_("This application can no longer be submitted."))
     result = _validated(application)
+    dedupe_key = _dedupe_key(application) if not application.dedupe_key else None
+    if dedupe_key and (existing := _existing_for(dedupe_key)) is not None:
+        raise DuplicateApplication(existing)
     evidence = None
     payload = b""
     if signature_required(application=application):
@@ -258,7 +299,17 @@ def application_submit(
         locked.payload_sha256 = hashlib.sha256(payload).hexdigest() if payload else ""
         if not locked.receipt_number:
             locked.receipt_number = _unique_receipt_number()
-        locked.save()
+        if dedupe_key:
+            locked.dedupe_key = dedupe_key
+        try:
+            with transaction.atomic():
+                locked.save()
+        except IntegrityError:
+            # Lost the race against a concurrent submission for the same resident/household.
+            existing = _existing_for(dedupe_key) if dedupe_key else None
+            if existing is None:
+                raise
+            raise DuplicateApplication(existing) from None
         _record_change(locked, previous, Status.SUBMITTED, actor, "")
     return locked
 
@@ -323,7 +374,9 @@ def application_status_change(
         raise ApplicationError(_("Tell the applicant what to correct."))
     previous = locked.status
     locked.status = to_status
-    locked.save(update_fields=["status", "updated_at"])
+    if to_status == Status.WITHDRAWN:
+        locked.dedupe_key = None  # a withdrawn application does not block a new one
+    locked.save(update_fields=["status", "dedupe_key", "updated_at"])
     _record_change(locked, previous, to_status, actor, message)
     return locked
 

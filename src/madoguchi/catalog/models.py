@@ -50,6 +50,12 @@ class Procedure(models.Model):
         return self.name
 
 
+class ApplicationLimit(models.TextChoices):
+    NONE = "", _("No limit")
+    RESIDENT = "resident", _("One application per resident")
+    HOUSEHOLD = "household", _("One application per household")
+
+
 class Offering(models.Model):
     """A procedure as one municipality (or prefecture) offers it: online or not, and how."""
 
@@ -65,6 +71,14 @@ class Offering(models.Model):
     deadline = models.CharField(_("Deadline"), max_length=256, blank=True)
     attachments = models.JSONField(_("Documents to attach"), default=list, blank=True)
     notes = models.TextField(_("Notes"), blank=True)
+    # Benefit campaigns: the 2020 lesson. Enforced by a unique key on the application.
+    application_limit = models.CharField(
+        _("Application limit"),
+        max_length=16,
+        choices=ApplicationLimit.choices,
+        blank=True,
+        default=ApplicationLimit.NONE,
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -79,9 +79,7 @@ class Query:
     @classmethod
     def parse(cls, raw: str) -> Query:
         text = search_fold(raw)
-        meanings = tuple(
-            s.means for s in synonyms() if any(phrase in text for phrase in s.phrases)
-        )
+        meanings = tuple(s.means for s in synonyms() if any(phrase in text for phrase in s.phrases))
         return cls(text, frozenset(bigrams(text)), meanings)
 
 
