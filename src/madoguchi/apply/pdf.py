@@ -1,0 +1,81 @@
+"""申請書控え: the applicant's PDF copy of a received application (WeasyPrint).
+
+The text is real text in Noto Sans JP (complete TTF files, embedded as subsets), so names such
+as 𠮷田 and 葛󠄀城 (with its variation selector) are selectable and extract exactly.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from madoguchi.applications.models import Application
+from madoguchi.forms.wareki import format_wareki
+from madoguchi.signatures.outcomes import Outcome
+
+from . import conf, flow, selectors
+
+_CSS = Path(__file__).with_name("pdf.css")
+
+
+def font_face_css() -> str:
+    rules = []
+    for weight, path in conf.pdf_font_files().items():
+        if not path.exists():
+            raise FileNotFoundError(f"PDF font missing: {path} (run `npm ci`)")
+        rules.append(
+            "@font-face { font-family: 'Madoguchi Noto Sans JP'; "
+            f"src: url('{path.resolve().as_uri()}') format('truetype'); "
+            f"font-weight: {weight}; font-style: normal; }}"
+        )
+    return "\n".join(rules)
+
+
+def wareki_datetime(moment: datetime.datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{format_wareki(local.date())} {local.hour}時{local.minute:02d}分"
+
+
+def copy_context(*, application: Application) -> dict[str, Any]:
+    definition = application.form_version.definition
+    procedure = selectors.procedure_context(form_version=application.form_version)
+    evidence = application.signature_evidence
+    submitted = application.submitted_at
+    return {
+        "application": application,
+        "definition": definition,
+        "procedure_name": procedure.name or definition["title"],
+        "municipality": application.form_version.municipality,
+        "submitted_wareki": wareki_datetime(submitted) if submitted else "",
+        "submitted_iso": (
+            timezone.localtime(submitted).isoformat(timespec="seconds") if submitted else ""
+        ),
+        "pages": flow.answer_rows(definition, application.answers, []),
+        "attachments": list(application.attachments.order_by("item_path")),
+        "evidence": evidence,
+        "outcome_label": Outcome(evidence.outcome).label if evidence else "",
+        "signed_wareki": wareki_datetime(application.signed_at) if application.signed_at else "",
+        "created_wareki": wareki_datetime(timezone.now()),
+        "title": _("Copy of your application"),
+    }
+
+
+def application_copy_pdf(*, application: Application) -> bytes:
+    # Imported here: WeasyPrint loads Pango and fontconfig, which only this view needs.
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    html = render_to_string("apply/pdf/copy.html", copy_context(application=application))
+    fonts = FontConfiguration()
+    stylesheets = [
+        CSS(string=font_face_css(), font_config=fonts),
+        CSS(string=_CSS.read_text(encoding="utf-8"), font_config=fonts),
+    ]
+    document = HTML(string=html, base_url=str(_CSS.parent))
+    data: bytes = document.write_pdf(stylesheets=stylesheets, font_config=fonts)
+    return data

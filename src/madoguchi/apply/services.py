@@ -1,0 +1,229 @@
+"""Writes of the resident application flow. Each builds on madoguchi.applications' services
+(the one home of an application's state) and adds what the web flow needs: the prefill from the
+login, uploads checked before they are kept, and signing with the card before submitting."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from madoguchi.accounts.models import Resident
+from madoguchi.applications import selectors as application_selectors
+from madoguchi.applications import services as application_services
+from madoguchi.applications.models import Application, Status
+from madoguchi.audit.services import audit_record
+from madoguchi.forms.fieldtypes import registry
+from madoguchi.forms.language import Item, Page
+from madoguchi.forms.models import FormVersion
+from madoguchi.forms.rendering import raw_answers_from_post
+from madoguchi.forms.validation import FieldError, ValidationResult
+from madoguchi.signatures import services as signature_services
+from madoguchi.signin.claims import ResidentClaims
+
+from .prefill import prefill_answers
+from .uploads import upload_check
+
+
+def apply_draft_start(
+    *,
+    form_version: FormVersion,
+    resident: Resident,
+    user: AbstractBaseUser,
+    claims: ResidentClaims | None,
+) -> tuple[Application, bool]:
+    """The resident's draft for this form version: the existing one (a second click on "start",
+    another device) or a new one prefilled from the login's claims. Returns (draft, created)."""
+    with transaction.atomic():
+        # Lock the resident row so two "start" clicks at once cannot make two drafts.
+        Resident.objects.select_for_update().filter(pk=resident.pk).first()
+        existing = (
+            application_selectors.applications_for_resident(resident=resident)
+            .filter(form_version=form_version, status=Status.DRAFT)
+            .first()
+        )
+        if existing is not None:
+            return existing, False
+        draft = application_services.application_draft_create(
+            form_version=form_version,
+            resident=resident,
+            user=user,
+            answers=prefill_answers(definition=form_version.definition, claims=claims),
+        )
+        return draft, True
+
+
+@dataclass
+class PageSave:
+    """What saving one page gave: the page's validation (upload problems included) and whether
+    the resident only added or removed a group entry (then the page is shown again)."""
+
+    result: ValidationResult
+    entries_changed: bool
+    upload_errors: list[FieldError] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return self.result.is_valid
+
+
+def _keep_files(
+    items: list[Item],
+    new: dict[str, Any],
+    old: Mapping[str, Any],
+    *,
+    prefix: str,
+    files: Any,
+    application: Application,
+    errors: list[FieldError],
+) -> None:
+    """Replace the file answers the POST read (metadata of an unchecked upload, or None when
+    nothing was chosen) with what is really kept: a checked, stored upload, or the file kept
+    before. A refused upload never replaces a good file."""
+    for item in items:
+        field_type = registry.get(item["type"])
+        if field_type is None:
+            continue
+        name = f"{prefix}{item['code']}"
+        if field_type.is_group:
+            entries = new.get(item["code"])
+            old_entries = old.get(item["code"])
+            if not isinstance(entries, list):
+                continue
+            for index, entry in enumerate(entries):
+                previous = (
+                    old_entries[index]
+                    if isinstance(old_entries, list)
+                    and index < len(old_entries)
+                    and isinstance(old_entries[index], Mapping)
+                    else {}
+                )
+                _keep_files(
+                    item.get("items", []),
+                    entry,
+                    previous,
+                    prefix=f"{name}[{index}].",
+                    files=files,
+                    application=application,
+                    errors=errors,
+                )
+            continue
+        if field_type.key != "file" or item["code"] not in new:
+            continue
+        upload = files.get(name) if files is not None else None
+        new[item["code"]] = old.get(item["code"])
+        if upload is None:
+            continue
+        problem = upload_check(item=item, upload=upload)
+        if problem is not None:
+            errors.append(
+                FieldError(path=name, item=item["code"], code=problem.code, message=problem.message)
+            )
+            continue
+        new[item["code"]] = application_services.application_attachment_store(
+            application=application, item_path=name, upload=upload
+        )
+
+
+def apply_page_save(
+    *, application: Application, page: Page, data: Any, files: Any = None
+) -> PageSave:
+    """Keep what the resident typed on `page` (valid or not) and any files that pass the
+    checks; report the page's errors. Raises NotEditable for a received application."""
+    definition = application.form_version.definition
+    raw, changed = raw_answers_from_post(
+        definition=definition, data=data, files=files, page_ids=[page["id"]]
+    )
+    upload_errors: list[FieldError] = []
+    _keep_files(
+        page["items"],
+        raw,
+        application.raw_answers,
+        prefix="",
+        files=files,
+        application=application,
+        errors=upload_errors,
+    )
+    result = application_services.application_answers_save(
+        application=application, answers=raw, page_id=page["id"]
+    )
+    if upload_errors:
+        # The upload's own message says more than the validator's "attach …" for the same field.
+        refused = {error.path for error in upload_errors}
+        result.errors = upload_errors + [e for e in result.errors if e.path not in refused]
+    return PageSave(result=result, entries_changed=changed, upload_errors=upload_errors)
+
+
+def apply_sign_and_submit(
+    *, application: Application, resident: Resident, user: AbstractBaseUser, pin: str
+) -> Application:
+    """Sign the canonical payload with the resident's card and submit it.
+
+    Raises the signer's errors (PinFormatError, PinIncorrect, PinLocked, NoCard) and the
+    applications' errors (InvalidAnswers, SignatureRejected, NotEditable). Submitting an
+    application already received returns it unchanged, before any PIN is tried.
+    """
+    if application.status not in application_services.EDITABLE and application.receipt_number:
+        return application
+    signed_at = timezone.now().replace(microsecond=0)
+    payload = application_services.application_signing_payload(
+        application=application, signed_at=signed_at
+    )
+    cms_der = signature_services.signature_sign(resident=resident, payload=payload, pin=pin)
+    return application_services.application_submit(
+        application=application, actor=user, cms_der=cms_der, signed_at=signed_at
+    )
+
+
+def apply_submit_unsigned(*, application: Application, user: AbstractBaseUser) -> Application:
+    """Submit a procedure that needs no signature (SignatureMissing if it does)."""
+    return application_services.application_submit(application=application, actor=user)
+
+
+def application_draft_discard(*, application: Application, actor: AbstractBaseUser) -> None:
+    """Delete a draft the resident no longer wants, with its uploaded files.
+
+    Belongs in madoguchi.applications.services; kept here until it moves (see the report).
+    Only drafts: a received application is withdrawn, never deleted.
+    """
+    if application.status != Status.DRAFT:
+        raise application_services.NotEditable(_("Only a draft can be deleted."))
+    files = [attachment.file for attachment in application.attachments.all()]
+    with transaction.atomic():
+        audit_record(
+            action="application.draft_deleted",
+            actor=actor,
+            municipality_code=application.municipality_id,
+            object_type="application",
+            object_id=str(application.public_id),
+            data={"procedure": application.procedure_code},
+        )
+        application.delete()
+        # The bytes go only once the rows are gone for good.
+        transaction.on_commit(lambda: _delete_files(files))
+
+
+def _delete_files(files: list[Any]) -> None:
+    for stored in files:
+        stored.delete(save=False)
+
+
+def apply_view_audit(
+    *, application: Application, actor: AbstractBaseUser, view: str, ip_address: str | None
+) -> None:
+    """Record that the applicant looked at the personal data of an application (a summary,
+    the receipt, the PDF copy, the history)."""
+    audit_record(
+        action="application.viewed",
+        actor=actor,
+        municipality_code=application.municipality_id,
+        object_type="application",
+        object_id=application.receipt_number or str(application.public_id),
+        ip_address=ip_address,
+        data={"view": view},
+    )
