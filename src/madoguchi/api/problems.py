@@ -1,8 +1,9 @@
 """RFC 9457 problem details for every API error.
 
 Every error body is ``application/problem+json`` with ``type``, ``title``, ``status`` and
-``detail``; validation errors add ``errors``: one entry per failing field, so a portal can show
-the message next to the field that caused it.
+``detail`` in Japanese, and ``title_en`` / ``detail_en`` in English; validation errors add
+``errors``: one entry per failing field (``field``, ``code``, ``message``, ``message_en``), so a
+portal can show the message next to the field that caused it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from madoguchi.api.english import english
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_BASE = "https://madoguchi.jp/problems/"
@@ -34,30 +37,74 @@ def _flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
             else:
                 out += _flatten(value, prefix)
         return out
-    return [{"field": prefix, "message": str(detail), "code": getattr(detail, "code", "invalid")}]
+    return [field_error(field=prefix, message=str(detail), code=getattr(detail, "code", "invalid"))]
+
+
+def field_error(*, field: str, message: str, code: str = "invalid") -> dict[str, str]:
+    return {"field": field, "code": str(code), "message": message, "message_en": english(message)}
+
+
+def problem_body(
+    *, status_code: int, code: str, title: str, detail: str = "", **extra: Any
+) -> dict[str, Any]:
+    return {
+        "type": PROBLEM_BASE + code.replace("_", "-"),
+        "title": title,
+        "title_en": english(title),
+        "status": status_code,
+        "detail": detail,
+        "detail_en": english(detail),
+        **extra,
+    }
+
+
+class ApiProblem(exceptions.APIException):
+    """Raise from a view to answer with a problem document (`extra` members are added)."""
+
+    def __init__(
+        self,
+        *,
+        status_code: int,
+        code: str,
+        title: str,
+        detail: str = "",
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail=title, code=code)
+        self.status_code = status_code
+        self.body = problem_body(
+            status_code=status_code, code=code, title=title, detail=detail, **extra
+        )
+        self.headers = headers or {}
 
 
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     response = exception_handler(exc, context)
     if response is None:
         return None
-    if isinstance(exc, exceptions.ValidationError):
-        body: dict[str, Any] = {
-            "type": PROBLEM_BASE + "validation-error",
-            "title": _("Your request has errors."),
-            "status": response.status_code,
-            "detail": _("Correct the fields listed in errors and try again."),
-            "errors": _flatten(exc.detail),
-        }
+    if isinstance(exc, ApiProblem):
+        body = exc.body
+        for name, value in exc.headers.items():
+            response[name] = value
+    elif isinstance(exc, exceptions.ValidationError):
+        body = problem_body(
+            status_code=response.status_code,
+            code="validation-error",
+            title=_("Your request has errors."),
+            detail=_("Correct the fields listed in errors and try again."),
+            errors=_flatten(exc.detail),
+        )
     else:
         detail = getattr(exc, "detail", None)
         code = getattr(detail, "code", None) or "error"
-        body = {
-            "type": PROBLEM_BASE + str(code).replace("_", "-"),
-            "title": str(detail) if detail is not None else _("Error"),
-            "status": response.status_code,
-            "detail": str(detail) if detail is not None else "",
-        }
+        text = str(detail) if detail is not None else _("Error")
+        body = problem_body(
+            status_code=response.status_code,
+            code=str(code),
+            title=text,
+            detail=str(detail) if detail is not None else "",
+        )
     response.data = body
     response.content_type = PROBLEM_CONTENT_TYPE
     return response
@@ -65,10 +112,18 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
 
 def problem_response(*, status_code: int, code: str, title: str, detail: str = "") -> Response:
     return Response(
-        {"type": PROBLEM_BASE + code, "title": title, "status": status_code, "detail": detail},
+        problem_body(status_code=status_code, code=code, title=title, detail=detail),
         status=status_code,
         content_type=PROBLEM_CONTENT_TYPE,
     )
 
 
-__all__ = ["PROBLEM_CONTENT_TYPE", "problem_exception_handler", "problem_response", "status"]
+__all__ = [
+    "PROBLEM_CONTENT_TYPE",
+    "ApiProblem",
+    "field_error",
+    "problem_body",
+    "problem_exception_handler",
+    "problem_response",
+    "status",
+]

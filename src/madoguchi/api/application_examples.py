@@ -1,0 +1,286 @@
+"""OpenAPI descriptions (Japanese and English) and examples of /api/v1/applications."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+
+PROBLEM = OpenApiResponse(
+    response=OpenApiTypes.OBJECT,
+    description=(
+        "RFC 9457 の問題詳細（application/problem+json）。title・detail は日本語、title_en・"
+        "detail_en は英語。errors に項目ごとの field・code・message・message_en。\n\n"
+        "RFC 9457 problem details (application/problem+json): title/detail in Japanese, "
+        "title_en/detail_en in English; errors lists each failing field with field, code, "
+        "message and message_en."
+    ),
+)
+
+_ID = "0d9c4b5e-6a1f-4f57-8f43-2d1f0c3a9b77"
+_FORM = "6f1c2f7e-8a59-4f0e-9c39-1b0d3c7a2e11"
+_ANSWERS_EXCERPT = {
+    "applicant.name": {"family": "𠮷田", "given": "太郎"},
+    "applicant.name_kana": {"family": "ヨシダ", "given": "タロウ"},
+    "applicant.birth_date": "1985-04-12",
+    "disaster.date": "2025-01-15",
+    "disaster.cause": "storm",
+    "certificate.copies": 1,
+    "attachments.photos": {
+        "name": "photo.jpg",
+        "content_type": "image/jpeg",
+        "size": 4,
+        "sha256": "5d41402abc4b2a76b9719d911017c592ae1d9e8b4c2bf0c3a1f0c1d2b8e0a5c1",
+    },
+}
+_APPLICATION = {
+    "id": _ID,
+    "status": "submitted",
+    "status_label": "受付済み",
+    "receipt_number": "K7QH2M9XC",
+    "receipt_display": "K7QH-2M9X-C",
+    "municipality_code": "131016",
+    "procedure_code": "disaster-certificate",
+    "form_version_id": _FORM,
+    "test": True,
+    "created_at": "2026-04-01T10:15:02+09:00",
+    "updated_at": "2026-04-01T10:15:02+09:00",
+    "signed_at": "2026-04-01T10:14:58+09:00",
+    "submitted_at": "2026-04-01T10:15:02+09:00",
+}
+_DRAFT = {
+    **_APPLICATION,
+    "status": "draft",
+    "status_label": "下書き",
+    "receipt_number": None,
+    "receipt_display": "",
+    "signed_at": None,
+    "submitted_at": None,
+}
+_DATE_ERROR = {
+    "field": "answers.disaster.date",
+    "code": "date_max",
+    "item": "disaster.date",
+    "message": "「被災日」に未来の日付は入力できません。",
+    "message_en": "“被災日” cannot be a date in the future.",
+}
+
+ONE_REQUEST_DESCRIPTION = (
+    "回答と住民の署名（分離型 CMS）を一度に送り、受付番号を受け取ります。住民のアクセストークン"
+    "は不要です：申請者は署名用電子証明書（発行者とシリアル番号）から特定します。署名対象は "
+    "docs/signing.md の正規化ペイロード（RFC 8785 JSON）で、クライアントが往復なしに計算できます。"
+    "form_version_id を指定すると、ペイロードの form_version_hash（GET /forms/{id} の "
+    "content_hash）が確定します。回答のファイル項目の内容は files に base64 で入れます。"
+    "検証・署名検証・保存のすべてが成功したときだけ受け付け、失敗したときは何も残りません"
+    "（拒否された署名の検証記録を除く）。Idempotency-Key を付けると再送が安全です。\n\n"
+    "Send the answers and the resident's detached CMS signature together and get a receipt "
+    "number. No resident token is needed: the applicant is identified by the signing "
+    "certificate (issuer and serial number). The signed bytes are the canonical payload of "
+    "docs/signing.md (RFC 8785 JSON), which a client computes without a round trip; "
+    "form_version_id fixes the payload's form_version_hash (the content_hash of "
+    "GET /forms/{id}). File answers carry their content, base64, in files. The application is "
+    "received only when validation, signature verification and storage all succeed; otherwise "
+    "nothing is left behind (except the evidence of a refused signature). Send an "
+    "Idempotency-Key to make retries safe.\n\n"
+    "エラー / errors: 401 キーなし・無効 / missing or invalid key; 403 スコープ外・テスト用キーで"
+    "デモ以外の自治体 / scope, or a test key outside the demo municipalities; 409 "
+    "Idempotency-Key の再利用 / key reused; 422 invalid-answers（errors に項目ごと / per field）、"
+    "signature-rejected（outcome に検証結果コード / outcome code: revoked, expired, "
+    "payload_mismatch, …）、signer-unknown; 429 流量制限 / rate limited (Retry-After)."
+)
+DRAFT_CREATE_DESCRIPTION = (
+    "住民（X-Resident-Token のアクセストークンで認証）の代わりに下書きを作ります。回答は入力どおり"
+    "に保存され、誤りがあっても失われません。errors は送った項目の検証結果です。\n\n"
+    "Create a draft on behalf of the resident authenticated by the access token in "
+    "X-Resident-Token. Answers are kept as typed, even when wrong; errors reports the items "
+    "you sent."
+)
+DETAIL_DESCRIPTION = (
+    "このクライアントが送った申請の状態と履歴（自治体からのメッセージを含む）を返します。"
+    "閲覧は監査ログに記録されます。\n\n"
+    "The status and history (with messages from the municipality) of an application this "
+    "client sent. Each read is recorded in the audit log."
+)
+ANSWERS_DESCRIPTION = (
+    "回答を項目単位でマージして保存し、page_id を指定するとそのページ、しなければ送った項目の"
+    "検証エラーを返します（保存は常に行います）。受付後は 409 です。\n\n"
+    "Merge answers item by item and save them (always), then report the errors of page_id, "
+    "or of the items sent. 409 once the application has been received."
+)
+ATTACHMENT_DESCRIPTION = (
+    "ファイル項目の内容を multipart/form-data（item_path, file）または JSON（base64）で送ります。"
+    "最上位のファイル項目なら、その回答に返却するメタデータ（name, content_type, size, sha256）"
+    "が入ります。グループ内の項目は、返却されたメタデータを回答に入れてください。\n\n"
+    "Upload the content of a file item as multipart/form-data (item_path, file) or JSON "
+    "(base64). For a top-level file item the answer becomes the returned metadata (name, "
+    "content_type, size, sha256); inside a group, put the returned metadata into the answers "
+    "yourself."
+)
+VALIDATE_DESCRIPTION = (
+    "保存された回答を様式全体で検証し、valid と項目ごとのエラー（未送信の添付ファイルを含む）を"
+    "返します。\n\n"
+    "Validate the saved answers against the whole form: valid, and the errors per field "
+    "(including files not yet uploaded)."
+)
+PAYLOAD_DESCRIPTION = (
+    "住民が署名するバイト列（docs/signing.md の正規化ペイロード）を base64 で返します。"
+    "返された signed_at をそのまま提出に使ってください。回答に誤りがあれば 422 です。\n\n"
+    "The bytes the resident signs (the canonical payload of docs/signing.md), base64. Submit "
+    "with exactly the returned signed_at. 422 while answers are wrong."
+)
+SUBMIT_DESCRIPTION = (
+    "署名（分離型 CMS、DER の base64）と signed_at を送って提出します。署名者は住民本人の"
+    "署名用電子証明書でなければなりません。何度送っても受付番号は一つです。\n\n"
+    "Submit with the signature (detached CMS, DER, base64) and signed_at. The signer must be "
+    "the resident's own signing certificate. Submitting again returns the same receipt."
+)
+
+SIGNED_REQUEST = OpenApiExample(
+    "署名付きの一括送信 / one-request submission",
+    request_only=True,
+    value={
+        "form_version_id": _FORM,
+        "municipality_code": "131016",
+        "procedure_code": "disaster-certificate",
+        "answers": _ANSWERS_EXCERPT,
+        "files": {"attachments.photos": {"content_base64": "aGVsbG8="}},
+        "signed_at": "2026-04-01T01:14:58Z",
+        "signature": "MIIGxQYJKoZIhvcNAQcCoIIGtjCCBrICAQExDzANBglghkgBZQMEAgEFADALBgkqhkiG…",
+    },
+)
+RECEIVED = OpenApiExample(
+    "受付済み / received", response_only=True, status_codes=["200", "201"], value=_APPLICATION
+)
+INVALID_ANSWERS = OpenApiExample(
+    "回答の誤り / invalid answers",
+    response_only=True,
+    status_codes=["422"],
+    value={
+        "type": "https://madoguchi.jp/problems/invalid-answers",
+        "title": "入力内容に誤りがあります。確認して、もう一度お試しください。",
+        "title_en": "Some answers are missing or wrong. Correct them and try again.",
+        "status": 422,
+        "detail": "errors の項目を直して、もう一度送ってください。",
+        "detail_en": "Correct the answers listed in errors and try again.",
+        "errors": [_DATE_ERROR],
+    },
+)
+SIGNATURE_REJECTED = OpenApiExample(
+    "署名の拒否 / signature refused",
+    response_only=True,
+    status_codes=["422"],
+    value={
+        "type": "https://madoguchi.jp/problems/signature-rejected",
+        "title": "署名を受け付けられませんでした。",
+        "title_en": "The signature was not accepted.",
+        "status": 422,
+        "detail": "署名用電子証明書が失効しています。",
+        "detail_en": "The signing certificate has been revoked.",
+        "outcome": "revoked",
+        "errors": [
+            {
+                "field": "signature",
+                "code": "revoked",
+                "message": "署名用電子証明書が失効しています。",
+                "message_en": "The signing certificate has been revoked.",
+            }
+        ],
+    },
+)
+DRAFT_REQUEST = OpenApiExample(
+    "下書きの作成 / create a draft",
+    request_only=True,
+    value={
+        "municipality_code": "131016",
+        "procedure_code": "disaster-certificate",
+        "answers": {"disaster.date": "2025-01-15"},
+    },
+)
+DRAFT_RESPONSE = OpenApiExample(
+    "下書き / draft",
+    response_only=True,
+    status_codes=["200", "201"],
+    value={"application": _DRAFT, "answers": {"disaster.date": "2025-01-15"}, "errors": []},
+)
+DETAIL_RESPONSE = OpenApiExample(
+    "審査中 / under review",
+    response_only=True,
+    value={
+        **_APPLICATION,
+        "status": "in_review",
+        "status_label": "審査中",
+        "history": [
+            {
+                "status": "submitted",
+                "status_label": "受付済み",
+                "at": "2026-04-01T10:15:02+09:00",
+                "message": "",
+            },
+            {
+                "status": "in_review",
+                "status_label": "審査中",
+                "at": "2026-04-02T09:00:00+09:00",
+                "message": "",
+            },
+        ],
+    },
+)
+ANSWERS_REQUEST = OpenApiExample(
+    "回答の更新 / update answers",
+    request_only=True,
+    value={"answers": {"disaster.date": "2099-01-01"}, "page_id": "disaster"},
+)
+ANSWERS_RESPONSE = OpenApiExample(
+    "保存と検証結果 / saved, with errors",
+    response_only=True,
+    value={
+        "application": _DRAFT,
+        "answers": {"disaster.date": "2099-01-01"},
+        "errors": [_DATE_ERROR],
+    },
+)
+ATTACHMENT_REQUEST = OpenApiExample(
+    "JSON（base64）/ JSON (base64)",
+    request_only=True,
+    media_type="application/json",
+    value={
+        "item_path": "attachments.photos",
+        "name": "photo.jpg",
+        "content_type": "image/jpeg",
+        "content_base64": "/9j/4AAQSkZJRgABAQ…",
+    },
+)
+ATTACHMENT_RESPONSE = OpenApiExample(
+    "保存したファイル / stored file",
+    response_only=True,
+    status_codes=["201"],
+    value={
+        "item_path": "attachments.photos",
+        "name": "photo.jpg",
+        "content_type": "image/jpeg",
+        "size": 204800,
+        "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+    },
+)
+VALIDATE_RESPONSE = OpenApiExample(
+    "誤りあり / with errors",
+    response_only=True,
+    value={"valid": False, "errors": [_DATE_ERROR]},
+)
+PAYLOAD_RESPONSE = OpenApiExample(
+    "署名対象 / payload",
+    response_only=True,
+    value={
+        "format": "madoguchi-signing-payload/1",
+        "signed_at": "2026-04-01T01:14:58Z",
+        "payload_base64": "eyJhbnN3ZXJzIjp7ImFwcGxpY2FudC5iaXJ0aF9kYXRlIjoiMTk4NS0wNC0xMiIs…",
+        "sha256": "3b1e0f3c5d0a7e2c9a4f8b6d1e2c3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f",
+    },
+)
+SUBMIT_REQUEST = OpenApiExample(
+    "署名 / signature",
+    request_only=True,
+    value={
+        "signed_at": "2026-04-01T01:14:58Z",
+        "signature": "MIIGxQYJKoZIhvcNAQcCoIIGtjCCBrICAQExDzANBglghkgBZQMEAgEFADALBgkqhkiG…",
+    },
+)

@@ -1,0 +1,220 @@
+"""Request and response shapes of /api/v1/applications (also the OpenAPI components)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from madoguchi.applications.models import Application, Status, StatusChange
+
+MAX_SIGNATURE_BYTES = 64 * 1024
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+def b64decode(value: str, *, limit: int) -> bytes:
+    try:
+        raw = base64.b64decode(value.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        try:
+            raw = base64.urlsafe_b64decode(value.strip() + "=" * (-len(value.strip()) % 4))
+        except (binascii.Error, ValueError):
+            raise serializers.ValidationError(_("This is not valid base64.")) from None
+    if not raw:
+        raise serializers.ValidationError(_("This is empty."))
+    if len(raw) > limit:
+        raise serializers.ValidationError(
+            _("This is too large (at most %(limit)s bytes).") % {"limit": limit}
+        )
+    return raw
+
+
+class Base64Field(serializers.CharField):
+    def __init__(self, *, limit: int, **kwargs: Any) -> None:
+        self.limit = limit
+        super().__init__(trim_whitespace=True, **kwargs)
+
+    def to_internal_value(self, data: Any) -> bytes:  # type: ignore[override]
+        return b64decode(str(super().to_internal_value(data)), limit=self.limit)
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": True,
+        "description": "標準項目コードをキーとする回答 / answers keyed by standard item code",
+        "example": {"disaster.date": "2025-01-15", "certificate.copies": 1},
+    }
+)
+class AnswersField(serializers.DictField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(child=serializers.JSONField(), **kwargs)
+
+
+class FormChoiceSerializer(serializers.Serializer[dict[str, Any]]):
+    municipality_code = serializers.RegexField(
+        r"^[0-9]{6}$",
+        required=False,
+        help_text="団体コード / local government code (6 digits)",
+    )
+    procedure_code = serializers.SlugField(
+        required=False, max_length=64, help_text="手続コード / procedure code"
+    )
+    form_version_id = serializers.UUIDField(
+        required=False,
+        help_text="様式版ID（推奨：署名対象の form_version_hash が確定します）/ form version id "
+        "(recommended: it fixes the form_version_hash the payload commits to)",
+    )
+
+
+class DraftCreateSerializer(FormChoiceSerializer):
+    answers = AnswersField(required=False, help_text="最初の回答（任意）/ initial answers")
+
+
+class AnswersUpdateSerializer(serializers.Serializer[dict[str, Any]]):
+    answers = AnswersField(help_text="上書きする回答（項目単位でマージ）/ answers, merged by item")
+    page_id = serializers.SlugField(
+        required=False, max_length=64, help_text="このページだけ検証 / validate this page only"
+    )
+
+
+class AttachmentJsonSerializer(serializers.Serializer[dict[str, Any]]):
+    item_path = serializers.CharField(
+        max_length=128, help_text="ファイル項目のパス / path of the file item"
+    )
+    name = serializers.CharField(max_length=255, help_text="ファイル名 / file name")
+    content_type = serializers.CharField(max_length=128, help_text="MIME type")
+    content_base64 = Base64Field(limit=MAX_FILE_BYTES, help_text="内容（base64）/ content")
+
+
+class AttachmentMultipartSerializer(serializers.Serializer[dict[str, Any]]):
+    item_path = serializers.CharField(max_length=128)
+    file = serializers.FileField(max_length=255)
+
+
+class AttachmentMetadataSerializer(serializers.Serializer[dict[str, Any]]):
+    item_path = serializers.CharField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+
+
+class SignatureSerializer(serializers.Serializer[dict[str, Any]]):
+    signed_at = serializers.DateTimeField(
+        help_text="署名対象に含めた時刻（UTC、秒単位）/ the time in the signed payload "
+        "(UTC, whole seconds)"
+    )
+    signature = Base64Field(
+        limit=MAX_SIGNATURE_BYTES,
+        help_text="署名対象に対する分離型 CMS SignedData（DER）の base64 / base64 of the "
+        "detached CMS SignedData (DER) over the payload",
+    )
+
+
+class FileContentSerializer(serializers.Serializer[dict[str, Any]]):
+    content_base64 = Base64Field(limit=MAX_FILE_BYTES, help_text="内容（base64）/ content")
+
+
+class SignedApplicationSerializer(FormChoiceSerializer, SignatureSerializer):
+    answers = AnswersField(help_text="回答 / answers")
+    files = serializers.DictField(
+        child=FileContentSerializer(),
+        required=False,
+        help_text="回答のファイル項目の内容（パス → base64）/ contents of the file answers "
+        "(path → base64)",
+    )
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": list(Status.values),
+        "description": "状態 / status: draft, submitted（受付済み）, in_review, "
+        "returned（差戻し）, completed, rejected, withdrawn",
+    }
+)
+class StatusField(serializers.CharField):
+    pass
+
+
+class HistorySerializer(serializers.ModelSerializer[StatusChange]):
+    status = StatusField(source="to_status")
+    status_label = serializers.CharField(source="get_to_status_display")
+
+    class Meta:
+        model = StatusChange
+        fields = ("status", "status_label", "at", "message")
+
+
+class ApplicationSerializer(serializers.ModelSerializer[Application]):
+    id = serializers.UUIDField(source="public_id", help_text="申請ID / application id")
+    status = StatusField()
+    status_label = serializers.CharField(source="get_status_display", help_text="状態の表示名")
+    receipt_number = serializers.CharField(
+        allow_null=True, help_text="受付番号（9文字）/ receipt number"
+    )
+    receipt_display = serializers.CharField(help_text="表示用 XXXX-XXXX-C / for display")
+    municipality_code = serializers.CharField(source="municipality_id")
+    form_version_id = serializers.UUIDField()
+    test = serializers.SerializerMethodField(
+        help_text="テスト用キーで作成 / created with a test key"
+    )
+
+    class Meta:
+        model = Application
+        fields: tuple[str, ...] = (
+            "id",
+            "status",
+            "status_label",
+            "receipt_number",
+            "receipt_display",
+            "municipality_code",
+            "procedure_code",
+            "form_version_id",
+            "test",
+            "created_at",
+            "updated_at",
+            "signed_at",
+            "submitted_at",
+        )
+
+    def get_test(self, application: Application) -> bool:
+        return bool(self.context.get("test"))
+
+
+class ApplicationDetailSerializer(ApplicationSerializer):
+    history = HistorySerializer(many=True, read_only=True)
+
+    class Meta(ApplicationSerializer.Meta):
+        fields = (*ApplicationSerializer.Meta.fields, "history")
+
+
+class FieldErrorSerializer(serializers.Serializer[dict[str, str]]):
+    field = serializers.CharField()
+    code = serializers.CharField()
+    message = serializers.CharField(help_text="日本語 / Japanese")
+    message_en = serializers.CharField(help_text="English")
+    item = serializers.CharField(required=False, help_text="標準項目コード / item code")
+
+
+class DraftSerializer(serializers.Serializer[dict[str, Any]]):
+    application = ApplicationSerializer()
+    answers = serializers.DictField(help_text="入力どおりの回答 / answers as typed")
+    errors = FieldErrorSerializer(many=True, help_text="検証エラー / validation errors")  # type: ignore[assignment]
+
+
+class ValidationReportSerializer(serializers.Serializer[dict[str, Any]]):
+    valid = serializers.BooleanField()
+    errors = FieldErrorSerializer(many=True)  # type: ignore[assignment]
+
+
+class SigningPayloadSerializer(serializers.Serializer[dict[str, Any]]):
+    format = serializers.CharField(help_text="madoguchi-signing-payload/1")
+    signed_at = serializers.CharField(help_text="署名に使う時刻 / the signed_at to submit")
+    payload_base64 = serializers.CharField(help_text="署名するバイト列 / the bytes to sign")
+    sha256 = serializers.CharField(help_text="SHA-256 (hex)")

@@ -1,0 +1,58 @@
+"""Settings of the public API, read lazily (tests override them with `settings`).
+
+API_DEFAULT_RATE              rate limit of a new client (default 600/minute)
+API_KEY_CACHE_SECONDS         how long a process trusts a key lookup (default 5); a revocation
+                              takes effect everywhere within this time, at once in the
+                              process that revoked it
+API_RESIDENT_TOKEN_CACHE_SECONDS  how long a validated resident access token is reused
+                              before asking the issuer's userinfo endpoint again (default 60)
+API_TEST_MUNICIPALITIES       comma-separated codes a test key may reach (131016,130001)
+API_SIGNED_AT_MAX_AGE_HOURS   how old a signature's signed_at may be (default 24)
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+
+from madoguchi.config.env import env_int, env_list, env_str
+
+
+def default_rate() -> str:
+    value: str = getattr(settings, "API_DEFAULT_RATE", env_str("API_DEFAULT_RATE", "600/minute"))
+    return value
+
+
+def key_cache_seconds() -> float:
+    return float(getattr(settings, "API_KEY_CACHE_SECONDS", env_int("API_KEY_CACHE_SECONDS", 5)))
+
+
+def resident_token_cache_seconds() -> float:
+    return float(
+        getattr(
+            settings,
+            "API_RESIDENT_TOKEN_CACHE_SECONDS",
+            env_int("API_RESIDENT_TOKEN_CACHE_SECONDS", 60),
+        )
+    )
+
+
+def test_municipalities() -> frozenset[str]:
+    codes = getattr(
+        settings,
+        "API_TEST_MUNICIPALITIES",
+        env_list("API_TEST_MUNICIPALITIES", ["131016", "130001"]),
+    )
+    return frozenset(str(code) for code in codes)
+
+
+def signed_at_max_age() -> datetime.timedelta:
+    hours = getattr(
+        settings, "API_SIGNED_AT_MAX_AGE_HOURS", env_int("API_SIGNED_AT_MAX_AGE_HOURS", 24)
+    )
+    return datetime.timedelta(hours=int(hours))
+
+
+# A client's clock may run a little ahead of ours.
+SIGNED_AT_CLOCK_SKEW = datetime.timedelta(minutes=5)

@@ -1,0 +1,433 @@
+"""Applications through the API, built on madoguchi.applications.services.
+
+The one-request submission (answers + CMS signature together) runs inside the caller's
+transaction: it either receives the application under a receipt number, or leaves nothing
+behind. Its hot path avoids repeated work: form versions (immutable) and the certificate →
+resident link are cached per process.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from asn1crypto import cms as asn1_cms
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from madoguchi.accounts.models import Resident
+from madoguchi.api import conf
+from madoguchi.api.keys import Credential
+from madoguchi.api.models import ApiApplication
+from madoguchi.api.problems import ApiProblem, field_error
+from madoguchi.applications import services as application_services
+from madoguchi.applications.models import Application, Channel
+from madoguchi.forms import selectors as form_selectors
+from madoguchi.forms.models import FormVersion
+from madoguchi.signatures import selectors as signature_selectors
+from madoguchi.signatures.outcomes import Outcome, outcome_message
+from madoguchi.signatures.services import signature_verify_and_store
+
+# --- Form versions ------------------------------------------------------------------------------
+
+_FORM_TTL = 30.0  # seconds a "newest published version" answer is reused
+_forms_lock = threading.Lock()
+_versions: dict[str, FormVersion] = {}  # id → version (published versions never change)
+_newest: dict[tuple[str, str], tuple[float, str]] = {}  # (municipality, procedure) → (at, id)
+
+
+def _remember(version: FormVersion) -> FormVersion:
+    with _forms_lock:
+        if len(_versions) > 5_000:
+            _versions.clear()
+        _versions[str(version.pk)] = version
+    return version
+
+
+def form_version_resolve(
+    *,
+    credential: Credential,
+    municipality_code: str | None,
+    procedure_code: str | None,
+    form_version_id: str | None,
+) -> FormVersion:
+    """The form version a request names, checked against the key's reach. Raises ApiProblem."""
+    version: FormVersion | None = None
+    if form_version_id:
+        with _forms_lock:
+            version = _versions.get(str(form_version_id))
+        if version is None:
+            version = form_selectors.form_version_get(form_version_id=form_version_id)
+            if version is not None:
+                _remember(version)
+        if version is None:
+            raise _field_problem("form_version_id", str(form_selectors.FORM_VERSION_NOT_FOUND))
+        if municipality_code and version.municipality_id != municipality_code:
+            raise _field_problem(
+                "municipality_code", _("This form version belongs to another municipality.")
+            )
+        if procedure_code and version.procedure_code != procedure_code:
+            raise _field_problem("procedure_code", _("This form version is for another procedure."))
+    elif municipality_code and procedure_code:
+        key = (municipality_code, procedure_code)
+        now = time.monotonic()
+        with _forms_lock:
+            cached = _newest.get(key)
+            if cached is not None and now - cached[0] < _FORM_TTL:
+                version = _versions.get(cached[1])
+        if version is None:
+            version = form_selectors.published_form_version_for(
+                municipality_code=municipality_code, procedure_code=procedure_code
+            )
+            if version is None:
+                raise _field_problem(
+                    "procedure_code",
+                    _("This municipality does not accept this procedure online."),
+                )
+            _remember(version)
+            with _forms_lock:
+                _newest[key] = (now, str(version.pk))
+    else:
+        raise _field_problem(
+            "form_version_id",
+            _("Give form_version_id, or municipality_code and procedure_code."),
+        )
+    municipality_check(credential=credential, municipality_code=version.municipality_id)
+    return version
+
+
+def form_cache_clear() -> None:
+    with _forms_lock:
+        _versions.clear()
+        _newest.clear()
+
+
+def municipality_check(*, credential: Credential, municipality_code: str) -> None:
+    if credential.is_test and municipality_code not in conf.test_municipalities():
+        raise ApiProblem(
+            status_code=403,
+            code="test_key_municipality",
+            title=_("A test key can only apply to the demo municipalities."),
+            detail=_("Use a live key for this municipality, or a demo municipality: %(codes)s.")
+            % {"codes": ", ".join(sorted(conf.test_municipalities()))},
+        )
+
+
+def _field_problem(name: str, message: str, status_code: int = 422) -> ApiProblem:
+    return ApiProblem(
+        status_code=status_code,
+        code="validation_error",
+        title=_("Your request has errors."),
+        detail=_("Correct the fields listed in errors and try again."),
+        errors=[field_error(field=name, message=message)],
+    )
+
+
+# --- Errors of the applications app → problem documents ----------------------------------------
+
+
+def problem_for(error: application_services.ApplicationError) -> ApiProblem:
+    if isinstance(error, application_services.InvalidAnswers):
+        return ApiProblem(
+            status_code=422,
+            code="invalid_answers",
+            title=error.message,
+            detail=_("Correct the answers listed in errors and try again."),
+            errors=[
+                {
+                    **field_error(field=f"answers.{e.path}", message=e.message, code=e.code),
+                    "item": e.item,
+                }
+                for e in error.result.errors
+            ],
+        )
+    if isinstance(error, application_services.SignatureRejected):
+        return signature_problem(Outcome(error.outcome))
+    if isinstance(error, application_services.NotEditable):
+        return ApiProblem(status_code=409, code=error.code, title=error.message)
+    return ApiProblem(status_code=422, code=error.code, title=error.message)
+
+
+def signature_problem(outcome: Outcome, code: str = "signature_rejected") -> ApiProblem:
+    return ApiProblem(
+        status_code=422,
+        code=code,
+        title=_("The signature was not accepted."),
+        detail=outcome_message(outcome),
+        outcome=str(outcome),
+        errors=[
+            field_error(field="signature", message=outcome_message(outcome), code=str(outcome))
+        ],
+    )
+
+
+# --- Signed time ---------------------------------------------------------------------------------
+
+
+def signed_at_check(signed_at: datetime.datetime) -> datetime.datetime:
+    now = timezone.now()
+    if signed_at > now + conf.SIGNED_AT_CLOCK_SKEW:
+        raise _field_problem("signed_at", _("The signing time is in the future."))
+    if signed_at < now - conf.signed_at_max_age():
+        raise _field_problem(
+            "signed_at", _("The signing time is too long ago: sign the application again.")
+        )
+    return signed_at
+
+
+# --- The signer ---------------------------------------------------------------------------------
+
+_SIGNER_TTL = 60.0
+_signer_lock = threading.Lock()
+_signers: dict[bytes, tuple[float, Resident]] = {}
+
+
+def _signer_certificate(cms_der: bytes) -> x509.Certificate | None:
+    """The signer's certificate carried in a detached CMS signature (not yet verified: the
+    submission verifies it; this only finds who claims to have signed)."""
+    try:
+        info = asn1_cms.ContentInfo.load(cms_der, strict=True)
+        if info["content_type"].native != "signed_data":
+            return None
+        signed_data = info["content"]
+        signer_infos = signed_data["signer_infos"]
+        if len(signer_infos) != 1:
+            return None
+        sid = signer_infos[0]["sid"]
+        for choice in signed_data["certificates"] or []:
+            candidate = choice.chosen
+            if not isinstance(candidate, asn1_x509.Certificate):
+                continue
+            if sid.name == "issuer_and_serial_number":
+                wanted = sid.chosen
+                if (
+                    candidate.issuer == wanted["issuer"]
+                    and candidate.serial_number == wanted["serial_number"].native
+                ):
+                    return x509.load_der_x509_certificate(candidate.dump())
+            elif candidate.key_identifier == sid.chosen.native:
+                return x509.load_der_x509_certificate(candidate.dump())
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError):
+        return None
+    return None
+
+
+def signer_resident(cms_der: bytes) -> Resident:
+    """The applicant of a one-request submission: issuer + serial of the signing certificate
+    lead to the resident's card. Raises ApiProblem when they lead nowhere."""
+    certificate = _signer_certificate(cms_der)
+    if certificate is None:
+        raise signature_problem(Outcome.MALFORMED)
+    fingerprint = certificate.fingerprint(hashes.SHA256())
+    now = time.monotonic()
+    with _signer_lock:
+        cached = _signers.get(fingerprint)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    issued = signature_selectors.issued_certificate_for(certificate=certificate)
+    if issued is None or issued.card is None:
+        raise signature_problem(Outcome.UNKNOWN_CA, code="signer_unknown")
+    resident = Resident.objects.get(pk=issued.card.resident_id)
+    with _signer_lock:
+        if len(_signers) > 100_000:
+            _signers.clear()
+        _signers[fingerprint] = (now + _SIGNER_TTL, resident)
+    return resident
+
+
+def signer_cache_clear() -> None:
+    with _signer_lock:
+        _signers.clear()
+
+
+def rejected_signature_record(
+    *,
+    form_version: FormVersion,
+    answers: Mapping[str, Any],
+    signed_at: datetime.datetime,
+    cms_der: bytes,
+) -> None:
+    """Keep the evidence of a refused one-request signature (its transaction was rolled back)."""
+    from madoguchi.signatures.payload import PayloadError, signing_payload
+
+    result = form_selectors.form_validate(form_version=form_version, answers=answers)
+    try:
+        payload = signing_payload(
+            procedure_code=form_version.procedure_code,
+            municipality_code=form_version.municipality_id,
+            form_version_hash=form_version.content_hash,
+            answers=result.answers,
+            attachments=[
+                {"name": str(meta["name"]), "sha256": str(meta["sha256"])}
+                for _path, meta in file_answers(result.answers)
+            ],
+            signed_at=signed_at,
+        )
+    except PayloadError:
+        return
+    signature_verify_and_store(payload=payload, cms_der=cms_der)
+
+
+# --- Files ---------------------------------------------------------------------------------------
+
+_FILE_KEYS = {"name", "sha256", "content_type", "size"}
+
+
+def file_answers(answers: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """(path, metadata) of every file answer, at any depth (paths as the validator writes them:
+    ``attachments.photos``, ``household.members[0].x``)."""
+    for key, value in answers.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        yield from _walk(value, path)
+
+
+def _walk(value: Any, path: str) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, Mapping):
+        if set(value) >= _FILE_KEYS:
+            yield path, value
+            return
+        yield from file_answers(value, path)
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            yield from _walk(inner, f"{path}[{index}]")
+
+
+@dataclass(frozen=True)
+class SignedSubmission:
+    form_version: FormVersion
+    answers: dict[str, Any]
+    signed_at: datetime.datetime
+    cms_der: bytes
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+def _files_check(answers: Mapping[str, Any], files: Mapping[str, bytes]) -> None:
+    import hashlib
+
+    errors = []
+    expected = dict(file_answers(answers))
+    for path, meta in expected.items():
+        content = files.get(path)
+        if content is None:
+            errors.append(
+                field_error(
+                    field=f"files.{path}",
+                    message=_("Send the content of this file (base64) in files."),
+                    code="file_missing",
+                )
+            )
+        elif hashlib.sha256(content).hexdigest() != str(meta.get("sha256")) or len(
+            content
+        ) != meta.get("size"):
+            errors.append(
+                field_error(
+                    field=f"files.{path}",
+                    message=_("The file differs from its sha256 or size in the answers."),
+                    code="file_mismatch",
+                )
+            )
+    for path in files:
+        if path not in expected:
+            errors.append(
+                field_error(
+                    field=f"files.{path}",
+                    message=_("No answer describes this file."),
+                    code="file_unexpected",
+                )
+            )
+    if errors:
+        raise ApiProblem(
+            status_code=422,
+            code="validation_error",
+            title=_("Your request has errors."),
+            detail=_("Correct the fields listed in errors and try again."),
+            errors=errors,
+        )
+
+
+def application_submit_signed(
+    *, credential: Credential, actor: Any, submission: SignedSubmission
+) -> Application:
+    """Create, fill and submit in one go (call inside a transaction). Raises ApiProblem or
+    ApplicationError."""
+    signed_at_check(submission.signed_at)
+    _files_check(submission.answers, submission.files)
+    resident = signer_resident(submission.cms_der)
+    application = application_services.application_draft_create(
+        form_version=submission.form_version,
+        resident=resident,
+        channel=Channel.API,
+        answers=submission.answers,
+    )
+    for path, content in submission.files.items():
+        meta = dict(file_answers(submission.answers))[path]
+        application_services.application_attachment_store(
+            application=application,
+            item_path=path,
+            upload=SimpleUploadedFile(str(meta["name"]), content, str(meta["content_type"])),
+        )
+    application = application_services.application_submit(
+        application=application,
+        actor=cast(Any, actor),
+        cms_der=submission.cms_der,
+        signed_at=submission.signed_at,
+    )
+    ApiApplication.objects.create(
+        application=application, client_id=credential.client_pk, mode=credential.mode
+    )
+    return application
+
+
+# --- Drafts --------------------------------------------------------------------------------------
+
+
+def application_draft_create_for(
+    *,
+    credential: Credential,
+    resident: Resident,
+    form_version: FormVersion,
+    answers: Mapping[str, Any],
+) -> Application:
+    application = application_services.application_draft_create(
+        form_version=form_version, resident=resident, channel=Channel.API, answers=answers
+    )
+    ApiApplication.objects.create(
+        application=application, client_id=credential.client_pk, mode=credential.mode
+    )
+    return application
+
+
+def application_for_client(*, credential: Credential, public_id: str) -> Application | None:
+    """An application this client (in this mode) created; None for anyone else's."""
+    origin = (
+        ApiApplication.objects.select_related(
+            "application", "application__form_version", "application__municipality"
+        )
+        .filter(
+            client_id=credential.client_pk, mode=credential.mode, application__public_id=public_id
+        )
+        .first()
+    )
+    return origin.application if origin is not None else None
+
+
+def missing_attachments(application: Application) -> list[dict[str, str]]:
+    """Field errors for file answers whose bytes were never uploaded."""
+    stored = dict(application.attachments.values_list("item_path", "sha256"))
+    return [
+        field_error(
+            field=f"answers.{path}",
+            message=_("Upload this file before submitting."),
+            code="file_missing",
+        )
+        for path, meta in file_answers(application.raw_answers)
+        if stored.get(path) != meta.get("sha256")
+    ]
