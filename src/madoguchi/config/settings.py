@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "csp",
     "oauth2_provider",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -73,8 +76,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: request.user.is_verified() tells whether the TOTP step was passed.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a lockout into the Japanese lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "madoguchi.config.urls"
@@ -82,6 +89,28 @@ WSGI_APPLICATION = "madoguchi.config.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "core:staff-login"
 LOGIN_REDIRECT_URL = "core:staff-home"
+
+# --- Staff authentication: password + mandatory TOTP (django-otp), lockout (django-axes) ----------
+# Axes first: it refuses a locked-out username before the password is even checked. Every staff
+# page also requires the TOTP step (madoguchi.reception.staff_auth.staff_required).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five wrong passwords or TOTP codes for one username lock it for AXES_COOLOFF_TIME hours; a
+# success resets the count. Locking by username (not by IP) stops password spraying from many
+# addresses; an administrator can unlock early with `manage.py axes_reset_username`.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Axes warns that username-only locking ignores the IP: intended, since locking an IP would lock
+# every member of staff behind a municipal office's shared address after one person's typos.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "reception/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Madoguchi")
 
 TEMPLATES = [
     {

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -10,6 +9,7 @@ from madoguchi.accounts import selectors as account_selectors
 from madoguchi.core.forms import MunicipalitySearchForm
 from madoguchi.municipalities import selectors as municipality_selectors
 from madoguchi.municipalities.models import Municipality
+from madoguchi.reception.staff_auth import staff_required
 
 SEARCH_LIMIT = 50
 
@@ -52,7 +52,7 @@ def municipality_search(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@staff_required
 @require_GET
 def staff_home(request: HttpRequest) -> HttpResponse:
     user = request.user

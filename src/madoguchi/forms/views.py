@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,6 +28,7 @@ from madoguchi.forms.overlay import OverlayError, item_in
 from madoguchi.forms.staff_forms import ItemAddForm, ItemEditForm, NotesForm
 from madoguchi.municipalities import selectors as municipality_selectors
 from madoguchi.municipalities.models import Kind, Municipality
+from madoguchi.reception.staff_auth import staff_required
 
 EDITOR_ROLES = [Role.ADMIN, Role.FORM_EDITOR]
 
@@ -70,7 +70,7 @@ class Row:
     update_available: bool
 
 
-@login_required
+@staff_required
 @require_http_methods(["GET"])
 def form_list(request: HttpRequest) -> HttpResponse:
     codes = _codes(request)
@@ -108,7 +108,7 @@ def form_list(request: HttpRequest) -> HttpResponse:
     return render(request, "madoguchi_forms/staff/list.html", {"sections": sections})
 
 
-@login_required
+@staff_required
 @require_POST
 def form_adopt(request: HttpRequest, municipality_code: str, procedure_code: str) -> HttpResponse:
     _municipality(request, municipality_code)
@@ -133,7 +133,7 @@ def _item_rows(definition: Definition, hidden: set[str]) -> list[dict[str, Any]]
     return pages
 
 
-@login_required
+@staff_required
 @require_http_methods(["GET"])
 def form_detail(request: HttpRequest, municipality_code: str, procedure_code: str) -> HttpResponse:
     municipal_form = _form(request, municipality_code, procedure_code)
@@ -163,7 +163,7 @@ def form_detail(request: HttpRequest, municipality_code: str, procedure_code: st
     )
 
 
-@login_required
+@staff_required
 @require_http_methods(["GET", "POST"])
 def form_item_edit(
     request: HttpRequest, municipality_code: str, procedure_code: str, item_code: str
@@ -217,7 +217,7 @@ def form_item_edit(
     )
 
 
-@login_required
+@staff_required
 @require_http_methods(["GET", "POST"])
 def form_item_add(
     request: HttpRequest, municipality_code: str, procedure_code: str
@@ -255,7 +255,7 @@ def form_item_add(
     )
 
 
-@login_required
+@staff_required
 @require_http_methods(["GET", "POST"])
 def form_notes(request: HttpRequest, municipality_code: str, procedure_code: str) -> HttpResponse:
     municipal_form = _form(request, municipality_code, procedure_code)
@@ -275,7 +275,7 @@ def form_notes(request: HttpRequest, municipality_code: str, procedure_code: str
     )
 
 
-@login_required
+@staff_required
 @require_http_methods(["GET"])
 def form_preview(request: HttpRequest, municipality_code: str, procedure_code: str) -> HttpResponse:
     municipal_form = _form(request, municipality_code, procedure_code)
@@ -291,7 +291,7 @@ def form_preview(request: HttpRequest, municipality_code: str, procedure_code: s
     )
 
 
-@login_required
+@staff_required
 @require_POST
 def form_publish(request: HttpRequest, municipality_code: str, procedure_code: str) -> HttpResponse:
     municipal_form = _form(request, municipality_code, procedure_code)
@@ -300,7 +300,7 @@ def form_publish(request: HttpRequest, municipality_code: str, procedure_code: s
     return redirect(_detail_url(municipal_form))
 
 
-@login_required
+@staff_required
 @require_POST
 def form_rebase(request: HttpRequest, municipality_code: str, procedure_code: str) -> HttpResponse:
     municipal_form = _form(request, municipality_code, procedure_code)

@@ -1,0 +1,17 @@
+"""Turn each new outbox message into webhook deliveries, in the same transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from madoguchi.applications.models import OutboxMessage
+from madoguchi.reception import webhooks
+
+
+@receiver(post_save, sender=OutboxMessage, dispatch_uid="reception_outbox_to_webhooks")
+def _outbox_written(sender: Any, instance: OutboxMessage, created: bool, **kwargs: Any) -> None:
+    if created:
+        webhooks.enqueue_on_commit(webhooks.deliveries_create_for(message=instance))

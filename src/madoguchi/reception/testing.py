@@ -1,0 +1,53 @@
+"""Helpers for tests that need a signed-in staff member (password and TOTP passed)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from madoguchi.accounts.models import User
+from madoguchi.reception.staff_auth import DEMO_TOTP_KEY, DEVICE_NAME, confirmed_device
+
+
+def staff_device(user: User) -> TOTPDevice:
+    device = confirmed_device(user)
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=user, name=DEVICE_NAME, confirmed=True, key=DEMO_TOTP_KEY.hex()
+        )
+    return device
+
+
+def totp_code(device: TOTPDevice, *, at: float | None = None) -> str:
+    """The code an authenticator app shows now (or at `at`, seconds since the epoch)."""
+    moment = time.time() if at is None else at
+    value = (
+        totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=0)
+        if at is None
+        else _totp_at(device, moment)
+    )
+    return f"{value:0{device.digits}d}"
+
+
+def _totp_at(device: TOTPDevice, moment: float) -> int:
+    from django_otp.oath import TOTP
+
+    generator = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    generator.time = moment
+    return int(generator.token())
+
+
+def staff_login(client: Any, user: User | str) -> User:
+    """Sign `user` in on the Django test client as if they had passed both steps."""
+    if isinstance(user, str):
+        user = User.objects.get(username=user)
+    device = staff_device(user)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return user

@@ -1,0 +1,184 @@
+"""Webhook push: each outbox message of a municipality (written by madoguchi.applications in
+the same transaction as the status change) becomes one delivery per active endpoint, POSTed
+with an HMAC-SHA256 signature and retried with exponential backoff by the task worker.
+
+Receivers verify `X-Madoguchi-Signature: sha256=<hex>` = HMAC-SHA256(secret,
+"<X-Madoguchi-Timestamp>.<body>") and should treat `X-Madoguchi-Delivery` as an idempotency key:
+delivery is at least once.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import json
+import secrets
+from typing import Any
+
+import httpx
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from madoguchi.applications.models import OutboxMessage
+from madoguchi.audit.services import audit_record
+from madoguchi.reception import conf
+from madoguchi.reception.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+
+SIGNATURE_HEADER = "X-Madoguchi-Signature"
+TIMESTAMP_HEADER = "X-Madoguchi-Timestamp"
+DELIVERY_HEADER = "X-Madoguchi-Delivery"
+
+
+def signature(*, secret: str, timestamp: str, body: bytes) -> str:
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + digest.hexdigest()
+
+
+def endpoint_create(*, municipality_code: str, url: str) -> WebhookEndpoint:
+    return WebhookEndpoint.objects.create(
+        municipality_id=municipality_code, url=url, secret=secrets.token_urlsafe(32)
+    )
+
+
+def deliveries_create_for(*, message: OutboxMessage) -> list[WebhookDelivery]:
+    """Queue `message` for every active endpoint of its municipality (in the caller's
+    transaction, so the delivery exists exactly when the status change does)."""
+    municipality_code = message.payload.get("municipality_code") or ""
+    created = []
+    for endpoint in WebhookEndpoint.objects.filter(
+        municipality_id=municipality_code, is_active=True
+    ):
+        delivery, was_created = WebhookDelivery.objects.get_or_create(
+            endpoint=endpoint, message=message, defaults={"next_attempt_at": timezone.now()}
+        )
+        if was_created:
+            created.append(delivery)
+    return created
+
+
+def _enqueue(delivery_ids: list[int]) -> None:
+    from madoguchi.reception.tasks import webhook_deliver
+
+    for delivery_id in delivery_ids:
+        webhook_deliver.enqueue(delivery_id=delivery_id)
+
+
+def enqueue_on_commit(deliveries: list[WebhookDelivery]) -> None:
+    ids = [d.pk for d in deliveries]
+    if ids:
+        transaction.on_commit(lambda: _enqueue(ids))
+
+
+def _body(delivery: WebhookDelivery) -> bytes:
+    message = delivery.message
+    document: dict[str, Any] = {
+        "id": f"{delivery.endpoint_id}-{message.pk}",
+        "topic": message.topic,
+        "created_at": message.created_at.isoformat(),
+        "data": message.payload,
+    }
+    return json.dumps(document, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def delivery_attempt(*, delivery_id: int, client: httpx.Client | None = None) -> WebhookDelivery:
+    """Try once. On failure schedule the next try (backoff) or give up after the maximum."""
+    delivery = WebhookDelivery.objects.select_related("endpoint", "message").get(pk=delivery_id)
+    if delivery.status != DeliveryStatus.PENDING:
+        return delivery
+    body = _body(delivery)
+    timestamp = str(int(timezone.now().timestamp()))
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        TIMESTAMP_HEADER: timestamp,
+        SIGNATURE_HEADER: signature(
+            secret=delivery.endpoint.secret, timestamp=timestamp, body=body
+        ),
+        DELIVERY_HEADER: f"{delivery.endpoint_id}-{delivery.message_id}",
+        "User-Agent": "Madoguchi-Webhook/1",
+    }
+    error = ""
+    status_code: int | None = None
+    try:
+        if client is None:
+            with httpx.Client(timeout=conf.webhook_timeout_seconds()) as own:
+                response = own.post(delivery.endpoint.url, content=body, headers=headers)
+        else:
+            response = client.post(delivery.endpoint.url, content=body, headers=headers)
+        status_code = response.status_code
+        if not 200 <= response.status_code < 300:
+            error = f"HTTP {response.status_code}"
+    except httpx.HTTPError as exc:
+        error = f"{type(exc).__name__}: {exc}"[:1000]
+    now = timezone.now()
+    delivery.attempts += 1
+    delivery.last_status_code = status_code
+    delivery.last_error = error
+    if not error:
+        delivery.status = DeliveryStatus.DELIVERED
+        delivery.delivered_at = now
+        delivery.next_attempt_at = None
+    elif delivery.attempts >= conf.webhook_max_attempts():
+        delivery.status = DeliveryStatus.FAILED
+        delivery.next_attempt_at = None
+    else:
+        delivery.next_attempt_at = now + datetime.timedelta(
+            seconds=conf.webhook_backoff_seconds(delivery.attempts)
+        )
+    delivery.save()
+    return delivery
+
+
+def deliveries_due(*, now: datetime.datetime | None = None) -> list[int]:
+    moment = now or timezone.now()
+    return list(
+        WebhookDelivery.objects.filter(
+            status=DeliveryStatus.PENDING, next_attempt_at__lte=moment
+        ).values_list("pk", flat=True)[:1000]
+    )
+
+
+def sweep(*, now: datetime.datetime | None = None) -> int:
+    """Catch up: queue outbox messages that have no delivery yet (e.g. written before the
+    endpoint's process was up) and enqueue every delivery that is due. Returns how many were
+    enqueued. Safe to run at any time, from a periodic command or the task itself."""
+    for endpoint in WebhookEndpoint.objects.filter(is_active=True):
+        missing = (
+            OutboxMessage.objects.filter(
+                payload__municipality_code=endpoint.municipality_id,
+                created_at__gte=endpoint.created_at,
+            )
+            .filter(
+                ~Exists(WebhookDelivery.objects.filter(endpoint=endpoint, message=OuterRef("pk")))
+            )
+            .order_by("pk")[:1000]
+        )
+        for message in missing:
+            WebhookDelivery.objects.get_or_create(
+                endpoint=endpoint, message=message, defaults={"next_attempt_at": timezone.now()}
+            )
+    due = deliveries_due(now=now)
+    _enqueue(due)
+    return len(due)
+
+
+def delivery_resend(
+    *, delivery: WebhookDelivery, actor: AbstractBaseUser | AnonymousUser | None
+) -> WebhookDelivery:
+    """An administrator sends a delivery again, whatever its state (the receiver is idempotent
+    on X-Madoguchi-Delivery)."""
+    delivery.status = DeliveryStatus.PENDING
+    delivery.next_attempt_at = timezone.now()
+    delivery.attempts = 0
+    delivery.save(update_fields=["status", "next_attempt_at", "attempts"])
+    audit_record(
+        action="reception.webhook_resent",
+        actor=actor,
+        municipality_code=delivery.endpoint.municipality_id,
+        object_type="webhook_delivery",
+        object_id=str(delivery.pk),
+    )
+    enqueue_on_commit([delivery])
+    return delivery
