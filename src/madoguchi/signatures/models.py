@@ -138,6 +138,8 @@ class SignatureEvidence(models.Model):
     issuer = models.TextField(_("Issuer"), blank=True)
     serial = models.CharField(_("Serial number"), max_length=64, blank=True)
     subject = models.TextField(_("Subject"), blank=True)
+    # The holder's name from the certificate (subjectAltName), exactly as written there.
+    holder_name = models.TextField(_("Name of the certificate holder"), blank=True)
     crl_number = models.CharField(_("CRL number used"), max_length=64, blank=True)
     certificate = models.ForeignKey(
         IssuedCertificate,

@@ -56,6 +56,15 @@ def ca_name(common_name: str) -> x509.Name:
     )
 
 
+def _certificate_id_name(serial: int) -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "JP"),
+            x509.NameAttribute(NameOID.COMMON_NAME, f"{serial:040X}"[-40:]),
+        ]
+    )
+
+
 def _utf8(value: str) -> bytes:
     return bytes(asn1.UTF8String(value).dump())
 
@@ -212,12 +221,11 @@ def signing_certificate_build(
 ) -> x509.Certificate:
     """A 署名用電子証明書. `hash_algorithm` and `key_usage` exist so tests can build the
     certificates a verifier must reject (SHA-1, wrong usage); the platform never passes them."""
-    subject = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "JP"),
-            x509.NameAttribute(NameOID.COMMON_NAME, holder.name),
-        ]
-    )
+    # As in JPKI, the subject DN identifies the certificate, not the person: the holder's
+    # attributes live in subjectAltName. DN strings go through RFC 4518 string preparation in
+    # path validators (asn1crypto, hence pyhanko), which refuses code points unassigned in Unicode
+    # 3.2 — and the ideographic variation selectors of names like 葛󠄀城 are exactly that.
+    subject = _certificate_id_name(serial)
     holder_attributes = x509.SubjectAlternativeName(
         [
             x509.OtherName(OID_HOLDER_NAME, _utf8(holder.name)),
@@ -253,14 +261,8 @@ def authentication_certificate_build(
     crl_url: str,
 ) -> x509.Certificate:
     """A 利用者証明用電子証明書: identifies the card, not the person (no personal data)."""
-    subject = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "JP"),
-            x509.NameAttribute(NameOID.COMMON_NAME, f"{serial:040X}"[-40:]),
-        ]
-    )
     return _build(
-        subject=subject,
+        subject=_certificate_id_name(serial),
         public_key=public_key,
         issuer=issuer,
         serial=serial,

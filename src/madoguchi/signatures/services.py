@@ -447,6 +447,7 @@ def signature_verify_and_store(
     issued = selectors.issued_certificate_for(certificate=certificate) if certificate else None
     resident = issued.card.resident if issued is not None and issued.card is not None else None
     outcome, detail = result.outcome, result.detail
+    holder = pki.holder_identity_from_certificate(certificate) if certificate else None
     if (
         outcome == Outcome.VALID
         and expected_resident is not None
@@ -463,6 +464,7 @@ def signature_verify_and_store(
         issuer=result.issuer,
         serial=result.serial,
         subject=result.subject,
+        holder_name=holder.name if holder else "",
         crl_number="" if result.crl_number is None else str(result.crl_number),
         certificate=issued,
         resident=resident,

@@ -100,6 +100,7 @@ class _Parsed:
 
 @dataclass(frozen=True)
 class _CachedOutcome:
+    chain: tuple[x509.Certificate, ...]  # the validated path, leaf first
     crl_numbers: tuple[int, ...]
     outcome: Outcome
     detail: str
@@ -113,16 +114,12 @@ class _OutcomeCache:
     hits: int = 0
     misses: int = 0
 
-    def get(
-        self, key: bytes, numbers: tuple[int, ...], now: datetime.datetime
-    ) -> _CachedOutcome | None:
+    def get(self, key: bytes, now: datetime.datetime) -> _CachedOutcome | None:
         with self.lock:
             entry = self.entries.get(key)
-            if entry is None or entry.crl_numbers != numbers or now >= entry.valid_until:
-                self.misses += 1
+            if entry is None or now >= entry.valid_until:
                 return None
             self.entries.move_to_end(key)
-            self.hits += 1
             return entry
 
     def put(self, key: bytes, entry: _CachedOutcome) -> None:
@@ -169,9 +166,12 @@ def _parse(cms_der: bytes) -> _Parsed:
                 continue
             if sid.name == "issuer_and_serial_number":
                 wanted = sid.chosen
-                if (
-                    candidate.issuer == wanted["issuer"]
-                    and candidate.serial_number == wanted["serial_number"].native
+                # Serial first, then the issuer's DER bytes (signers copy them from the
+                # certificate); asn1crypto's semantic Name comparison runs RFC 4518 string
+                # preparation and costs ~4 ms, so it is only the fallback.
+                if candidate.serial_number == wanted["serial_number"].native and (
+                    candidate["tbs_certificate"]["issuer"].dump() == wanted["issuer"].dump()
+                    or candidate.issuer == wanted["issuer"]
                 ):
                     certificate = candidate
             elif candidate.key_identifier == sid.chosen.native:
@@ -381,6 +381,26 @@ def signature_verify(
         algorithm = _check_algorithms(parsed)
         _check_integrity(parsed, payload, algorithm)
         _check_key_usage(certificate)
+        key = hashlib.sha256(certificate.public_bytes(_DER)).digest()
+        cached = outcome_cache.get(key, moment)
+        if cached is not None:
+            # Same certificate bytes as an earlier full validation: the path is known, only
+            # the validity period and the CRL numbers can have changed since.
+            known_chain = list(cached.chain)
+            _check_period(known_chain, moment)
+            crls = _crls_for(known_chain, now)
+            crl_number = crls[0].number if crls else None
+            if tuple(crl.number for crl in crls) == cached.crl_numbers:
+                outcome_cache.hits += 1
+                return VerificationResult(
+                    outcome=cached.outcome,
+                    verified_at=now,
+                    detail=cached.detail,
+                    certificate=certificate,
+                    crl_number=crl_number,
+                    cached=True,
+                )
+        outcome_cache.misses += 1
         store = trust_store()
         chain = store.chain(certificate)
         if chain is None:
@@ -392,17 +412,6 @@ def signature_verify(
         crls = _crls_for(chain, now)
         crl_number = crls[0].number if crls else None
         numbers = tuple(crl.number for crl in crls)
-        key = hashlib.sha256(certificate.public_bytes(_DER)).digest()
-        cached = outcome_cache.get(key, numbers, moment)
-        if cached is not None:
-            return VerificationResult(
-                outcome=cached.outcome,
-                verified_at=now,
-                detail=cached.detail,
-                certificate=certificate,
-                crl_number=crl_number,
-                cached=True,
-            )
         outcome, detail = _pyhanko_validate(
             payload=payload, parsed=parsed, store=store, crls=crls, moment=moment
         )
@@ -410,7 +419,9 @@ def signature_verify(
             valid_until = min(
                 [crl.next_update for crl in crls] + [c.not_valid_after_utc for c in chain]
             )
-            outcome_cache.put(key, _CachedOutcome(numbers, outcome, detail, valid_until))
+            outcome_cache.put(
+                key, _CachedOutcome(tuple(chain), numbers, outcome, detail, valid_until)
+            )
         return VerificationResult(
             outcome=outcome,
             verified_at=now,

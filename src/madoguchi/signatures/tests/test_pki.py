@@ -91,7 +91,8 @@ def test_hierarchy(pki):
 def test_signing_certificate_profile_keeps_exact_unicode(pki, key, name, address):
     resident = demo_resident(key)
     certificate = signing_certificate(resident)
-    assert certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == name
+    common_name = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value
+    assert common_name == f"{certificate.serial_number:040X}"[-40:]  # identifies the certificate
     holder = profiles.holder_identity_from_certificate(certificate)
     assert holder == profiles.HolderIdentity(
         name=name, address=address, birth_date=resident.birth_date, gender=resident.gender
@@ -108,13 +109,25 @@ def test_signing_certificate_profile_keeps_exact_unicode(pki, key, name, address
     assert resident_for_certificate(certificate=certificate) == resident
 
 
-def test_ivs_name_survives_in_certificate(pki):
-    resident = demo_resident("yoshida-taro")
-    resident.family_name = "葛\U000e0100城"
-    resident.save()
-    services.signing_certificate_renew(resident=resident)
+def test_ivs_name_survives_in_certificate_and_verification(pki, payload):
+    resident = demo_resident("katsuragi-ken")
+    assert resident.family_name == "葛\U000e0100城"
     certificate = signing_certificate(resident)
-    assert holder(certificate).name == "葛\U000e0100城\u3000太郎"
+    assert holder(certificate).name == "葛\U000e0100城\u3000健"
+    evidence = services.signature_verify_and_store(
+        payload=payload, cms_der=sign_as(resident, payload), expected_resident=resident
+    )
+    assert evidence.outcome == "valid", evidence.detail
+    assert evidence.holder_name == "葛\U000e0100城\u3000健"
+
+
+def test_every_demo_resident_can_sign_and_be_verified(pki, payload):
+    for resident in services.demo_residents():
+        evidence = services.signature_verify_and_store(
+            payload=payload, cms_der=sign_as(resident, payload), expected_resident=resident
+        )
+        assert evidence.outcome == "valid", (resident.name, evidence.detail)
+        assert evidence.holder_name == resident.name
 
 
 def test_authentication_certificate_carries_no_personal_data(taro):
