@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.oath import totp
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from madoguchi.accounts.models import User
@@ -14,6 +14,7 @@ from madoguchi.reception.staff_auth import DEMO_TOTP_KEY, DEVICE_NAME, confirmed
 
 
 def staff_device(user: User) -> TOTPDevice:
+    """The user's confirmed TOTP device (created with the demo key if they have none)."""
     device = confirmed_device(user)
     if device is None:
         device = TOTPDevice.objects.create(
@@ -24,21 +25,9 @@ def staff_device(user: User) -> TOTPDevice:
 
 def totp_code(device: TOTPDevice, *, at: float | None = None) -> str:
     """The code an authenticator app shows now (or at `at`, seconds since the epoch)."""
-    moment = time.time() if at is None else at
-    value = (
-        totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=0)
-        if at is None
-        else _totp_at(device, moment)
-    )
-    return f"{value:0{device.digits}d}"
-
-
-def _totp_at(device: TOTPDevice, moment: float) -> int:
-    from django_otp.oath import TOTP
-
     generator = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
-    generator.time = moment
-    return int(generator.token())
+    generator.time = time.time() if at is None else at
+    return f"{generator.token():0{device.digits}d}"
 
 
 def staff_login(client: Any, user: User | str) -> User:

@@ -1,6 +1,8 @@
 import pytest
 
+from madoguchi.accounts.models import User
 from madoguchi.accounts.services import DEMO_PASSWORD
+from madoguchi.reception.testing import staff_device, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +75,12 @@ def test_staff_console_requires_login_and_shows_roles(client, demo):
         {"username": "chiyoda-editor", "password": DEMO_PASSWORD, "next": "/staff/"},
     )
     assert response.status_code == 302
+    # The password alone does not open staff pages: the TOTP step comes next.
+    assert response["Location"].startswith("/staff/login/code/")
+    assert client.get("/staff/")["Location"].startswith("/staff/login/code/")
+    device = staff_device(User.objects.get(username="chiyoda-editor"))
+    response = client.post("/staff/login/code/", {"token": totp_code(device), "next": "/staff/"})
+    assert response.status_code == 302 and response["Location"] == "/staff/"
     html = client.get("/staff/").content.decode()
     assert "東京都千代田区" in html and "様式編集者" in html
     assert "横浜市" not in html

@@ -4,6 +4,8 @@ from typing import Any
 
 import pytest
 
+from madoguchi.reception.testing import staff_login
+
 from madoguchi.accounts.models import User
 from madoguchi.forms import services
 from madoguchi.forms.models import MunicipalForm
@@ -25,5 +27,6 @@ def disaster_form(editor: User) -> MunicipalForm:
 
 @pytest.fixture
 def editor_client(client: Any, editor: User) -> Any:
-    client.force_login(editor)
+    # Password and TOTP passed (every staff page needs both).
+    staff_login(client, editor)
     return client

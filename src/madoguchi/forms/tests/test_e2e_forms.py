@@ -7,9 +7,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from madoguchi.accounts.models import User
 from madoguchi.accounts.services import DEMO_PASSWORD
 from madoguchi.core.testing import axe_violations, format_violations
 from madoguchi.forms.models import FormVersion
+from madoguchi.reception.testing import staff_device, totp_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -26,6 +28,11 @@ def test_editor_adopts_customises_and_publishes_disaster_certificate(live_server
     page.get_by_label("ユーザー名").fill("chiyoda-editor")
     page.get_by_label("パスワード").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="ログイン").click()
+    # Second step: the code of the authenticator app (the demo key; see docs/reception.md).
+    page.get_by_label("確認コード").fill(
+        totp_code(staff_device(User.objects.get(username="chiyoda-editor")))
+    )
+    page.get_by_role("button", name="確認して進む").click()
     expect(page.get_by_role("heading", name="様式", exact=True)).to_be_visible()
     _accessible(page, "list")
 

@@ -7,6 +7,7 @@ import pytest
 from madoguchi.accounts.models import User
 from madoguchi.forms import services
 from madoguchi.forms.models import FormVersion
+from madoguchi.reception.testing import staff_login
 
 from .conftest import CHIYODA
 
@@ -87,7 +88,7 @@ def test_errors_are_shown_at_the_field(editor_client, disaster_form):
 
 def test_another_municipality_cannot_see_or_touch_chiyoda(client, demo, disaster_form):
     services.form_publish(municipal_form=disaster_form, actor=None)
-    client.force_login(User.objects.get(username="yokohama-admin"))
+    staff_login(client, "yokohama-admin")
     assert "千代田区" not in client.get("/staff/forms/").content.decode()
     for url in (
         BASE,
@@ -108,7 +109,7 @@ def test_another_municipality_cannot_see_or_touch_chiyoda(client, demo, disaster
 
 
 def test_a_case_worker_has_no_form_pages(client, demo):
-    client.force_login(User.objects.get(username="chiyoda-worker"))
+    staff_login(client, "chiyoda-worker")
     assert client.get("/staff/forms/").status_code == 403
     assert client.get(BASE).status_code == 404
 
