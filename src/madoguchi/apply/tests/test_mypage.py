@@ -116,7 +116,7 @@ def test_a_draft_is_deleted_after_confirmation(client, disaster_form, taro):
     draft = Application.objects.get()
     client.post(f"/apply/{draft.public_id}/attachments/", {"attachments.photos": photo()})
     stored = draft.attachments.get().file
-    assert stored.storage.exists(stored.name)
+    assert stored.name and stored.storage.exists(stored.name)
     url = f"/apply/{draft.public_id}/delete/"
     assert "削除しますか" in client.get(url).content.decode()
     response = client.post(url)

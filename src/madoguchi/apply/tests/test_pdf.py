@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import time
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -40,7 +41,8 @@ def fonts_of(data: bytes) -> set[str]:
     reader = PdfReader(io.BytesIO(data))
     names = set()
     for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
+        resources: Any = page["/Resources"]
+        for font in resources["/Font"].values():
             names.add(str(font.get_object()["/BaseFont"]))
     return names
 
@@ -71,6 +73,7 @@ def test_the_copy_holds_every_answer_as_selectable_text(
     assert "台風により屋根瓦が落ち、天井から雨漏りしている。" in text
     assert "〒102-0083 東京都千代田区麹町二丁目1番1号" in text
     evidence = application.signature_evidence
+    assert evidence is not None
     assert evidence.serial in text.replace("\n", "")
     assert "有効" in text
     # Text, in the embedded Noto Sans JP: selectable and searchable, not an image.
