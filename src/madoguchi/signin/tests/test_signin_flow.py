@@ -3,6 +3,7 @@ Django test client as the browser."""
 
 from __future__ import annotations
 
+import datetime
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -47,7 +48,7 @@ def test_sign_in_links_the_resident_keeps_the_claims_and_is_audited(oidc):
     assert (claims.family_name_kana, claims.given_name_kana) == ("ヨシダ", "タロウ")
     assert claims.address == "東京都千代田区麹町二丁目1番1号"
     assert claims.postal_code == "1020083"
-    assert claims.birthdate.isoformat() == "1985-04-12"
+    assert claims.birthdate == datetime.date(1985, 4, 12)
     assert claims.gender == "1"
     assert claims.issuer == f"{oidc.url}/idp/o"
     assert claims.authenticated_at is not None
@@ -108,7 +109,7 @@ def test_replayed_callback_is_refused(oidc):
 def test_expired_code_is_refused(oidc):
     client = oidc.client()
     callback = to_callback(client, next_url="/procedures/")
-    Grant.objects.update(expires=timezone.now() - timezone.timedelta(seconds=1))
+    Grant.objects.update(expires=timezone.now() - datetime.timedelta(seconds=1))
     response = client.get(callback)
     assert response.status_code == 400
     html = response.content.decode()
