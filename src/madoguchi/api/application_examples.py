@@ -284,3 +284,35 @@ SUBMIT_REQUEST = OpenApiExample(
         "signature": "MIIGxQYJKoZIhvcNAQcCoIIGtjCCBrICAQExDzANBglghkgBZQMEAgEFADALBgkqhkiG…",
     },
 )
+
+PREVIEW_DESCRIPTION = (
+    "回答を検証・正規化し、その回答に対する署名対象のバイト列を返します。何も保存しません。"
+    "署名対象は正規化された回答（例：郵便番号はハイフンなし、住所に団体コード）を含むので、"
+    "自前でペイロードを計算するクライアントは、ここで返る answers をそのまま一括送信に使うと"
+    "確実です。\n\n"
+    "Validate and normalise answers and return the payload a signature over them must cover; "
+    "nothing is stored. The payload contains the normalised answers (e.g. postal codes "
+    "without hyphen, addresses with their local government code), so a client computing the "
+    "payload itself is safest sending exactly the answers returned here."
+)
+PREVIEW_REQUEST = OpenApiExample(
+    "回答 / answers",
+    request_only=True,
+    value={
+        "form_version_id": _FORM,
+        "answers": _ANSWERS_EXCERPT,
+        "signed_at": "2026-04-01T01:14:58Z",
+    },
+)
+PREVIEW_RESPONSE = OpenApiExample(
+    "正規化と署名対象 / normalised, with payload",
+    response_only=True,
+    value={
+        "form_version_id": _FORM,
+        "answers": _ANSWERS_EXCERPT,
+        "format": "madoguchi-signing-payload/1",
+        "signed_at": "2026-04-01T01:14:58Z",
+        "payload_base64": "eyJhbnN3ZXJzIjp7ImFwcGxpY2FudC5iaXJ0aF9kYXRlIjoiMTk4NS0wNC0xMiIs…",
+        "sha256": "3b1e0f3c5d0a7e2c9a4f8b6d1e2c3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f",
+    },
+)

@@ -17,13 +17,12 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
 def b64decode(value: str, *, limit: int) -> bytes:
+    """Standard or URL-safe base64 (padding optional); anything else is refused, not skipped."""
+    text = value.strip().replace("-", "+").replace("_", "/")
     try:
-        raw = base64.b64decode(value.strip(), validate=True)
+        raw = base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
     except (binascii.Error, ValueError):
-        try:
-            raw = base64.urlsafe_b64decode(value.strip() + "=" * (-len(value.strip()) % 4))
-        except (binascii.Error, ValueError):
-            raise serializers.ValidationError(_("This is not valid base64.")) from None
+        raise serializers.ValidationError(_("This is not valid base64.")) from None
     if not raw:
         raise serializers.ValidationError(_("This is empty."))
     if len(raw) > limit:
@@ -218,3 +217,15 @@ class SigningPayloadSerializer(serializers.Serializer[dict[str, Any]]):
     signed_at = serializers.CharField(help_text="署名に使う時刻 / the signed_at to submit")
     payload_base64 = serializers.CharField(help_text="署名するバイト列 / the bytes to sign")
     sha256 = serializers.CharField(help_text="SHA-256 (hex)")
+
+
+class PayloadPreviewSerializer(FormChoiceSerializer):
+    answers = AnswersField(help_text="回答 / answers")
+    signed_at = serializers.DateTimeField(
+        required=False, help_text="署名時刻（省略時は現在）/ signing time (default: now)"
+    )
+
+
+class PayloadPreviewResponseSerializer(SigningPayloadSerializer):
+    form_version_id = serializers.UUIDField()
+    answers = serializers.DictField(help_text="正規化された回答 / normalised answers")

@@ -10,11 +10,15 @@ Either way the client can read the status of what it sent.
 
 from __future__ import annotations
 
+import base64
 import datetime
+import hashlib
 from typing import Any, cast
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.parsers import JSONParser, MultiPartParser
@@ -43,7 +47,6 @@ from madoguchi.applications.models import Application
 from madoguchi.audit.services import audit_record
 from madoguchi.forms import selectors as form_selectors
 from madoguchi.forms.validation import ValidationResult
-from madoguchi.signatures.outcomes import Outcome
 from madoguchi.signatures.payload import PAYLOAD_FORMAT, signed_at_text
 
 TAG = ["applications"]
@@ -76,8 +79,6 @@ class _ResidentView(_ApplyView):
 
 
 def _not_found() -> ApiProblem:
-    from django.utils.translation import gettext as _
-
     return ApiProblem(
         status_code=404,
         code="not_found",
@@ -182,6 +183,49 @@ class ApplicationCollectionView(_ApplyView):
                     cms_der=signed.cms_der,
                 )
             raise
+
+
+class PayloadPreviewView(_ApplyView):
+    @extend_schema(
+        operation_id="applications_payload_preview",
+        summary="署名対象の計算（保存なし）/ Compute a signing payload (nothing stored)",
+        description=ex.PREVIEW_DESCRIPTION,
+        request=s.PayloadPreviewSerializer,
+        responses={200: s.PayloadPreviewResponseSerializer, 401: ex.PROBLEM, 422: ex.PROBLEM},
+        examples=[ex.PREVIEW_REQUEST, ex.PREVIEW_RESPONSE, ex.INVALID_ANSWERS],
+        tags=TAG,
+    )
+    def post(self, request: Request) -> Response:
+        credential = credential_of(request)
+        serializer = s.PayloadPreviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        form_version = submission.form_version_resolve(
+            credential=credential,
+            municipality_code=data.get("municipality_code"),
+            procedure_code=data.get("procedure_code"),
+            form_version_id=str(data["form_version_id"]) if data.get("form_version_id") else None,
+        )
+        signed_at = data.get("signed_at") or timezone.now()
+        answers, payload = submission.payload_preview(
+            form_version=form_version, answers=dict(data["answers"]), signed_at=signed_at
+        )
+        return Response(
+            {
+                "form_version_id": str(form_version.pk),
+                "answers": answers,
+                **_payload_body(payload, signed_at),
+            }
+        )
+
+
+def _payload_body(payload: bytes, signed_at: datetime.datetime) -> dict[str, str]:
+    return {
+        "format": PAYLOAD_FORMAT,
+        "signed_at": signed_at_text(signed_at),
+        "payload_base64": base64.b64encode(payload).decode("ascii"),
+        "sha256": hashlib.sha256(payload).hexdigest(),
+    }
 
 
 class DraftCreateView(_ResidentView):
@@ -301,8 +345,6 @@ class AttachmentView(_ResidentView):
     )
     def post(self, request: Request, application_id: str) -> Response:
         credential, application = self.draft(request, application_id)
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
         if request.content_type.startswith("multipart/"):
             multipart = s.AttachmentMultipartSerializer(data=request.data)
             multipart.is_valid(raise_exception=True)
@@ -318,9 +360,7 @@ class AttachmentView(_ResidentView):
                 body.validated_data["content_type"],
             )
         if upload.size and upload.size > s.MAX_FILE_BYTES:
-            from django.utils.translation import gettext as _
-
-            raise submission._field_problem("file", _("The file is too large (at most 10 MB)."))
+            raise submission.field_problem("file", _("The file is too large (at most 10 MB)."))
 
         def work() -> Response:
             try:
@@ -376,9 +416,6 @@ class SigningPayloadView(_ResidentView):
         tags=TAG,
     )
     def get(self, request: Request, application_id: str) -> Response:
-        import base64
-        import hashlib
-
         _credential, application = self.draft(request, application_id)
         missing = submission.missing_attachments(application)
         signed_at = timezone.now().replace(microsecond=0)
@@ -390,19 +427,10 @@ class SigningPayloadView(_ResidentView):
             raise submission.problem_for(error) from error
         if missing:
             raise _missing_problem(missing)
-        return Response(
-            {
-                "format": PAYLOAD_FORMAT,
-                "signed_at": signed_at_text(signed_at),
-                "payload_base64": base64.b64encode(payload).decode("ascii"),
-                "sha256": hashlib.sha256(payload).hexdigest(),
-            }
-        )
+        return Response(_payload_body(payload, signed_at))
 
 
 def _missing_problem(errors: list[dict[str, str]]) -> ApiProblem:
-    from django.utils.translation import gettext as _
-
     return ApiProblem(
         status_code=422,
         code="attachments_missing",
@@ -461,6 +489,7 @@ class SubmitView(_ResidentView):
 urlpatterns = [
     path("applications", ApplicationCollectionView.as_view(), name="application-list"),
     path("applications/drafts", DraftCreateView.as_view(), name="application-drafts"),
+    path("applications/payload", PayloadPreviewView.as_view(), name="application-payload"),
     path(
         "applications/<uuid:application_id>",
         ApplicationDetailView.as_view(),
@@ -492,5 +521,3 @@ urlpatterns = [
         name="application-submit",
     ),
 ]
-
-_ = Outcome  # outcome codes are documented in the examples

@@ -7,6 +7,7 @@ carry a valid one with the `search` scope and is throttled per client instead.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.cache import cache
@@ -17,7 +18,8 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
-from rest_framework.throttling import AnonRateThrottle, BaseThrottle
+from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from madoguchi.api.keys import Credential, credential_for
@@ -150,13 +152,18 @@ class ClientRateThrottle(BaseThrottle):
         return max(self._wait, 1.0)
 
 
-class AnonymousRateThrottle(AnonRateThrottle):
-    """The platform's anonymous rate limit, for callers without a key only."""
+class SearchAccess(APIView):
+    """Mixin for the public search endpoints: open to all, with the platform's anonymous rate;
+    a caller with a key needs the search scope and gets its client's rate instead."""
 
-    def allow_request(self, request: Request, view: APIView) -> bool:
-        if isinstance(request.auth, Credential):
-            return True
-        return super().allow_request(request, view)
+    authentication_classes: Sequence[type[BaseAuthentication]] = [ApiKeyAuthentication]
+    permission_classes: Sequence[Any] = [SearchScopeIfKey]
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        # Read per request: the anonymous throttle follows DEFAULT_THROTTLE_CLASSES (off in
+        # tests); AnonRateThrottle skips callers authenticated with a key.
+        defaults: list[type[BaseThrottle]] = list(api_settings.DEFAULT_THROTTLE_CLASSES)  # type: ignore[arg-type]
+        return [throttle() for throttle in defaults] + [ClientRateThrottle()]
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]

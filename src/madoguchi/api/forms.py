@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from madoguchi.api.auth import SearchAccess
 from madoguchi.forms import selectors
 from madoguchi.forms.models import FormVersion
 
@@ -97,7 +98,7 @@ def _version(form_version_id: str) -> FormVersion:
     return version
 
 
-class FormVersionView(APIView):
+class FormVersionView(SearchAccess, APIView):
     @extend_schema(
         summary="様式定義の取得 / Get a form definition",
         description=(
@@ -135,7 +136,7 @@ class FormVersionView(APIView):
         return Response(FormVersionSerializer(_version(form_version_id)).data)
 
 
-class FormVersionJsonSchemaView(APIView):
+class FormVersionJsonSchemaView(SearchAccess, APIView):
     @extend_schema(
         summary="回答のJSON Schema / JSON Schema of the answers",
         description=(

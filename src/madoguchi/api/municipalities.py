@@ -11,6 +11,7 @@ from rest_framework import generics, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 
+from madoguchi.api.auth import SearchAccess
 from madoguchi.municipalities import selectors
 from madoguchi.municipalities.models import Kind, Municipality
 from madoguchi.municipalities.validators import (
@@ -96,7 +97,7 @@ class MunicipalityPagination(PageNumberPagination):
     ],
     tags=["municipalities"],
 )
-class MunicipalityListView(generics.ListAPIView[Municipality]):
+class MunicipalityListView(SearchAccess, generics.ListAPIView[Municipality]):
     serializer_class = MunicipalitySerializer
     pagination_class = MunicipalityPagination
 

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from madoguchi.api.auth import SearchAccess
 from madoguchi.catalog import selectors
 from madoguchi.catalog.models import LifeEvent, Offering, Procedure
 from madoguchi.municipalities import selectors as municipality_selectors
@@ -108,7 +109,7 @@ _MUNICIPALITY = OpenApiParameter(
 )
 
 
-class ProcedureListView(APIView):
+class ProcedureListView(SearchAccess, APIView):
     @extend_schema(
         summary="手続の検索 / Search procedures",
         description=(
@@ -155,7 +156,7 @@ class ProcedureListView(APIView):
         return Response(ProcedureHitSerializer(hits, many=True).data)  # type: ignore[arg-type]
 
 
-class ProcedureDetailView(APIView):
+class ProcedureDetailView(SearchAccess, APIView):
     @extend_schema(
         summary="手続の詳細 / Procedure detail",
         description=(

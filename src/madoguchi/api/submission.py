@@ -9,6 +9,7 @@ resident link are cached per process.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -34,6 +35,7 @@ from madoguchi.forms import selectors as form_selectors
 from madoguchi.forms.models import FormVersion
 from madoguchi.signatures import selectors as signature_selectors
 from madoguchi.signatures.outcomes import Outcome, outcome_message
+from madoguchi.signatures.payload import PayloadError, signing_payload
 from madoguchi.signatures.services import signature_verify_and_store
 
 # --- Form versions ------------------------------------------------------------------------------
@@ -69,13 +71,13 @@ def form_version_resolve(
             if version is not None:
                 _remember(version)
         if version is None:
-            raise _field_problem("form_version_id", str(form_selectors.FORM_VERSION_NOT_FOUND))
+            raise field_problem("form_version_id", str(form_selectors.FORM_VERSION_NOT_FOUND))
         if municipality_code and version.municipality_id != municipality_code:
-            raise _field_problem(
+            raise field_problem(
                 "municipality_code", _("This form version belongs to another municipality.")
             )
         if procedure_code and version.procedure_code != procedure_code:
-            raise _field_problem("procedure_code", _("This form version is for another procedure."))
+            raise field_problem("procedure_code", _("This form version is for another procedure."))
     elif municipality_code and procedure_code:
         key = (municipality_code, procedure_code)
         now = time.monotonic()
@@ -88,7 +90,7 @@ def form_version_resolve(
                 municipality_code=municipality_code, procedure_code=procedure_code
             )
             if version is None:
-                raise _field_problem(
+                raise field_problem(
                     "procedure_code",
                     _("This municipality does not accept this procedure online."),
                 )
@@ -96,7 +98,7 @@ def form_version_resolve(
             with _forms_lock:
                 _newest[key] = (now, str(version.pk))
     else:
-        raise _field_problem(
+        raise field_problem(
             "form_version_id",
             _("Give form_version_id, or municipality_code and procedure_code."),
         )
@@ -121,7 +123,7 @@ def municipality_check(*, credential: Credential, municipality_code: str) -> Non
         )
 
 
-def _field_problem(name: str, message: str, status_code: int = 422) -> ApiProblem:
+def field_problem(name: str, message: str, status_code: int = 422) -> ApiProblem:
     return ApiProblem(
         status_code=status_code,
         code="validation_error",
@@ -175,9 +177,9 @@ def signature_problem(outcome: Outcome, code: str = "signature_rejected") -> Api
 def signed_at_check(signed_at: datetime.datetime) -> datetime.datetime:
     now = timezone.now()
     if signed_at > now + conf.SIGNED_AT_CLOCK_SKEW:
-        raise _field_problem("signed_at", _("The signing time is in the future."))
+        raise field_problem("signed_at", _("The signing time is in the future."))
     if signed_at < now - conf.signed_at_max_age():
-        raise _field_problem(
+        raise field_problem(
             "signed_at", _("The signing time is too long ago: sign the application again.")
         )
     return signed_at
@@ -248,6 +250,33 @@ def signer_cache_clear() -> None:
         _signers.clear()
 
 
+def payload_preview(
+    *, form_version: FormVersion, answers: Mapping[str, Any], signed_at: datetime.datetime
+) -> tuple[dict[str, Any], bytes]:
+    """The normalised answers and the payload a signature over them must cover (nothing is
+    stored). Raises ApiProblem for invalid answers."""
+    result = form_selectors.form_validate(form_version=form_version, answers=answers)
+    if not result.is_valid:
+        raise problem_for(application_services.InvalidAnswers(result))
+    return result.answers, _payload(form_version, result.answers, signed_at)
+
+
+def _payload(
+    form_version: FormVersion, answers: Mapping[str, Any], signed_at: datetime.datetime
+) -> bytes:
+    return signing_payload(
+        procedure_code=form_version.procedure_code,
+        municipality_code=form_version.municipality_id,
+        form_version_hash=form_version.content_hash,
+        answers=answers,
+        attachments=[
+            {"name": str(meta["name"]), "sha256": str(meta["sha256"])}
+            for _path, meta in file_answers(answers)
+        ],
+        signed_at=signed_at,
+    )
+
+
 def rejected_signature_record(
     *,
     form_version: FormVersion,
@@ -256,21 +285,9 @@ def rejected_signature_record(
     cms_der: bytes,
 ) -> None:
     """Keep the evidence of a refused one-request signature (its transaction was rolled back)."""
-    from madoguchi.signatures.payload import PayloadError, signing_payload
-
     result = form_selectors.form_validate(form_version=form_version, answers=answers)
     try:
-        payload = signing_payload(
-            procedure_code=form_version.procedure_code,
-            municipality_code=form_version.municipality_id,
-            form_version_hash=form_version.content_hash,
-            answers=result.answers,
-            attachments=[
-                {"name": str(meta["name"]), "sha256": str(meta["sha256"])}
-                for _path, meta in file_answers(result.answers)
-            ],
-            signed_at=signed_at,
-        )
+        payload = _payload(form_version, result.answers, signed_at)
     except PayloadError:
         return
     signature_verify_and_store(payload=payload, cms_der=cms_der)
@@ -310,8 +327,6 @@ class SignedSubmission:
 
 
 def _files_check(answers: Mapping[str, Any], files: Mapping[str, bytes]) -> None:
-    import hashlib
-
     errors = []
     expected = dict(file_answers(answers))
     for path, meta in expected.items():

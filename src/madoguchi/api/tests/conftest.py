@@ -1,0 +1,112 @@
+import base64
+import copy
+import datetime
+import hashlib
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from madoguchi.api.keys import credential_cache
+from madoguchi.api.residents import resident_token_cache_clear
+from madoguchi.api.services import api_client_create
+from madoguchi.api.submission import form_cache_clear, signer_cache_clear
+from madoguchi.forms import presets
+from madoguchi.forms.selectors import form_validate
+from madoguchi.forms.services import form_adopt_preset, form_publish
+from madoguchi.signatures.payload import signing_payload
+from madoguchi.signatures.testing import demo_resident, sign_as
+
+PHOTO = b"\xff\xd8\xff\xe0 a tiny jpeg for tests"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_api_caches():
+    """Process caches outlive a test's rolled-back database."""
+    for clear in (credential_cache.clear, form_cache_clear, signer_cache_clear, cache.clear):
+        clear()
+    resident_token_cache_clear()
+    yield
+    for clear in (credential_cache.clear, form_cache_clear, signer_cache_clear):
+        clear()
+    resident_token_cache_clear()
+
+
+@pytest.fixture
+def disaster_form(pki, catalog):
+    municipal_form = form_adopt_preset(
+        municipality_code="131016", procedure_code="disaster-certificate", actor=None
+    )
+    return form_publish(municipal_form=municipal_form, actor=None)
+
+
+@pytest.fixture
+def sample_answers():
+    preset = presets.preset_get("disaster-certificate")
+    assert preset is not None
+    answers = copy.deepcopy(preset.samples[0])
+    answers["attachments.photos"] = {
+        "name": "photo.jpg",
+        "content_type": "image/jpeg",
+        "size": len(PHOTO),
+        "sha256": hashlib.sha256(PHOTO).hexdigest(),
+    }
+    return answers
+
+
+@pytest.fixture
+def taro(pki):
+    return demo_resident("yoshida-taro")
+
+
+@pytest.fixture
+def hanako(pki):
+    return demo_resident("yoshida-hanako")
+
+
+@pytest.fixture
+def portal(db):
+    """A portal client with search and apply, and its raw test and live keys."""
+    client, test, live = api_client_create(
+        client_id="acme-portal", name="Acme", scopes=["search", "apply"], rate=""
+    )
+    return {"client": client, "test": test.raw, "live": live.raw}
+
+
+def bearer(key):
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def now_seconds():
+    return timezone.now().replace(microsecond=0)
+
+
+def payload_for(form_version, answers, signed_at):
+    normalised = form_validate(form_version=form_version, answers=answers).answers
+    files = [
+        {"name": v["name"], "sha256": v["sha256"]}
+        for v in normalised.values()
+        if isinstance(v, dict) and "sha256" in v
+    ]
+    return signing_payload(
+        procedure_code=form_version.procedure_code,
+        municipality_code=form_version.municipality_id,
+        form_version_hash=form_version.content_hash,
+        answers=normalised,
+        attachments=files,
+        signed_at=signed_at,
+    )
+
+
+def signed_body(form_version, answers, signer, *, signed_at=None, payload=None, files=True):
+    signed_at = signed_at or now_seconds()
+    payload = payload if payload is not None else payload_for(form_version, answers, signed_at)
+    body = {
+        "form_version_id": str(form_version.pk),
+        "answers": answers,
+        "signed_at": signed_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "signature": base64.b64encode(sign_as(signer, payload)).decode(),
+    }
+    if files:
+        body["files"] = {"attachments.photos": {"content_base64": base64.b64encode(PHOTO).decode()}}
+    return body
