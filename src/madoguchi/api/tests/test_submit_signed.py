@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from madoguchi.api.models import ApiApplication
 from madoguchi.applications.models import Application, OutboxMessage
 from madoguchi.forms.services import form_adopt_preset, form_publish
-from madoguchi.signatures.models import SignatureEvidence
+from madoguchi.signatures.models import CertificateKind, SignatureEvidence
 from madoguchi.signatures.selectors import card_certificate, card_get
 from madoguchi.signatures.services import certificate_revoke
 
@@ -37,8 +37,8 @@ def test_signed_submission_is_received_with_evidence_outbox_and_test_flag(
     assert response["Location"] == f"/api/v1/applications/{body['id']}"
     application = Application.objects.get(public_id=body["id"])
     assert application.resident == taro and application.channel == "api"
-    assert application.signature_evidence.outcome == "valid"
-    assert application.signature_evidence.resident == taro
+    evidence = application.signature_evidence
+    assert evidence is not None and evidence.outcome == "valid" and evidence.resident == taro
     assert application.attachments.get().sha256 == sample_answers["attachments.photos"]["sha256"]
     assert OutboxMessage.objects.filter(application=application).count() == 1
     assert ApiApplication.objects.get(application=application).mode == "test"
@@ -108,7 +108,10 @@ def test_signature_over_other_bytes_is_refused_with_outcome_and_evidence_kept(
 
 
 def test_revoked_certificate_is_refused(client, portal, disaster_form, sample_answers, taro):
-    issued = card_certificate(card=card_get(resident=taro), kind="sign")
+    card = card_get(resident=taro)
+    assert card is not None
+    issued = card_certificate(card=card, kind=CertificateKind.SIGNING)
+    assert issued is not None
     certificate_revoke(certificate=issued)
     response = post(client, signed_body(disaster_form, sample_answers, taro), portal["test"])
     assert response.status_code == 422

@@ -1,0 +1,260 @@
+#!/usr/bin/env python3
+"""Apply for a 罹災証明書 (disaster certificate) in 千代田区 through Madoguchi's public API.
+
+What a third-party portal does, end to end, with nothing but HTTP and the openssl command line:
+search the procedure, fetch its form, fill it for the demo resident 𠮷田 太郎 (yoshida-taro),
+compute the canonical signing payload itself (docs/signing.md), sign it with `openssl cms -sign`,
+submit answers + signature in one request (with an Idempotency-Key), poll the status and print
+the receipt number.
+
+    export MADOGUCHI_API_KEY=$(.venv/bin/python manage.py api_demo_key)
+    .venv/bin/python examples/apply.py http://127.0.0.1:8000
+
+The signing certificate and key come from `manage.py pki_export_card yoshida-taro --out DIR`;
+pass DIR with --card-dir (or MADOGUCHI_CARD_DIR), or let this script run that command from the
+repository next to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+MUNICIPALITY = "131016"  # 千代田区
+PROCEDURE = "disaster-certificate"
+PHOTO = b"\xff\xd8\xff\xe0 example photo of the damaged roof"
+
+
+class ApiError(Exception):
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+        try:
+            problem = response.json()
+        except ValueError:
+            problem = {"title_en": response.text[:200]}
+        lines = [f"HTTP {response.status_code}: {problem.get('title_en') or problem.get('title')}"]
+        if problem.get("detail_en"):
+            lines.append(f"  {problem['detail_en']}")
+        for error in problem.get("errors", []):
+            lines.append(f"  {error.get('field')}: {error.get('message_en')} ({error.get('code')})")
+        super().__init__("\n".join(lines))
+
+
+def call(client: httpx.Client, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
+    response = client.request(method, url, **kwargs)
+    if response.status_code >= 400:
+        raise ApiError(response)
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def canonical_json(value: Any) -> bytes:
+    """RFC 8785 (JCS). The rfc8785 package when installed; otherwise sorted compact JSON, which
+    is the same for these answers (no floats, keys inside the Basic Multilingual Plane)."""
+    try:
+        import rfc8785
+
+        encoded: bytes = rfc8785.dumps(value)
+        return encoded
+    except ImportError:
+        return json.dumps(
+            value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+        ).encode("utf-8")
+
+
+def signing_payload(
+    *, form: dict[str, Any], answers: dict[str, Any], signed_at: datetime.datetime
+) -> bytes:
+    """The bytes the resident signs (docs/signing.md, format madoguchi-signing-payload/1)."""
+    attachments = sorted(
+        (
+            {"name": value["name"], "sha256": value["sha256"]}
+            for value in answers.values()
+            if isinstance(value, dict) and "sha256" in value
+        ),
+        key=lambda item: (item["name"].encode("utf-8"), item["sha256"]),
+    )
+    return canonical_json(
+        {
+            "format": "madoguchi-signing-payload/1",
+            "procedure_code": form["procedure_code"],
+            "municipality_code": form["municipality_code"],
+            "form_version_hash": form["content_hash"],
+            "answers": answers,
+            "attachments": attachments,
+            "signed_at": signed_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+    )
+
+
+def answers_for_taro() -> dict[str, Any]:
+    """The form filled for the demo resident, in the normalised form the platform stores
+    (postal codes without hyphen, phone digits only, the address's local government code):
+    the signature covers exactly these values."""
+    address = {
+        "postal_code": "1020083",
+        "address": "東京都千代田区麹町二丁目1番1号",
+        "municipality_code": MUNICIPALITY,
+    }
+    taro = {"family": "𠮷田", "given": "太郎"}
+    return {
+        "applicant.name": taro,
+        "applicant.name_kana": {"family": "ヨシダ", "given": "タロウ"},
+        "applicant.birth_date": "1985-04-12",
+        "applicant.address": address,
+        "applicant.phone": "0312345678",
+        "applicant.email": "taro.yoshida@example.com",
+        "disaster.applicant_relation": "householder",
+        "disaster.location": address,
+        "disaster.date": (datetime.date.today() - datetime.timedelta(days=3)).isoformat(),
+        "disaster.cause": "storm",
+        "disaster.building_use": "dwelling",
+        "disaster.damage_level": "half",
+        "disaster.flood_depth": 1,
+        "disaster.damage_description": "台風により屋根瓦が落ち、天井から雨漏りしている。",
+        "disaster.occupancy": "owned",
+        "household.members": [{"member.name": taro, "member.relationship": "本人"}],
+        "certificate.copies": 1,
+        "certificate.purpose": ["insurance"],
+        "certificate.delivery": "mail",
+        "attachments.photos": {
+            "name": "roof.jpg",
+            "content_type": "image/jpeg",
+            "size": len(PHOTO),
+            "sha256": hashlib.sha256(PHOTO).hexdigest(),
+        },
+        "declaration.truth": True,
+    }
+
+
+def card_files(card_dir: str | None) -> Path:
+    if card_dir:
+        return Path(card_dir)
+    out = Path(tempfile.mkdtemp(prefix="madoguchi-card-"))
+    subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, "manage.py", "pki_export_card", "yoshida-taro", "--out", str(out)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    return out
+
+
+def openssl_sign(payload: bytes, card: Path) -> bytes:
+    """A detached CMS signature (SHA-256, RSA PKCS#1 v1.5) made by the openssl command line."""
+    with tempfile.TemporaryDirectory() as work:
+        source, target = Path(work) / "payload.bin", Path(work) / "signature.der"
+        source.write_bytes(payload)
+        openssl = shutil.which("openssl")
+        if openssl is None:
+            raise SystemExit("the openssl command line is needed to sign")
+        subprocess.run(  # noqa: S603 - fixed arguments
+            [
+                openssl,
+                "cms",
+                "-sign",
+                "-binary",
+                "-md",
+                "sha256",
+                "-in",
+                str(source),
+                "-signer",
+                str(card / "signer.pem"),
+                "-inkey",
+                str(card / "signer.key"),
+                "-certfile",
+                str(card / "chain.pem"),
+                "-outform",
+                "DER",
+                "-out",
+                str(target),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        return target.read_bytes()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("base_url", help="e.g. http://127.0.0.1:8000")
+    parser.add_argument("--card-dir", default=os.environ.get("MADOGUCHI_CARD_DIR"))
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds to poll the status")
+    args = parser.parse_args(argv)
+    key = os.environ.get("MADOGUCHI_API_KEY")
+    if not key:
+        print("Set MADOGUCHI_API_KEY (manage.py api_demo_key prints one).", file=sys.stderr)
+        return 2
+    api = httpx.Client(
+        base_url=args.base_url.rstrip("/") + "/api/v1/",
+        headers={"Authorization": f"Bearer {key}", "Accept": "application/json"},
+        timeout=30,
+    )
+    try:
+        hits = call(
+            api, "GET", "procedures", params={"q": "罹災証明書", "municipality": MUNICIPALITY}
+        )
+        hit = next(h for h in hits if h["procedure"]["code"] == PROCEDURE)
+        form_version_id = hit["offering"]["form_version_id"]
+        print(f"procedure: {hit['procedure']['name']}  form version: {form_version_id}")
+        form = call(api, "GET", f"forms/{form_version_id}")
+
+        answers = answers_for_taro()
+        signed_at = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+        payload = signing_payload(form=form, answers=answers, signed_at=signed_at)
+        signature = openssl_sign(payload, card_files(args.card_dir))
+        print(f"signed {len(payload)} bytes (sha256 {hashlib.sha256(payload).hexdigest()[:16]}…)")
+
+        body = {
+            "form_version_id": form_version_id,
+            "answers": answers,
+            "files": {"attachments.photos": {"content_base64": base64.b64encode(PHOTO).decode()}},
+            "signed_at": signed_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "signature": base64.b64encode(signature).decode(),
+        }
+        idempotency_key = str(uuid.uuid4())
+        started = time.perf_counter()
+        received = call(
+            api, "POST", "applications", json=body, headers={"Idempotency-Key": idempotency_key}
+        )
+        elapsed = (time.perf_counter() - started) * 1000
+        print(f"submitted in {elapsed:.0f} ms: {received['status']} ({received['status_label']})")
+        # A retry (say, after a timeout) with the same key returns the same receipt.
+        retry = call(
+            api, "POST", "applications", json=body, headers={"Idempotency-Key": idempotency_key}
+        )
+        assert retry["receipt_number"] == received["receipt_number"]
+
+        deadline = time.monotonic() + args.timeout
+        status = received
+        while status["status"] == "draft" and time.monotonic() < deadline:
+            time.sleep(0.5)
+            status = call(api, "GET", f"applications/{received['id']}")
+        status = call(api, "GET", f"applications/{received['id']}")
+        print(f"status: {status['status']} ({status['status_label']})")
+        print(f"receipt number: {status['receipt_display']}")
+        return 0 if status["receipt_number"] else 1
+    except ApiError as error:
+        print(error, file=sys.stderr)
+        return 1
+    finally:
+        api.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
