@@ -6,12 +6,14 @@ read Membership directly, so tenant isolation lives in one place.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
-from madoguchi.accounts.models import Membership, Role, User
+from madoguchi.accounts.models import Membership, Resident, Role, User
 
 
 def membership_list(*, user: User) -> QuerySet[Membership]:
@@ -40,3 +42,28 @@ def municipality_codes_for(
     if roles is not None:
         memberships = memberships.filter(role__in=list(roles))
     return set(memberships.values_list("municipality_id", flat=True))
+
+
+def resident_get(*, subject: uuid.UUID | str) -> Resident | None:
+    """The resident with this registry subject (the OpenID Connect `sub`), if any."""
+    try:
+        value = subject if isinstance(subject, uuid.UUID) else uuid.UUID(str(subject))
+    except ValueError:
+        return None
+    return Resident.objects.select_related("user", "municipality").filter(subject=value).first()
+
+
+def resident_for_user(*, user: AbstractBaseUser | AnonymousUser) -> Resident | None:
+    """The registered resident linked to `user`, if the registry knows them."""
+    if not user.is_authenticated:
+        return None
+    return Resident.objects.filter(user_id=user.pk).select_related("municipality").first()
+
+
+def demo_resident_list() -> QuerySet[Resident]:
+    """The synthetic demo residents (accounts/data/demo.json), householders first."""
+    from madoguchi.accounts.services import demo_resident_subjects
+
+    return Resident.objects.filter(subject__in=demo_resident_subjects()).order_by(
+        "household__code", "-is_householder", "birth_date", "pk"
+    )

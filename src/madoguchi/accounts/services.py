@@ -24,6 +24,22 @@ def demo_resident_subject(key: str) -> uuid.UUID:
     return uuid.uuid5(_DEMO_NAMESPACE, key)
 
 
+def demo_resident_subjects(*, path: Path = DEMO_DATA) -> list[uuid.UUID]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [demo_resident_subject(person["key"]) for person in data["residents"]]
+
+
+def resident_user_link(*, resident: Resident, user: User) -> User:
+    """Link a resident to the platform user who signed in as them; returns the linked user.
+
+    A conditional update: if a concurrent sign-in linked another user first, theirs is kept and
+    returned, so one resident never ends up with two users.
+    """
+    Resident.objects.filter(pk=resident.pk, user__isnull=True).update(user=user)
+    resident.refresh_from_db(fields=["user"])
+    return resident.user if resident.user is not None else user
+
+
 @dataclass
 class DemoLoadResult:
     created: int = 0

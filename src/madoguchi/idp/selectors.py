@@ -6,13 +6,14 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from madoguchi.accounts.models import Resident
+from madoguchi.accounts.selectors import demo_resident_list as accounts_demo_resident_list
 from madoguchi.idp.models import DemoIdentity
 
 
 def demo_resident_list() -> QuerySet[Resident]:
     """The residents a tester may sign in as, in a stable order (household, then householder
     first). Only residents with a demo subject exist in development databases."""
-    return Resident.objects.order_by("household__code", "-is_householder", "birth_date", "pk")
+    return accounts_demo_resident_list()
 
 
 def resident_for_idp_user(*, user: AbstractBaseUser | AnonymousUser) -> Resident | None:

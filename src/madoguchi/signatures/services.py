@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -488,11 +487,9 @@ class PkiSetupResult:
 
 
 def demo_residents() -> list[Resident]:
-    from madoguchi.accounts.services import DEMO_DATA, demo_resident_subject
+    from madoguchi.accounts.selectors import demo_resident_list
 
-    data = json.loads(DEMO_DATA.read_text(encoding="utf-8"))
-    subjects = [demo_resident_subject(person["key"]) for person in data["residents"]]
-    return list(Resident.objects.filter(subject__in=subjects).order_by("pk"))
+    return list(demo_resident_list().order_by("pk"))
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest
 
 from madoguchi.accounts.models import Resident
+from madoguchi.accounts.selectors import resident_for_user
 from madoguchi.signin.claims import ResidentClaims, claims_from_session
 from madoguchi.signin.services import SESSION_KEY
 
@@ -30,6 +31,4 @@ def resident_claims(request: HttpRequest) -> ResidentClaims | None:
 
 def resident_for(user: AbstractBaseUser | AnonymousUser) -> Resident | None:
     """The registered resident linked to `user`, if the registry knows them."""
-    if not user.is_authenticated:
-        return None
-    return Resident.objects.filter(user_id=user.pk).select_related("municipality").first()
+    return resident_for_user(user=user)

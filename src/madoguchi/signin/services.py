@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import uuid
 
 from django.contrib.auth import login, logout
 from django.http import HttpRequest
 
 from madoguchi.accounts.models import Resident, User
+from madoguchi.accounts.selectors import resident_get
+from madoguchi.accounts.services import resident_user_link
 from madoguchi.audit.services import audit_record
 from madoguchi.signin.claims import ResidentClaims, claims_to_session
 
@@ -22,14 +23,6 @@ class SignInRefused(Exception):
 
 def _ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR")
-
-
-def _resident_for_subject(subject: str) -> Resident | None:
-    try:
-        value = uuid.UUID(subject)
-    except ValueError:
-        return None
-    return Resident.objects.select_related("user").filter(subject=value).first()
 
 
 def _username_for(*, issuer: str, subject: str) -> str:
@@ -46,7 +39,7 @@ def resident_user_get_or_create(*, claims: ResidentClaims) -> tuple[User, Reside
     knows everyone in Japan) still gets a user of their own, keyed by issuer and subject; their
     claims live in the session only.
     """
-    resident = _resident_for_subject(claims.subject)
+    resident = resident_get(subject=claims.subject)
     if resident is not None and resident.user is not None:
         return resident.user, resident
     user, created = User.objects.get_or_create(
@@ -57,11 +50,7 @@ def resident_user_get_or_create(*, claims: ResidentClaims) -> tuple[User, Reside
         user.set_unusable_password()
         user.save(update_fields=["password"])
     if resident is not None:
-        # Conditional update: if a concurrent sign-in linked another user first, keep theirs.
-        Resident.objects.filter(pk=resident.pk, user__isnull=True).update(user=user)
-        resident.refresh_from_db(fields=["user"])
-        if resident.user is not None and resident.user.pk != user.pk:
-            user = resident.user
+        user = resident_user_link(resident=resident, user=user)
     return user, resident
 
 

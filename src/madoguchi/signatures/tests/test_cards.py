@@ -132,10 +132,8 @@ def test_a_resident_without_card_gets_no_card(demo, payload):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_wrong_pins_never_exceed_the_limit(demo, payload):
-    if connection.vendor != "postgresql":
-        # SQLite serialises writers with IMMEDIATE transactions anyway; its shared-cache
-        # in-memory test database fails fast with "table is locked" instead of waiting.
-        pytest.skip("row locks are exercised on PostgreSQL")
+    # PostgreSQL takes row locks; SQLite (a file test database, see settings_test) serialises
+    # writers with IMMEDIATE transactions. Both must give exactly five counted failures.
     services.pki_setup_demo()
     from madoguchi.signatures.testing import demo_resident
 
