@@ -150,7 +150,6 @@ def test_search_apply_sign_receipt_mypage_and_pdf(live, page):
 
 def test_every_other_resident_page_is_accessible(live, page):
     taro = demo_resident("yoshida-taro")
-    form = Application.objects.none()  # type hint only
     from madoguchi.forms.selectors import published_form_version_for
 
     version = published_form_version_for(
@@ -168,7 +167,6 @@ def test_every_other_resident_page_is_accessible(live, page):
         message="写真が不鮮明です。撮り直して添付してください。",
     )
     received = submitted(version, taro, preset.samples[0])
-    del form
 
     page.goto(f"{live}/apply/mypage/")
     idp_sign_in(page)
