@@ -10,6 +10,8 @@ The same check against a running server (CI, after `make run`):
         --checks not_a_server_error,response_schema_conformance --max-examples 15
 """
 
+from typing import Any
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -50,7 +52,7 @@ def test_no_server_errors_and_responses_match_the_schema(api_schema):
             database=None,
             suppress_health_check=list(HealthCheck),
         )
-        def run(case: schemathesis.Case) -> None:
+        def run(case: Any) -> None:
             case.call_and_validate(base_url=base_url, headers=headers, checks=checks)
 
         run()
