@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from madoguchi.accounts import selectors as account_selectors
+from madoguchi.accounts.models import Role
 from madoguchi.core.forms import MunicipalitySearchForm
 from madoguchi.municipalities import selectors as municipality_selectors
 from madoguchi.municipalities.models import Municipality
@@ -57,10 +58,21 @@ def municipality_search(request: HttpRequest) -> HttpResponse:
 def staff_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert user.is_authenticated
+    from madoguchi.reception.access import Ability, abilities
+
     return render(
         request,
         "core/staff_home.html",
-        {"memberships": account_selectors.membership_list(user=user)},
+        {
+            "memberships": account_selectors.membership_list(user=user),
+            "abilities": {ability.value for ability in abilities(user=user)},
+            "can_edit_forms": bool(
+                account_selectors.municipality_codes_for(
+                    user=user, roles=[Role.ADMIN, Role.FORM_EDITOR]
+                )
+            ),
+            "ability": {a.name: a.value for a in Ability},
+        },
     )
 
 

@@ -146,7 +146,8 @@ class BulkStatusForm(StatusChangeForm):
         super().__init__(*args, **kwargs)
         # Any well-formed receipt is accepted here; the service scopes them to the user's
         # municipalities and reports the ones it could not change.
-        posted = self.data.getlist("receipts") if hasattr(self.data, "getlist") else []
+        name = self.add_prefix("receipts")
+        posted = self.data.getlist(name) if hasattr(self.data, "getlist") else []
         self.fields["receipts"].choices = [(r, r) for r in (receipt_choices or posted)]  # type: ignore[attr-defined]
 
 

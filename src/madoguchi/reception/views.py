@@ -80,6 +80,18 @@ def _audit_list(request: HttpRequest, action: str, applications: list[Applicatio
         )
 
 
+def _scope(request: HttpRequest, ability: Ability) -> set[str]:
+    """The user's municipalities for `ability`, narrowed by ?municipality=<code>; a code that is
+    not theirs is a 404 (the page for another municipality does not exist for them)."""
+    codes = access.codes_or_403(user=request.user, ability=ability)
+    wanted = request.GET.get("municipality")
+    if wanted:
+        if wanted not in codes:
+            raise Http404
+        return {wanted}
+    return codes
+
+
 def _application(request: HttpRequest, receipt_number: str, ability: Ability) -> Application:
     codes = access.codes_or_403(user=request.user, ability=ability)
     application = selectors.application_get(municipality_codes=codes, receipt_number=receipt_number)
@@ -95,7 +107,7 @@ def _detail_url(application: Application) -> str:
 @staff_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    codes = access.codes_or_403(user=request.user, ability=Ability.READ)
+    codes = _scope(request, Ability.READ)
     services.case_files_sync(municipality_codes=codes)
     form = InboxFilterForm(request.GET or None, procedures=_procedure_choices(codes))
     filters = form.to_filter(user_id=_user(request).pk)
@@ -280,6 +292,10 @@ def bulk_status(request: HttpRequest) -> HttpResponse:
             for error in field_errors:
                 messages.error(request, str(error))
         return redirect(_safe_back(request))
+    scoped = selectors.inbox(municipality_codes=codes, filters=selectors.InboxFilter())
+    wanted = set(form.cleaned_data["receipts"])
+    if len(wanted) != scoped.filter(receipt_number__in=wanted).count():
+        raise Http404  # a receipt outside the user's municipalities: refuse the whole request
     result = services.case_status_change_bulk(
         municipality_codes=codes,
         receipt_numbers=form.cleaned_data["receipts"],
@@ -298,7 +314,7 @@ def _safe_back(request: HttpRequest) -> str:
 @staff_required
 @require_GET
 def export_page(request: HttpRequest) -> HttpResponse:
-    codes = access.codes_or_403(user=request.user, ability=Ability.EXPORT)
+    codes = _scope(request, Ability.EXPORT)
     form = InboxFilterForm(request.GET or None, procedures=_procedure_choices(codes))
     query = request.GET.copy()
     query.pop("format", None)
@@ -313,7 +329,7 @@ def export_page(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_GET
 def export_download(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
-    codes = access.codes_or_403(user=request.user, ability=Ability.EXPORT)
+    codes = _scope(request, Ability.EXPORT)
     export_format = exports.FORMATS.get(fmt)
     if export_format is None:
         raise Http404
@@ -351,7 +367,7 @@ def _filter_query(query: QueryDict) -> str:
 @require_GET
 def export_report(request: HttpRequest) -> HttpResponse:
     """The characters the cp932 export cannot represent, before downloading it."""
-    codes = access.codes_or_403(user=request.user, ability=Ability.EXPORT)
+    codes = _scope(request, Ability.EXPORT)
     form = InboxFilterForm(request.GET or None, procedures=_procedure_choices(codes))
     queryset = selectors.inbox(
         municipality_codes=codes, filters=form.to_filter(user_id=_user(request).pk)
@@ -382,7 +398,7 @@ def export_report(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_GET
 def audit_search(request: HttpRequest) -> HttpResponse:
-    codes = access.codes_or_403(user=request.user, ability=Ability.AUDIT)
+    codes = _scope(request, Ability.AUDIT)
     form = AuditSearchForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     queryset = selectors.audit_search(
@@ -412,7 +428,7 @@ def audit_search(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_GET
 def webhooks(request: HttpRequest) -> HttpResponse:
-    codes = access.codes_or_403(user=request.user, ability=Ability.ADMINISTER)
+    codes = _scope(request, Ability.ADMINISTER)
     deliveries = selectors.webhook_deliveries(municipality_codes=codes)
     page = Paginator(deliveries, per_page=50).get_page(request.GET.get("page"))
     return render(

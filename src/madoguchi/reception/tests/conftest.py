@@ -20,7 +20,11 @@ YOKOHAMA = "141003"
 APPLICANTS = [
     ("yoshida-taro", {"family": "𠮷田", "given": "太郎"}, {"family": "ヨシダ", "given": "タロウ"}),
     ("katsuragi-ken", {"family": "葛󠄀城", "given": "健"}, {"family": "カツラギ", "given": "ケン"}),
-    ("takahashi-ichiro", {"family": "髙橋", "given": "一郎"}, {"family": "タカハシ", "given": "イチロウ"}),
+    (
+        "takahashi-ichiro",
+        {"family": "髙橋", "given": "一郎"},
+        {"family": "タカハシ", "given": "イチロウ"},
+    ),
     ("sato-jiro", {"family": "佐藤", "given": "次郎"}, {"family": "サトウ", "given": "ジロウ"}),
 ]
 

@@ -1,0 +1,187 @@
+"""Tenant isolation: staff and API credentials of 横浜市 (141003) walk every staff URL and every
+reception API endpoint aimed at 千代田区's applications and get 403 or 404 — never data."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from madoguchi.applications.models import Attachment
+from madoguchi.reception.models import WebhookDelivery
+from madoguchi.reception.testing import staff_login
+from madoguchi.reception.webhooks import endpoint_create
+
+from .conftest import CHIYODA
+
+pytestmark = pytest.mark.django_db
+DENIED = {403, 404}
+
+
+def staff_urls(receipt, attachment_id, delivery_id):
+    """Every staff URL with arguments pointing at 千代田区's data (checked to cover them all)."""
+    form = f"/staff/forms/{CHIYODA}/disaster-certificate/"
+    app = f"/staff/reception/applications/{receipt}/"
+    return [
+        ("get", f"/staff/reception/?municipality={CHIYODA}"),
+        ("get", f"/staff/reception/?municipality={CHIYODA}&receipt_number={receipt}"),
+        ("post", "/staff/reception/bulk/"),
+        ("get", app),
+        ("post", f"{app}status/"),
+        ("post", f"{app}comments/"),
+        ("post", f"{app}assign/"),
+        ("get", f"{app}attachments/{attachment_id}/"),
+        ("get", f"/staff/reception/export/?municipality={CHIYODA}"),
+        ("get", f"/staff/reception/export/check/?municipality={CHIYODA}"),
+        ("get", f"/staff/reception/export/csv/?municipality={CHIYODA}"),
+        ("get", f"/staff/reception/export/csv-sjis/?municipality={CHIYODA}"),
+        ("get", f"/staff/reception/export/json/?municipality={CHIYODA}"),
+        ("get", f"/staff/reception/audit/?municipality={CHIYODA}"),
+        ("get", f"/staff/reception/webhooks/?municipality={CHIYODA}"),
+        ("post", f"/staff/reception/webhooks/deliveries/{delivery_id}/resend/"),
+        ("get", "/staff/forms/"),
+        ("post", f"{form}adopt/"),
+        ("get", form),
+        ("get", f"{form}items/add/"),
+        ("post", f"{form}items/add/"),
+        ("get", f"{form}items/disaster.date/"),
+        ("post", f"{form}items/disaster.date/"),
+        ("get", f"{form}notes/"),
+        ("post", f"{form}notes/"),
+        ("get", f"{form}preview/"),
+        ("post", f"{form}publish/"),
+        ("post", f"{form}rebase/"),
+    ]
+
+
+def _patterns(resolver, prefix=""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from _patterns(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern)
+
+
+@pytest.fixture
+def chiyoda_data(received, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    application = received[0]
+    attachment = Attachment.objects.create(
+        application=application,
+        item_path="attachments.photos",
+        file=SimpleUploadedFile("p.jpg", b"jpeg"),
+        name="p.jpg",
+        content_type="image/jpeg",
+        size=4,
+        sha256="0" * 64,
+    )
+    endpoint_create(municipality_code=CHIYODA, url="http://127.0.0.1:9/hook")
+    from madoguchi.applications.services import application_status_change
+
+    application_status_change(application=received[1], to_status="in_review", actor=None)
+    delivery = WebhookDelivery.objects.get()
+    return application, attachment, delivery
+
+
+def test_isolation_every_staff_url_is_closed_to_another_municipality(client, chiyoda_data):
+    application, attachment, delivery = chiyoda_data
+    urls = staff_urls(application.receipt_number, attachment.pk, delivery.pk)
+    # Every staff route is in the walk (a new staff page must be added here).
+    routes = {
+        p
+        for p in _patterns(get_resolver())
+        if p.startswith("staff/") and "login" not in p and "logout" not in p and p != "staff/"
+    }
+    assert len(routes) <= len({u.split("?")[0] for _m, u in urls}), routes
+    data = {
+        "status-to_status": "completed",
+        "bulk-receipts": [application.receipt_number],
+        "bulk-to_status": "completed",
+        "comment-body": "x",
+        "assign-assignee": "",
+        "label": "x",
+    }
+    for username in ("yokohama-worker", "yokohama-admin"):
+        staff_login(client, username)
+        for method, url in urls:
+            response = getattr(client, method)(url, data if method == "post" else None)
+            if url == "/staff/forms/" and response.status_code == 200:
+                # The forms list takes no municipality: an administrator sees their own only.
+                assert "千代田区" not in response.content.decode()
+                continue
+            assert response.status_code in DENIED, (username, method, url, response.status_code)
+    application.refresh_from_db()
+    assert application.status == "submitted"
+    assert not application.reception_comments.exists()
+    attempts = delivery.attempts
+    delivery.refresh_from_db()
+    assert delivery.attempts == attempts  # no resend was triggered
+
+
+def test_isolation_yokohama_worker_gets_403_or_404(client, chiyoda_data):
+    """The strict form: each URL answers 403 or 404 to 横浜市's case worker."""
+    application, attachment, delivery = chiyoda_data
+    staff_login(client, "yokohama-worker")
+    app = f"/staff/reception/applications/{application.receipt_number}/"
+    for method, url in [
+        ("get", app),
+        ("post", f"{app}status/"),
+        ("post", f"{app}comments/"),
+        ("post", f"{app}assign/"),
+        ("get", f"{app}attachments/{attachment.pk}/"),
+        ("get", f"/staff/reception/audit/?municipality={CHIYODA}"),
+        ("get", f"/staff/reception/webhooks/?municipality={CHIYODA}"),
+        ("post", f"/staff/reception/webhooks/deliveries/{delivery.pk}/resend/"),
+        ("get", "/staff/forms/"),
+        ("get", f"/staff/forms/{CHIYODA}/disaster-certificate/"),
+    ]:
+        assert getattr(client, method)(url).status_code in DENIED, url
+
+
+def test_isolation_exports_of_another_municipality_are_empty(client, chiyoda_data):
+    application, *_ = chiyoda_data
+    staff_login(client, "yokohama-worker")
+    for fmt in ("csv", "json"):
+        response = client.get(
+            f"/staff/reception/export/{fmt}/", {"receipt_number": application.receipt_number}
+        )
+        content = b"".join(response.streaming_content).decode("utf-8-sig")
+        assert application.receipt_number not in content and "𠮷" not in content
+
+
+def test_isolation_reception_api_with_another_municipalitys_credential(
+    client, chiyoda_data, yokohama_token
+):
+    application, attachment, _ = chiyoda_data
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {yokohama_token}"}
+    base = f"/api/v1/reception/applications/{application.receipt_number}"
+    listing = client.get("/api/v1/reception/applications", **auth)
+    assert listing.status_code == 200 and listing.json()["results"] == []
+    listing = client.get("/api/v1/reception/applications?include_acknowledged=true", **auth)
+    assert listing.json()["results"] == []
+    for method, url in [
+        ("get", base),
+        ("get", f"{base}/attachments/{attachment.pk}"),
+        ("post", f"{base}/ack"),
+        ("post", f"{base}/status"),
+    ]:
+        response = (
+            getattr(client, method)(
+                url, {"status": "completed"}, content_type="application/json", **auth
+            )
+            if method == "post"
+            else client.get(url, **auth)
+        )
+        assert response.status_code in DENIED, url
+        assert response["Content-Type"] == "application/problem+json"
+    application.refresh_from_db()
+    assert application.status == "submitted"
+
+
+def test_isolation_reception_api_without_or_with_a_wrong_credential(client, chiyoda_data):
+    application, *_ = chiyoda_data
+    for headers in ({}, {"HTTP_AUTHORIZATION": "Bearer mdg_wrong"}, {"HTTP_AUTHORIZATION": "x"}):
+        response = client.get(
+            f"/api/v1/reception/applications/{application.receipt_number}", **headers
+        )
+        assert response.status_code in {401, 403}
+        assert "API資格情報" in response.json()["title"]
