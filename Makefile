@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup install assets messages messages-update data lint typecheck pytest e2e-deps clean
+.PHONY: run test setup install assets messages messages-update data lint typecheck pytest e2e-deps clean bench-search bench-surge
 
 run: setup ## set everything up and serve on http://127.0.0.1:8000 with a task worker
 	$(PY) scripts/run.py
@@ -41,8 +41,8 @@ data: install
 
 lint: install
 	$(MANAGE) makemigrations --check --dry-run -v 0 || { echo "models changed without a migration" >&2; exit 1; }
-	$(VENV)/bin/ruff check src tests scripts bench
-	$(VENV)/bin/ruff format --check src tests scripts bench
+	$(VENV)/bin/ruff check src scripts bench conftest.py
+	$(VENV)/bin/ruff format --check src scripts bench conftest.py
 
 typecheck: install
 	$(VENV)/bin/mypy src scripts
@@ -60,6 +60,12 @@ e2e-deps:
 
 messages-update: install ## refresh locale/ja from the source (then translate the new msgids)
 	for app in src/madoguchi/*/locale; do (cd $$app/.. && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l ja --no-obsolete); done
+
+bench-search: install ## procedure search latency over 100,000 offerings (SQLite; DATABASE_URL for PostgreSQL)
+	$(PY) bench/catalog_search.py
+
+bench-surge: install assets messages ## signed submissions vs. the floor (SURGE_SECONDS, SURGE_DB=sqlite)
+	bench/surge.sh
 
 clean:
 	rm -rf $(VENV) node_modules build var

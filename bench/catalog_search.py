@@ -73,9 +73,26 @@ SYNTHETIC = [
     ("集会所の利用申込", "シュウカイジョ", ["集会", "会議室"]),
 ]
 QUERIES = [
-    "子どもが生まれた", "引っ越し", "親の介護", "家が壊れた", "車庫証明", "保育園", "児童手当",
-    "ごみ", "犬を飼う", "住民票", "介護保険証をなくした", "ひっこし", "りさいしょうめい",
-    "ケアマネージャー", "地震", "医療費", "妊娠", "手すり", "ﾎｲｸｴﾝ", "補助金",
+    "子どもが生まれた",
+    "引っ越し",
+    "親の介護",
+    "家が壊れた",
+    "車庫証明",
+    "保育園",
+    "児童手当",
+    "ごみ",
+    "犬を飼う",
+    "住民票",
+    "介護保険証をなくした",
+    "ひっこし",
+    "りさいしょうめい",
+    "ケアマネージャー",
+    "地震",
+    "医療費",
+    "妊娠",
+    "手すり",
+    "ﾎｲｸｴﾝ",
+    "補助金",
 ]
 
 
@@ -90,9 +107,15 @@ def build() -> int:
         for i, (name, kana, words) in enumerate(SYNTHETIC):
             Procedure.objects.update_or_create(
                 code=f"local-{i:02d}",
-                defaults={"name": name, "kana": kana, "summary": f"{name}の手続です。",
-                          "category": "local", "level": "municipal", "keywords": words,
-                          "order": 100 + i},
+                defaults={
+                    "name": name,
+                    "kana": kana,
+                    "summary": f"{name}の手続です。",
+                    "category": "local",
+                    "level": "municipal",
+                    "keywords": words,
+                    "order": 100 + i,
+                },
             )
         municipal = list(Procedure.objects.filter(level="municipal").values_list("code", flat=True))
         prefectural = list(
@@ -101,13 +124,21 @@ def build() -> int:
         rows = []
         for m in Municipality.objects.values_list("code", "kind"):
             code, kind = m
-            procedures = prefectural if kind == "prefecture" else (
-                municipal if kind in MUNICIPAL_KINDS else []
+            procedures = (
+                prefectural
+                if kind == "prefecture"
+                else (municipal if kind in MUNICIPAL_KINDS else [])
             )
             for procedure in procedures:
                 online = rng.random() < 0.5
-                rows.append(Offering(municipality_id=code, procedure_id=procedure, online=online,
-                                     form_version_ref=str(rng.randrange(1, 10**6)) if online else ""))
+                rows.append(
+                    Offering(
+                        municipality_id=code,
+                        procedure_id=procedure,
+                        online=online,
+                        form_version_ref=str(rng.randrange(1, 10**6)) if online else "",
+                    )
+                )
         Offering.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
     return Offering.objects.count()
 
@@ -116,14 +147,13 @@ def main() -> None:
     started = time.perf_counter()
     total = build()
     built = time.perf_counter() - started
-    residents = list(
-        Municipality.objects.exclude(kind="prefecture").values_list("code", flat=True)
-    )
+    residents = list(Municipality.objects.exclude(kind="prefecture").values_list("code", flat=True))
     client = Client()
     rng = random.Random(7)
     for _ in range(50):  # warm-up: connection, index, query plans
-        client.get("/api/v1/procedures", {"q": rng.choice(QUERIES),
-                                          "municipality": rng.choice(residents)})
+        client.get(
+            "/api/v1/procedures", {"q": rng.choice(QUERIES), "municipality": rng.choice(residents)}
+        )
     samples = []
     n = int(os.environ.get("BENCH_SEARCHES", "2000"))
     for _ in range(n):
@@ -134,10 +164,14 @@ def main() -> None:
         assert response.status_code == 200, response.content
     samples.sort()
     p = lambda q: samples[min(len(samples) - 1, int(q * len(samples)))]  # noqa: E731
-    print(f"database={connection.vendor} offerings={total} procedures={Procedure.objects.count()} "
-          f"build={built:.1f}s searches={n}")
-    print(f"catalog-search: p50={p(0.50):.1f}ms p95={p(0.95):.1f}ms p99={p(0.99):.1f}ms "
-          f"mean={statistics.fmean(samples):.1f}ms max={samples[-1]:.1f}ms")
+    print(
+        f"database={connection.vendor} offerings={total} procedures={Procedure.objects.count()} "
+        f"build={built:.1f}s searches={n}"
+    )
+    print(
+        f"catalog-search: p50={p(0.50):.1f}ms p95={p(0.95):.1f}ms p99={p(0.99):.1f}ms "
+        f"mean={statistics.fmean(samples):.1f}ms max={samples[-1]:.1f}ms"
+    )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from madoguchi.config.env import env_bool
 from madoguchi.core import views
 from madoguchi.reception import staff_auth
 
@@ -19,3 +20,8 @@ urlpatterns = [
     ),
     path("healthz", views.healthz, name="healthz"),
 ]
+
+if env_bool("BENCH_FLOOR_ENABLED", False):
+    from madoguchi.core.bench_floor import floor
+
+    urlpatterns.append(path("bench/floor", floor, name="bench-floor"))
