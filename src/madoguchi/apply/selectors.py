@@ -75,8 +75,10 @@ def mypage_for(*, resident: Resident) -> Mypage:
 
 
 def latest_message(*, application: Application) -> StatusChange | None:
-    """The newest message from the municipality (what to correct, why it was rejected)."""
-    return application.history.exclude(message="").order_by("-at", "-pk").first()
+    """The newest message from the municipality (what to correct, why it was rejected).
+    Reads the history through `.all()` so that mypage's prefetch answers it."""
+    with_message = [change for change in application.history.all() if change.message]
+    return max(with_message, key=lambda change: (change.at, change.pk), default=None)
 
 
 def procedure_names(*, codes: set[str]) -> dict[str, str]:
