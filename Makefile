@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup install assets messages messages-update data lint typecheck pytest e2e-deps clean bench-search bench-surge
+.PHONY: run test setup install assets messages messages-update data lint typecheck pytest e2e-deps clean bench-search bench-surge bench-crash
 
 run: setup ## set everything up and serve on http://127.0.0.1:8000 with a task worker
 	$(PY) scripts/run.py
@@ -66,6 +66,9 @@ bench-search: install ## procedure search latency over 100,000 offerings (SQLite
 
 bench-surge: install assets messages ## signed submissions vs. the floor (SURGE_SECONDS, SURGE_DB=sqlite)
 	bench/surge.sh
+
+bench-crash: install assets messages ## kill -9 the server under load; nothing lost, nothing doubled
+	bench/surge.sh crash
 
 clean:
 	rm -rf $(VENV) node_modules build var

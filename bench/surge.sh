@@ -4,7 +4,11 @@
 # same JSON as one row) behind the same server and load generator. Last line:
 #   surge: full=<n>/s floor=<n>/s ratio=<x> p99=<n>ms errors=<n>
 # SURGE_SECONDS sets each phase's duration (default 300).
+#
+# `bench/surge.sh crash` instead runs the crash test (bench/surge/crash.py): load with retries,
+# kill -9 of the server every CRASH_EVERY seconds, then a check that nothing was lost or doubled.
 set -euo pipefail
+MODE="${1:-surge}"
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 SURGE_SECONDS="${SURGE_SECONDS:-300}"
@@ -41,13 +45,19 @@ export SIGNATURES_PKI_BASE_URL="$BASE/pki/"
 echo "== preparing ($SURGE_DB): residents, cards, signed bodies"
 MADOGUCHI_ENV=development $PY bench/surge/prepare.py
 
+# The server runs with production settings (DEBUG off). The CRLs are this platform's own (the
+# bench PKI is the development one): read them from the database; over HTTP, every worker would
+# wait on a CRL request to its own busy server.
+export MADOGUCHI_ENV=production DEBUG=0 ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 \
+  SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 LOG_LEVEL=WARNING SIGNATURES_CRL_FETCHER=platform \
+  BENCH_FLOOR_ENABLED=1
+if [ "$MODE" = crash ]; then
+  CRASH_BASE_URL="$BASE" $PY bench/surge/crash.py
+  exit $?
+fi
+
 echo "== starting gunicorn ($SURGE_WORKERS workers) on $BASE"
-# The CRLs are this platform's own (the bench PKI is the development one): read them from the
-# database. Over HTTP, every worker would wait on a CRL request to its own busy server.
-MADOGUCHI_ENV=production DEBUG=0 ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 \
-  SIGNATURES_CRL_FETCHER=platform \
-  SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 BENCH_FLOOR_ENABLED=1 LOG_LEVEL=WARNING \
-  PYTHONPATH=src .venv/bin/gunicorn madoguchi.config.wsgi:application --bind "127.0.0.1:$PORT" \
+PYTHONPATH=src .venv/bin/gunicorn madoguchi.config.wsgi:application --bind "127.0.0.1:$PORT" \
   --workers "$SURGE_WORKERS" --log-level warning >"$SURGE_DIR/gunicorn.log" 2>&1 &
 GUNICORN_PID=$!
 for _ in $(seq 1 60); do curl -fs "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
