@@ -381,6 +381,7 @@ def application_submit_signed(
         resident=resident,
         channel=Channel.API,
         answers=submission.answers,
+        is_test=credential.is_test,
     )
     for path, content in submission.files.items():
         meta = dict(file_answers(submission.answers))[path]
@@ -412,7 +413,11 @@ def application_draft_create_for(
     answers: Mapping[str, Any],
 ) -> Application:
     application = application_services.application_draft_create(
-        form_version=form_version, resident=resident, channel=Channel.API, answers=answers
+        form_version=form_version,
+        resident=resident,
+        channel=Channel.API,
+        answers=answers,
+        is_test=credential.is_test,
     )
     ApiApplication.objects.create(
         application=application, client_id=credential.client_pk, mode=credential.mode

@@ -72,6 +72,8 @@ class Application(models.Model):
         related_name="applications",
     )
     channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.WEB)
+    # Sent with a portal's test key: processed like any other, but no notification leaves.
+    is_test = models.BooleanField(default=False)
     status = models.CharField(
         _("Status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )

@@ -16,7 +16,7 @@ def notify_status_change(*, change_id: int) -> None:
     change = StatusChange.objects.select_related("application__resident").get(pk=change_id)
     application = change.application
     resident = application.resident
-    if resident is None or not resident.email:
+    if application.is_test or resident is None or not resident.email:
         return
     subject = _("[Madoguchi] Your application %(receipt)s: %(status)s") % {
         "receipt": application.receipt_display,

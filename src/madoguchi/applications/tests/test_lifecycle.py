@@ -213,3 +213,14 @@ def test_concurrent_submits_create_one_receipt(disaster_form, taro, sample_answe
     assert errors == []
     assert len(set(results)) == 1
     assert Application.objects.get(pk=application.pk).history.count() == 1
+
+
+def test_test_applications_send_no_email(
+    disaster_form, taro, sample_answers, django_capture_on_commit_callbacks
+):
+    application = application_draft_create(
+        form_version=disaster_form, resident=taro, answers=sample_answers, is_test=True
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_signed(application, taro)
+    assert mail.outbox == []
