@@ -390,3 +390,30 @@ def application_withdraw(*, application: Application, actor: Actor) -> Applicati
     return application_status_change(
         application=application, to_status=Status.WITHDRAWN, actor=actor
     )
+
+
+def application_draft_discard(*, application: Application, actor: AbstractBaseUser) -> None:
+    """Delete a draft the applicant no longer wants, with its uploaded files.
+
+    Only drafts: a received application is withdrawn, never deleted.
+    """
+    if application.status != Status.DRAFT:
+        raise NotEditable(_("Only a draft can be deleted."))
+    files = [attachment.file for attachment in application.attachments.all()]
+    with transaction.atomic():
+        audit_record(
+            action="application.draft_deleted",
+            actor=actor,
+            municipality_code=application.municipality_id,
+            object_type="application",
+            object_id=str(application.public_id),
+            data={"procedure": application.procedure_code},
+        )
+        application.delete()
+        # The bytes go only once the rows are gone for good.
+        transaction.on_commit(lambda: _delete_files(files))
+
+
+def _delete_files(files: list[Any]) -> None:
+    for stored in files:
+        stored.delete(save=False)

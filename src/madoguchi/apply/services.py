@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from madoguchi.accounts.models import Resident
 from madoguchi.applications import selectors as application_selectors
@@ -183,34 +182,6 @@ def apply_sign_and_submit(
 def apply_submit_unsigned(*, application: Application, user: AbstractBaseUser) -> Application:
     """Submit a procedure that needs no signature (SignatureMissing if it does)."""
     return application_services.application_submit(application=application, actor=user)
-
-
-def application_draft_discard(*, application: Application, actor: AbstractBaseUser) -> None:
-    """Delete a draft the resident no longer wants, with its uploaded files.
-
-    Belongs in madoguchi.applications.services; kept here until it moves (see the report).
-    Only drafts: a received application is withdrawn, never deleted.
-    """
-    if application.status != Status.DRAFT:
-        raise application_services.NotEditable(_("Only a draft can be deleted."))
-    files = [attachment.file for attachment in application.attachments.all()]
-    with transaction.atomic():
-        audit_record(
-            action="application.draft_deleted",
-            actor=actor,
-            municipality_code=application.municipality_id,
-            object_type="application",
-            object_id=str(application.public_id),
-            data={"procedure": application.procedure_code},
-        )
-        application.delete()
-        # The bytes go only once the rows are gone for good.
-        transaction.on_commit(lambda: _delete_files(files))
-
-
-def _delete_files(files: list[Any]) -> None:
-    for stored in files:
-        stored.delete(save=False)
 
 
 def apply_view_audit(

@@ -490,7 +490,9 @@ def delete(request: HttpRequest, resident: Resident, application: Application) -
     if application.status != Status.DRAFT:
         return redirect("apply:status", application.public_id)
     if request.method == "POST":
-        services.application_draft_discard(application=application, actor=_user(request))
+        application_services.application_draft_discard(
+            application=application, actor=_user(request)
+        )
         messages.success(request, _("The draft has been deleted."))
         return redirect("apply:mypage")
     context = selectors.procedure_context(form_version=application.form_version)
