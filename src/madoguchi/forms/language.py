@@ -111,6 +111,13 @@ def _condition_items(condition: dict[str, Any]) -> Iterator[str]:
         yield from _condition_items(condition["not"])
 
 
+# Path segments the resident's application flow (madoguchi.apply) uses for its own steps under
+# /apply/<application>/…; a page with one of these ids would be unreachable.
+RESERVED_PAGE_IDS = frozenset(
+    {"check", "sign", "submit", "locked", "receipt", "status", "withdraw", "delete", "copy.pdf"}
+)
+
+
 def definition_check(definition: Any) -> Definition:
     """Validate against the language's JSON Schema, then the rules a schema cannot state.
 
@@ -130,6 +137,8 @@ def definition_check(definition: Any) -> Definition:
     for page in typed["pages"]:
         if page["id"] in page_ids:
             problems.append(f"page {page['id']}: duplicate page id")
+        if page["id"] in RESERVED_PAGE_IDS:
+            problems.append(f"page {page['id']}: reserved page id (used by the application flow)")
         page_ids.add(page["id"])
     items = list(all_items(typed))
     for item in items:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from collections import defaultdict
 
@@ -158,3 +159,13 @@ def test_a_broken_definition_is_refused_with_reasons():
                 ],
             }
         )
+
+
+def test_page_ids_used_by_the_application_flow_are_refused():
+    preset = presets.preset_get("disaster-certificate")
+    assert preset is not None
+    definition = copy.deepcopy(preset.definition)
+    definition["pages"][0]["id"] = "receipt"
+    with pytest.raises(language.DefinitionError) as error:
+        language.definition_check(definition)
+    assert "reserved page id" in " ".join(error.value.problems)
