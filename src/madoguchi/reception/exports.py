@@ -144,6 +144,12 @@ def cp932_cell(text: str) -> tuple[str, list[str]]:
     A base character followed by a variation selector is reported as the pair (葛 + VS17), so
     the report shows what the applicant wrote; the base character itself stays in the cell.
     """
+    try:
+        text.encode("cp932")
+    except UnicodeEncodeError:
+        pass
+    else:
+        return text, []  # the common case: one C-level check per cell
     out: list[str] = []
     missing: list[str] = []
     for char in text:

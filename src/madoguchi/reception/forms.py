@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from madoguchi.applications import receipts
 from madoguchi.applications.models import Status
@@ -18,7 +19,7 @@ SORT_CHOICES = [
     ("submitted", _("Oldest first")),
     ("-updated", _("Recently updated")),
     ("receipt", _("Receipt number")),
-    ("procedure", _("Procedure")),
+    ("procedure", pgettext_lazy("reception", "Procedure")),
     ("status", _("Status")),
 ]
 
@@ -52,7 +53,7 @@ class InboxFilterForm(forms.Form):
         choices=RECEIVED_STATUSES,
         widget=forms.CheckboxSelectMultiple,
     )
-    procedure = forms.ChoiceField(label=_("Procedure"), required=False, choices=[])
+    procedure = forms.ChoiceField(label=pgettext_lazy("reception", "Procedure"), required=False, choices=[])
     submitted_from = forms.DateField(
         label=_("Received on or after"),
         required=False,
