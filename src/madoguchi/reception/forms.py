@@ -53,7 +53,9 @@ class InboxFilterForm(forms.Form):
         choices=RECEIVED_STATUSES,
         widget=forms.CheckboxSelectMultiple,
     )
-    procedure = forms.ChoiceField(label=pgettext_lazy("reception", "Procedure"), required=False, choices=[])
+    procedure = forms.ChoiceField(
+        label=pgettext_lazy("reception", "Procedure"), required=False, choices=[]
+    )
     submitted_from = forms.DateField(
         label=_("Received on or after"),
         required=False,

@@ -40,6 +40,7 @@ def disaster_form(pki, catalog):
 def submit(form_version, key, name, kana):
     resident = demo_resident(key)
     preset = presets.preset_get("disaster-certificate")
+    assert preset is not None
     answers = copy.deepcopy(preset.samples[0])
     answers["applicant.name"] = name
     answers["applicant.name_kana"] = kana

@@ -29,6 +29,7 @@ def test_a_status_change_is_delivered_signed(
         application_status_change(application=received[0], to_status="in_review", actor=None)
     delivery = WebhookDelivery.objects.get(message__topic="application.in_review")
     assert delivery.status == DeliveryStatus.PENDING and delivery.attempts == 1
+    assert delivery.next_attempt_at is not None
     assert delivery.next_attempt_at > timezone.now()  # backoff
     seen = []
 
