@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from madoguchi.forms import presets, services
+from madoguchi.forms import presets, selectors, services
 
 DEMO_MUNICIPALITY = "131016"  # 千代田区
 DEMO_PREFECTURE = "130001"  # 東京都
@@ -27,6 +27,10 @@ class Command(BaseCommand):
             municipal_form = services.form_adopt_preset(
                 municipality_code=code, procedure_code=preset.procedure_code, actor=None
             )
+            if selectors.form_preset_update_available(municipal_form=municipal_form):
+                # The demo follows the standard: a newer preset is rebased onto at once (a real
+                # municipality is told and decides; see the staff UI).
+                services.form_rebase(municipal_form=municipal_form, actor=None)
             before = municipal_form.versions.count()
             services.form_publish(municipal_form=municipal_form, actor=None)
             created += municipal_form.versions.count() - before
