@@ -24,14 +24,13 @@ def _accessible(page, name: str) -> None:
 
 
 def test_editor_adopts_customises_and_publishes_disaster_certificate(live_server, page, demo):
+    # The editor's authenticator app (the demo key; see docs/reception.md), set up beforehand.
+    device = staff_device(User.objects.get(username="chiyoda-editor"))
     page.goto(live_server.url + "/staff/login/?next=/staff/forms/")
     page.get_by_label("ユーザー名").fill("chiyoda-editor")
     page.get_by_label("パスワード").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="ログイン").click()
-    # Second step: the code of the authenticator app (the demo key; see docs/reception.md).
-    page.get_by_label("確認コード").fill(
-        totp_code(staff_device(User.objects.get(username="chiyoda-editor")))
-    )
+    page.get_by_label("確認コード").fill(totp_code(device))
     page.get_by_role("button", name="確認して進む").click()
     expect(page.get_by_role("heading", name="様式", exact=True)).to_be_visible()
     _accessible(page, "list")
