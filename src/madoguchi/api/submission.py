@@ -210,9 +210,12 @@ def _signer_certificate(cms_der: bytes) -> x509.Certificate | None:
                 continue
             if sid.name == "issuer_and_serial_number":
                 wanted = sid.chosen
-                if (
-                    candidate.issuer == wanted["issuer"]
-                    and candidate.serial_number == wanted["serial_number"].native
+                # Serial first and DER bytes before asn1crypto's Name equality, which runs LDAP
+                # string preparation over every attribute (~2 ms per request); a signer's own
+                # library writes the same DER for the same issuer.
+                if candidate.serial_number == wanted["serial_number"].native and (
+                    candidate.issuer.dump() == wanted["issuer"].dump()
+                    or candidate.issuer == wanted["issuer"]
                 ):
                     return x509.load_der_x509_certificate(candidate.dump())
             elif candidate.key_identifier == sid.chosen.native:
