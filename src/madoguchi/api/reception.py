@@ -13,6 +13,7 @@ from typing import Any
 
 from django.http import FileResponse, HttpResponseBase
 from django.urls import path
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -27,6 +28,21 @@ from madoguchi.reception import conf, pull, selectors, services
 from madoguchi.reception.models import ApiCredential
 
 TAG = "reception"
+
+
+class CredentialScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    target_class = "madoguchi.reception.pull.CredentialAuthentication"
+    name = "receptionCredential"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "団体ごとの受付API資格情報（mdg_…）/ per-municipality reception "
+            "credential, created with manage.py reception_api_credential_create",
+        }
+
+
 _RECEIPT = OpenApiParameter(
     "receipt_number",
     OpenApiTypes.STR,
@@ -145,6 +161,7 @@ def _flag(value: str | None) -> bool:
 
 class ApplicationListView(_Base):
     @extend_schema(
+        operation_id="reception_applications_list",
         summary="受付一覧（未確認のもの、古い順）/ List applications not yet acknowledged",
         description=(
             "この団体の申請を受付日時の古い順に返します。既定では、この資格情報でまだ受領確認"
@@ -220,6 +237,7 @@ class ApplicationListView(_Base):
 
 class ApplicationView(_Base):
     @extend_schema(
+        operation_id="reception_application_get",
         summary="申請の取得 / Get an application",
         description=(
             "受付番号で申請を取得します。回答は標準項目コードをキーとし、添付ファイルのURL、"
@@ -241,6 +259,7 @@ class ApplicationView(_Base):
 
 class AttachmentView(_Base):
     @extend_schema(
+        operation_id="reception_attachment_get",
         summary="添付ファイルの取得 / Download an attachment",
         description="添付ファイルの内容を返します。/ The bytes of an attachment.",
         parameters=[_RECEIPT],
@@ -272,6 +291,7 @@ class AttachmentView(_Base):
 
 class AckView(_Base):
     @extend_schema(
+        operation_id="reception_application_ack",
         summary="受領確認（ack）/ Acknowledge an application",
         description=(
             "基幹システムに取り込んだことを記録します。以後、一覧の既定の結果に出てきません"
@@ -304,6 +324,7 @@ class AckView(_Base):
 
 class StatusView(_Base):
     @extend_schema(
+        operation_id="reception_application_status",
         summary="処理状況の報告 / Report processing status",
         description=(
             "申請の状態を変えます（受付 → 審査中 → 完了／却下、差戻し）。申請者にはメールと"
