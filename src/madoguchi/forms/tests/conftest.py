@@ -4,11 +4,10 @@ from typing import Any
 
 import pytest
 
-from madoguchi.reception.testing import staff_login
-
 from madoguchi.accounts.models import User
 from madoguchi.forms import services
 from madoguchi.forms.models import MunicipalForm
+from madoguchi.reception.testing import staff_login
 
 CHIYODA = "131016"
 

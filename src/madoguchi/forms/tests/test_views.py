@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from madoguchi.accounts.models import User
 from madoguchi.forms import services
 from madoguchi.forms.models import FormVersion
 from madoguchi.reception.testing import staff_login
