@@ -89,3 +89,19 @@ def test_cp932_cell():
 
 def test_unknown_format_is_404(worker):
     assert worker.get("/staff/reception/export/xlsx/").status_code == 404
+
+
+def test_zip_of_pdf_copies_holds_one_copy_per_application(worker, received):
+    from pypdf import PdfReader
+
+    response, content = download(worker, "pdf-zip")
+    assert response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    assert sorted(archive.namelist()) == sorted(f"{a.receipt_number}.pdf" for a in received)
+    first = received[0]
+    text = "".join(
+        page.extract_text()
+        for page in PdfReader(io.BytesIO(archive.read(f"{first.receipt_number}.pdf"))).pages
+    )
+    assert first.receipt_display in text
+    assert "𠮷田" in text
