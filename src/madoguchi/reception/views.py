@@ -109,12 +109,15 @@ def _detail_url(application: Application) -> str:
 def inbox(request: HttpRequest) -> HttpResponse:
     codes = _scope(request, Ability.READ)
     services.case_files_sync(municipality_codes=codes)
-    form = InboxFilterForm(request.GET or None, procedures=_procedure_choices(codes))
+    procedures = _procedure_choices(codes)
+    form = InboxFilterForm(request.GET or None, procedures=procedures)
     filters = form.to_filter(user_id=_user(request).pk)
     queryset = selectors.inbox(municipality_codes=codes, filters=filters)
     paginator = Paginator(queryset, per_page=services_page_size())
     page = paginator.get_page(request.GET.get("page"))
     applications = list(page.object_list)
+    names = dict(procedures)
+    rows = [(a, names.get(a.procedure_code, a.procedure_code)) for a in applications]
     _audit_list(request, "reception.inbox_viewed", applications)
     query = request.GET.copy()
     query.pop("page", None)
@@ -126,6 +129,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "applications": applications,
+            "rows": rows,
             "query": query.urlencode(),
             "can_process": can_process,
             "can_export": bool(access.codes(user=request.user, ability=Ability.EXPORT)),

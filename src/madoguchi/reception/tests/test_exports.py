@@ -105,3 +105,8 @@ def test_zip_of_pdf_copies_holds_one_copy_per_application(worker, received):
     )
     assert first.receipt_display in text
     assert "𠮷田" in text
+
+
+def test_inbox_names_procedures_in_japanese(worker, received):
+    html = worker.get("/staff/reception/").content.decode()
+    assert "<td>罹災証明書の発行申請</td>" in html
