@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import datetime
 import hashlib
+from collections.abc import Mapping
 from typing import Any, cast
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -46,6 +47,7 @@ from madoguchi.applications import services as application_services
 from madoguchi.applications.models import Application
 from madoguchi.audit.services import audit_record
 from madoguchi.forms import selectors as form_selectors
+from madoguchi.forms.models import FormVersion
 from madoguchi.forms.validation import ValidationResult
 from madoguchi.signatures.payload import PAYLOAD_FORMAT, signed_at_text
 
@@ -56,6 +58,16 @@ _ID = OpenApiParameter(
     OpenApiParameter.PATH,
     description="申請ID（UUID）/ application id (UUID)",
 )
+
+
+def _form_version_of(credential: Credential, data: Mapping[str, Any]) -> FormVersion:
+    """The form version a request body names (form_version_id, or municipality + procedure)."""
+    return submission.form_version_resolve(
+        credential=credential,
+        municipality_code=data.get("municipality_code"),
+        procedure_code=data.get("procedure_code"),
+        form_version_id=str(data["form_version_id"]) if data.get("form_version_id") else None,
+    )
 
 
 class _ApplyView(APIView):
@@ -144,12 +156,7 @@ class ApplicationCollectionView(_ApplyView):
         serializer = s.SignedApplicationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        form_version = submission.form_version_resolve(
-            credential=credential,
-            municipality_code=data.get("municipality_code"),
-            procedure_code=data.get("procedure_code"),
-            form_version_id=str(data["form_version_id"]) if data.get("form_version_id") else None,
-        )
+        form_version = _form_version_of(credential, data)
         signed = submission.SignedSubmission(
             form_version=form_version,
             answers=dict(data["answers"]),
@@ -200,12 +207,7 @@ class PayloadPreviewView(_ApplyView):
         serializer = s.PayloadPreviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        form_version = submission.form_version_resolve(
-            credential=credential,
-            municipality_code=data.get("municipality_code"),
-            procedure_code=data.get("procedure_code"),
-            form_version_id=str(data["form_version_id"]) if data.get("form_version_id") else None,
-        )
+        form_version = _form_version_of(credential, data)
         signed_at = data.get("signed_at") or timezone.now()
         answers, payload = submission.payload_preview(
             form_version=form_version, answers=dict(data["answers"]), signed_at=signed_at
@@ -244,12 +246,7 @@ class DraftCreateView(_ResidentView):
         serializer = s.DraftCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        form_version = submission.form_version_resolve(
-            credential=credential,
-            municipality_code=data.get("municipality_code"),
-            procedure_code=data.get("procedure_code"),
-            form_version_id=str(data["form_version_id"]) if data.get("form_version_id") else None,
-        )
+        form_version = _form_version_of(credential, data)
         resident = resident_from_request(request)
         answers = dict(data.get("answers") or {})
 
