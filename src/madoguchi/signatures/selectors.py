@@ -63,9 +63,14 @@ def resident_signing_certificate(*, resident: Resident) -> x509.Certificate | No
 
 
 def issued_certificate_for(*, certificate: x509.Certificate) -> IssuedCertificate | None:
-    """Our record of a certificate, found as the real reception system does: issuer + serial."""
+    """Our record of a certificate, found as the real reception system does: issuer + serial.
+
+    With its card and the card's resident in the same query; without the stored certificate and
+    wrapped key (the caller holds the certificate already) — this is on every submission.
+    """
     return (
-        IssuedCertificate.objects.select_related("card")
+        IssuedCertificate.objects.select_related("card__resident")
+        .defer("certificate_der", "key_wrapped", "card__sign_pin_hash", "card__auth_pin_hash")
         .filter(
             issuer_sha256=name_sha256(certificate.issuer),
             serial=str(certificate.serial_number),
