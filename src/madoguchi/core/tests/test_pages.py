@@ -101,3 +101,9 @@ def test_unknown_page_is_a_japanese_404(client):
 
 def test_healthz_reports_the_database(client):
     assert client.get("/healthz").json()["status"] == "ok"
+
+
+def test_control_characters_are_not_echoed_back(client, master):
+    html = client.get("/search/municipalities/", {"postal_code": "1\x00"}).content.decode()
+    assert "「1」は郵便番号の形式ではありません" in html
+    assert "\x00" not in html
