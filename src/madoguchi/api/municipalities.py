@@ -105,21 +105,7 @@ class MunicipalityListView(SearchAccess, generics.ListAPIView[Municipality]):
         request: Request = self.request
         query = MunicipalityQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        params = query.validated_data
-        queryset = selectors.municipality_list()
-        if "q" in params:
-            queryset = selectors.municipality_search(q=params["q"])
-        if "postal_code" in params:
-            queryset = queryset.filter(
-                code__in=selectors.municipality_codes_for_postal_code(params["postal_code"])
-            )
-        if "code" in params:
-            queryset = queryset.filter(code=params["code"])
-        if "prefecture" in params:
-            queryset = queryset.filter(prefecture_id=params["prefecture"])
-        if "kind" in params:
-            queryset = queryset.filter(kind=params["kind"])
-        return queryset.order_by("code")
+        return selectors.municipality_find(**query.validated_data)
 
 
 urlpatterns = [

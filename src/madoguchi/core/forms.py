@@ -5,17 +5,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from madoguchi.municipalities.validators import validate_postal_code
+from madoguchi.municipalities.forms import PostalCodeField
 
 
 class MunicipalitySearchForm(forms.Form):
-    postal_code = forms.CharField(
+    postal_code = PostalCodeField(
         label=_("Postal code"),
         required=False,
-        max_length=8,
         help_text=_("7 digits, with or without a hyphen. Example: 100-0013"),
-        validators=[validate_postal_code],
-        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
     )
     q = forms.CharField(
         label=_("Name of the municipality"),

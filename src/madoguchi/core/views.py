@@ -9,7 +9,7 @@ from madoguchi.accounts import selectors as account_selectors
 from madoguchi.accounts.models import Role
 from madoguchi.core.forms import MunicipalitySearchForm
 from madoguchi.municipalities import selectors as municipality_selectors
-from madoguchi.municipalities.models import Municipality
+from madoguchi.municipalities.models import Kind, Municipality
 from madoguchi.reception.staff_auth import staff_required
 
 SEARCH_LIMIT = 50
@@ -28,16 +28,11 @@ def municipality_search(request: HttpRequest) -> HttpResponse:
     results: list[Municipality] = []
     total = 0
     if submitted and form.is_valid():
-        queryset = municipality_selectors.municipality_list()
-        if form.cleaned_data["q"]:
-            queryset = municipality_selectors.municipality_search(q=form.cleaned_data["q"])
-        if form.cleaned_data["postal_code"]:
-            queryset = queryset.filter(
-                code__in=municipality_selectors.municipality_codes_for_postal_code(
-                    form.cleaned_data["postal_code"]
-                )
-            )
-        queryset = queryset.exclude(kind="prefecture").order_by("code")
+        queryset = municipality_selectors.municipality_find(
+            q=form.cleaned_data["q"],
+            postal_code=form.cleaned_data["postal_code"],
+            exclude_kind=Kind.PREFECTURE,
+        )
         total = queryset.count()
         results = list(queryset[:SEARCH_LIMIT])
     return render(

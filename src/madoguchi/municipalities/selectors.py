@@ -34,6 +34,34 @@ def municipality_search(*, q: str) -> QuerySet[Municipality]:
     return municipality_list().filter(search_key__contains=key)
 
 
+def municipality_find(
+    *,
+    q: str = "",
+    postal_code: str = "",
+    code: str = "",
+    prefecture: str = "",
+    kind: str = "",
+    exclude_kind: str = "",
+) -> QuerySet[Municipality]:
+    """Entries matching every given filter, in code order (the API's and the finder page's query).
+
+    Inputs must be validated already (municipalities.validators); an unknown postal code raises
+    UnknownPostalCode.
+    """
+    queryset = municipality_search(q=q) if q else municipality_list()
+    if postal_code:
+        queryset = queryset.filter(code__in=municipality_codes_for_postal_code(postal_code))
+    if code:
+        queryset = queryset.filter(code=code)
+    if prefecture:
+        queryset = queryset.filter(prefecture_id=prefecture)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if exclude_kind:
+        queryset = queryset.exclude(kind=exclude_kind)
+    return queryset.order_by("code")
+
+
 def municipality_codes_for_postal_code(postal_code: str) -> list[str]:
     """The municipality codes a postal code belongs to (usually one; a few codes span two).
 
