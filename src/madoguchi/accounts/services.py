@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from madoguchi.accounts.models import Household, Membership, Resident, User
+from madoguchi.core.records import changed_fields_save
 
 DEMO_DATA = Path(__file__).parent / "data" / "demo.json"
 # Documented in the README; demo data is refused outside development (see the command).
@@ -50,12 +51,7 @@ class DemoLoadResult:
 
 
 def _sync(instance: Any, values: dict[str, Any], result: DemoLoadResult) -> None:
-    changed = [f for f, v in values.items() if getattr(instance, f) != v]
-    if changed:
-        for field in changed:
-            setattr(instance, field, values[field])
-        instance.save(update_fields=changed)
-        result.updated += 1
+    result.updated += int(changed_fields_save(instance, values))
 
 
 @transaction.atomic

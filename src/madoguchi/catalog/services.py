@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from madoguchi.catalog.models import LifeEvent, Offering, Procedure
+from madoguchi.core.records import changed_fields_save
 
 DATA = Path(__file__).parent / "data"
 
@@ -30,12 +31,7 @@ def _upsert(
     if instance is None:
         result.created += 1
         return model.objects.create(**key, **values)
-    changed = [f for f, v in values.items() if getattr(instance, f) != v]
-    if changed:
-        for field in changed:
-            setattr(instance, field, values[field])
-        instance.save()
-        result.updated += 1
+    result.updated += int(changed_fields_save(instance, values))
     return instance
 
 
@@ -86,12 +82,7 @@ def offering_upsert(
     )
     if created:
         return offering, True
-    changed = [f for f, v in values.items() if getattr(offering, f) != v]
-    for field in changed:
-        setattr(offering, field, values[field])
-    if changed:
-        offering.save()
-    return offering, bool(changed)
+    return offering, changed_fields_save(offering, values)
 
 
 def offering_set_online(
@@ -125,20 +116,13 @@ def catalog_demo_offerings_load() -> CatalogLoadResult:
     fees, deadlines and attachments. Whether each is online is decided by publishing its form."""
     result = CatalogLoadResult()
     for item in json.loads((DATA / "demo_offerings.json").read_text(encoding="utf-8")):
-        offering_exists = Offering.objects.filter(
-            municipality_id=item["municipality"], procedure_id=item["procedure"]
-        ).exists()
-        _, changed = offering_upsert(
-            municipality_code=item["municipality"],
-            procedure_code=item["procedure"],
-            contact=item["contact"],
-            fees=item["fees"],
-            deadline=item["deadline"],
-            attachments=item["attachments"],
-            notes=item["notes"],
+        _upsert(
+            Offering,
+            {"municipality_id": item["municipality"], "procedure_id": item["procedure"]},
+            {
+                field: item[field]
+                for field in ("contact", "fees", "deadline", "attachments", "notes")
+            },
+            result,
         )
-        if not offering_exists:
-            result.created += 1
-        elif changed:
-            result.updated += 1
     return result

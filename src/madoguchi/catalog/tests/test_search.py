@@ -119,3 +119,18 @@ def test_catalog_and_standard_forms_agree_on_signatures(catalog):
         assert preset.definition["signature_required"] == procedure.signature_required, (
             procedure.code
         )
+
+
+def test_a_renamed_procedure_is_searched_by_its_new_name(catalog):
+    # The search index is rebuilt when a procedure's updated_at moves.
+    assert top5("車庫証明")[0] == "vehicle-garage-certificate"
+    from madoguchi.catalog.services import catalog_load
+    from madoguchi.core.records import changed_fields_save
+
+    procedure = Procedure.objects.get(code="vehicle-garage-certificate")
+    changed_fields_save(procedure, {"name": "駐車場証明の申請", "keywords": ["駐車場証明"]})
+    assert top5("駐車場証明")[0] == "vehicle-garage-certificate"
+    catalog_load()
+    assert (
+        Procedure.objects.get(code="vehicle-garage-certificate").name == "自動車保管場所証明の申請"
+    )
