@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 _N = len(ALPHABET)
@@ -33,8 +34,6 @@ def receipt_number_new() -> str:
 
 def normalise(text: str) -> str:
     """What a person typed → the stored form: width, case, hyphens and spaces forgiven."""
-    import unicodedata
-
     return re.sub(r"[\s\-‐－ー]", "", unicodedata.normalize("NFKC", text)).upper()
 
 

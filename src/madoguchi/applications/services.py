@@ -100,14 +100,11 @@ class DuplicateApplication(ApplicationError):
 
 
 def _dedupe_key(application: Application) -> str | None:
-    from madoguchi.catalog.models import ApplicationLimit, Offering
+    from madoguchi.catalog.models import ApplicationLimit
+    from madoguchi.catalog.selectors import offering_application_limit
 
-    limit = (
-        Offering.objects.filter(
-            municipality_id=application.municipality_id, procedure_id=application.procedure_code
-        )
-        .values_list("application_limit", flat=True)
-        .first()
+    limit = offering_application_limit(
+        municipality_code=application.municipality_id, procedure_code=application.procedure_code
     )
     if not limit or application.resident is None:
         return None

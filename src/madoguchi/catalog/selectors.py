@@ -129,6 +129,16 @@ def procedure_search(
     return hits
 
 
+def offering_application_limit(*, municipality_code: str, procedure_code: str) -> str:
+    """How many applications the offering allows per resident/household ("" for no limit)."""
+    limit = (
+        Offering.objects.filter(municipality_id=municipality_code, procedure_id=procedure_code)
+        .values_list("application_limit", flat=True)
+        .first()
+    )
+    return limit or ""
+
+
 def offering_apply_url(*, offering: Offering | None) -> str | None:
     """Where a resident starts the online application, or None when it is not online."""
     if offering is None or not offering.online or not offering.form_version_ref:
