@@ -155,6 +155,24 @@ def problem_for(error: application_services.ApplicationError) -> ApiProblem:
         return signature_problem(Outcome(error.outcome))
     if isinstance(error, application_services.NotEditable):
         return ApiProblem(status_code=409, code=error.code, title=error.message)
+    if isinstance(error, application_services.DuplicateApplication):
+        # 409 with the receipt the resident already holds: a portal can show it and link to
+        # the status instead of retrying (the signature proved who the applicant is).
+        existing = error.existing
+        return ApiProblem(
+            status_code=409,
+            code=error.code,
+            title=error.message,
+            detail=_("This procedure accepts one application per resident or household."),
+            existing_application={
+                "receipt_number": existing.receipt_number,
+                "receipt_display": existing.receipt_display,
+                "status": existing.status,
+                "submitted_at": existing.submitted_at.isoformat()
+                if existing.submitted_at
+                else None,
+            },
+        )
     return ApiProblem(status_code=422, code=error.code, title=error.message)
 
 
