@@ -7,6 +7,7 @@ connection, is released by a barrier so the requests reach the live server toget
 """
 
 import threading
+from typing import Any
 
 import httpx
 import pytest
@@ -73,7 +74,7 @@ def bodies_for(version, signers, count):
 
 def storm(base_url, key, bodies):
     """POST every body at once; the (status, JSON) answers, in order."""
-    answers = [None] * len(bodies)
+    answers: list[tuple[int, Any] | None] = [None] * len(bodies)
     barrier = threading.Barrier(len(bodies))
 
     def send(index):
