@@ -17,11 +17,14 @@ CHROMIUM = os.environ.get("MADOGUCHI_CHROMIUM", "/usr/bin/chromium")
 def _fresh_signature_caches() -> Iterator[None]:
     """Verification caches (trust store, CRLs, outcomes) outlive a test's rolled-back database;
     a test must never see another test's certificate authorities."""
+    from madoguchi.core.ttlcache import ttl_caches_clear
     from madoguchi.signatures.verification import caches_clear
 
     caches_clear()
+    ttl_caches_clear()
     yield
     caches_clear()
+    ttl_caches_clear()
 
 
 @pytest.fixture

@@ -78,6 +78,9 @@ echo "== full: signed submissions for ${SURGE_SECONDS}s"
 FULL="$(run_phase /api/v1/applications "$KEY")"
 echo "== floor: one JSON row per request for ${SURGE_SECONDS}s"
 FLOOR="$(run_phase /bench/floor "")"
+echo "== duplicate storms: ${STORM_REQUESTS:-100} concurrent submissions, one resident, one household"
+STORM_STATUS=0
+STORM_BASE_URL="$BASE" $PY bench/surge/storm.py || STORM_STATUS=$?
 
 MADOGUCHI_ENV=development $PY - "$FULL" "$FLOOR" <<'PYEOF'
 import os, sys
@@ -94,7 +97,13 @@ full, floor = parse(sys.argv[1]), parse(sys.argv[2])
 accepted = (full["requests"] - full["non2xx"]) / full["seconds"]
 floor_rate = (floor["requests"] - floor["non2xx"]) / floor["seconds"]
 errors = int(full["non2xx"] + full["socket_errors"])
-stored = Application.objects.filter(channel="api").exclude(status="draft").count()
+stored = (
+    Application.objects.filter(
+        channel="api", procedure_code=os.environ.get("SURGE_PROCEDURE", "child-allowance-change")
+    )
+    .exclude(status="draft")
+    .count()
+)
 print(f"full: p50={full['p50']:.0f}ms p95={full['p95']:.0f}ms p99={full['p99']:.0f}ms "
       f"accepted={int(full['requests'] - full['non2xx'])} stored={stored}")
 print(f"floor: p50={floor['p50']:.0f}ms p95={floor['p95']:.0f}ms p99={floor['p99']:.0f}ms "
@@ -102,3 +111,4 @@ print(f"floor: p50={floor['p50']:.0f}ms p95={floor['p95']:.0f}ms p99={floor['p99
 print(f"surge: full={accepted:.0f}/s floor={floor_rate:.0f}/s ratio={accepted / floor_rate:.2f} "
       f"p99={full['p99']:.0f}ms errors={errors}")
 PYEOF
+exit "$STORM_STATUS"

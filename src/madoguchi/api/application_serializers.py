@@ -55,9 +55,21 @@ class Base64Field(serializers.CharField):
         "example": {"disaster.date": "2025-01-15", "certificate.copies": 1},
     }
 )
-class AnswersField(serializers.DictField):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(child=serializers.JSONField(), **kwargs)
+class AnswersField(serializers.Field):  # type: ignore[type-arg]
+    """A JSON object of answers, passed on as parsed: the form validator checks every value
+    (DRF's DictField of JSONFields copied each value and cost ~1 ms per submission)."""
+
+    default_error_messages = {
+        "not_a_dict": serializers.DictField.default_error_messages["not_a_dict"],
+    }
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            self.fail("not_a_dict", input_type=type(data).__name__)
+        return {str(key): value for key, value in data.items()}
+
+    def to_representation(self, value: Any) -> Any:
+        return value
 
 
 class FormChoiceSerializer(serializers.Serializer[dict[str, Any]]):
@@ -190,6 +202,34 @@ class ApplicationSerializer(serializers.ModelSerializer[Application]):
 
     def get_test(self, application: Application) -> bool:
         return bool(self.context.get("test"))
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def _datetime(value: Any) -> Any:
+    return None if value is None else _DATETIME.to_representation(value)
+
+
+def application_body(application: Application, *, test: bool) -> dict[str, Any]:
+    """What ApplicationSerializer gives (the schema stays there), built directly: the
+    submission answers with it on every request and DRF's per-instance field copies cost ~0.8 ms.
+    A test keeps the two equal."""
+    return {
+        "id": str(application.public_id),
+        "status": application.status,
+        "status_label": str(application.get_status_display()),
+        "receipt_number": application.receipt_number,
+        "receipt_display": application.receipt_display,
+        "municipality_code": application.municipality_id,
+        "procedure_code": application.procedure_code,
+        "form_version_id": str(application.form_version_id),
+        "test": bool(test),
+        "created_at": _datetime(application.created_at),
+        "updated_at": _datetime(application.updated_at),
+        "signed_at": _datetime(application.signed_at),
+        "submitted_at": _datetime(application.submitted_at),
+    }
 
 
 class ApplicationDetailSerializer(ApplicationSerializer):

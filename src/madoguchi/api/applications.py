@@ -106,7 +106,7 @@ def _application(credential: Credential, application_id: str) -> Application:
 
 
 def _application_body(application: Application, credential: Credential) -> dict[str, Any]:
-    return dict(s.ApplicationSerializer(application, context={"test": credential.is_test}).data)
+    return s.application_body(application, test=credential.is_test)
 
 
 def _errors(result: ValidationResult, keys: list[str] | None = None) -> list[dict[str, str]]:

@@ -14,12 +14,8 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
-from asn1crypto import cms as asn1_cms
-from asn1crypto import x509 as asn1_x509
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +33,7 @@ from madoguchi.signatures import selectors as signature_selectors
 from madoguchi.signatures.outcomes import Outcome, outcome_message
 from madoguchi.signatures.payload import PayloadError, signing_payload
 from madoguchi.signatures.services import signature_verify_and_store
+from madoguchi.signatures.verification import signer_certificate
 
 # --- Form versions ------------------------------------------------------------------------------
 
@@ -205,70 +202,21 @@ def signed_at_check(signed_at: datetime.datetime) -> datetime.datetime:
 
 # --- The signer ---------------------------------------------------------------------------------
 
-_SIGNER_TTL = 60.0
-_signer_lock = threading.Lock()
-_signers: dict[bytes, tuple[float, Resident]] = {}
-
-
-def _signer_certificate(cms_der: bytes) -> x509.Certificate | None:
-    """The signer's certificate carried in a detached CMS signature (not yet verified: the
-    submission verifies it; this only finds who claims to have signed)."""
-    try:
-        info = asn1_cms.ContentInfo.load(cms_der, strict=True)
-        if info["content_type"].native != "signed_data":
-            return None
-        signed_data = info["content"]
-        signer_infos = signed_data["signer_infos"]
-        if len(signer_infos) != 1:
-            return None
-        sid = signer_infos[0]["sid"]
-        for choice in signed_data["certificates"] or []:
-            candidate = choice.chosen
-            if not isinstance(candidate, asn1_x509.Certificate):
-                continue
-            if sid.name == "issuer_and_serial_number":
-                wanted = sid.chosen
-                # Serial first and DER bytes before asn1crypto's Name equality, which runs LDAP
-                # string preparation over every attribute (~2 ms per request); a signer's own
-                # library writes the same DER for the same issuer.
-                if candidate.serial_number == wanted["serial_number"].native and (
-                    candidate.issuer.dump() == wanted["issuer"].dump()
-                    or candidate.issuer == wanted["issuer"]
-                ):
-                    return x509.load_der_x509_certificate(candidate.dump())
-            elif candidate.key_identifier == sid.chosen.native:
-                return x509.load_der_x509_certificate(candidate.dump())
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError):
-        return None
-    return None
-
 
 def signer_resident(cms_der: bytes) -> Resident:
     """The applicant of a one-request submission: issuer + serial of the signing certificate
     lead to the resident's card. Raises ApiProblem when they lead nowhere."""
-    certificate = _signer_certificate(cms_der)
+    certificate = signer_certificate(cms_der)
     if certificate is None:
         raise signature_problem(Outcome.MALFORMED)
-    fingerprint = certificate.fingerprint(hashes.SHA256())
-    now = time.monotonic()
-    with _signer_lock:
-        cached = _signers.get(fingerprint)
-    if cached is not None and cached[0] > now:
-        return cached[1]
     issued = signature_selectors.issued_certificate_for(certificate=certificate)
     if issued is None or issued.card is None:
         raise signature_problem(Outcome.UNKNOWN_CA, code="signer_unknown")
-    resident = Resident.objects.get(pk=issued.card.resident_id)
-    with _signer_lock:
-        if len(_signers) > 100_000:
-            _signers.clear()
-        _signers[fingerprint] = (now + _SIGNER_TTL, resident)
-    return resident
+    return issued.card.resident
 
 
 def signer_cache_clear() -> None:
-    with _signer_lock:
-        _signers.clear()
+    signature_selectors.issued_cache_clear()
 
 
 def payload_preview(
@@ -392,30 +340,27 @@ def _files_check(answers: Mapping[str, Any], files: Mapping[str, bytes]) -> None
 def application_submit_signed(
     *, credential: Credential, actor: Any, submission: SignedSubmission
 ) -> Application:
-    """Create, fill and submit in one go (call inside a transaction). Raises ApiProblem or
+    """Validate, verify and receive in one go (call inside a transaction). Raises ApiProblem or
     ApplicationError."""
     signed_at_check(submission.signed_at)
     _files_check(submission.answers, submission.files)
     resident = signer_resident(submission.cms_der)
-    application = application_services.application_draft_create(
+    described = dict(file_answers(submission.answers))
+    application = application_services.application_receive(
         form_version=submission.form_version,
         resident=resident,
-        channel=Channel.API,
         answers=submission.answers,
-        is_test=credential.is_test,
-    )
-    for path, content in submission.files.items():
-        meta = dict(file_answers(submission.answers))[path]
-        application_services.application_attachment_store(
-            application=application,
-            item_path=path,
-            upload=SimpleUploadedFile(str(meta["name"]), content, str(meta["content_type"])),
-        )
-    application = application_services.application_submit(
-        application=application,
-        actor=cast(Any, actor),
         cms_der=submission.cms_der,
         signed_at=submission.signed_at,
+        channel=Channel.API,
+        is_test=credential.is_test,
+        actor=actor,
+        files={
+            path: SimpleUploadedFile(
+                str(described[path]["name"]), content, str(described[path]["content_type"])
+            )
+            for path, content in submission.files.items()
+        },
     )
     ApiApplication.objects.create(
         application=application, client_id=credential.client_pk, mode=credential.mode

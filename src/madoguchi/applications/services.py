@@ -37,6 +37,7 @@ from madoguchi.audit.services import audit_record
 from madoguchi.forms import selectors as form_selectors
 from madoguchi.forms.models import FormVersion
 from madoguchi.forms.validation import ValidationResult
+from madoguchi.signatures.models import SignatureEvidence
 from madoguchi.signatures.outcomes import Outcome, outcome_message
 from madoguchi.signatures.payload import signing_payload
 from madoguchi.signatures.services import signature_verify_and_store
@@ -99,19 +100,23 @@ class DuplicateApplication(ApplicationError):
         self.existing = existing
 
 
-def _dedupe_key(application: Application) -> str | None:
+def _dedupe_key(
+    *, municipality_code: str, procedure_code: str, resident: Resident | None
+) -> str | None:
     from madoguchi.catalog.models import ApplicationLimit
     from madoguchi.catalog.selectors import offering_application_limit
 
-    limit = offering_application_limit(
-        municipality_code=application.municipality_id, procedure_code=application.procedure_code
-    )
-    if not limit or application.resident is None:
+    if resident is None:
         return None
-    base = f"{application.municipality_id}:{application.procedure_code}"
+    limit = offering_application_limit(
+        municipality_code=municipality_code, procedure_code=procedure_code
+    )
+    if not limit:
+        return None
+    base = f"{municipality_code}:{procedure_code}"
     if limit == ApplicationLimit.HOUSEHOLD:
-        return f"{base}:household:{application.resident.household_id}"
-    return f"{base}:resident:{application.resident_id}"
+        return f"{base}:household:{resident.household_id}"
+    return f"{base}:resident:{resident.pk}"
 
 
 def _existing_for(key: str) -> Application | None:
@@ -177,6 +182,12 @@ def application_attachment_store(
     """Store the bytes of an uploaded file and return the metadata the answer holds."""
     if application.status not in EDITABLE:
         raise NotEditable(_("This application can no longer be changed."))
+    return _attachment_create(application=application, item_path=item_path, upload=upload)
+
+
+def _attachment_create(
+    *, application: Application, item_path: str, upload: UploadedFile[bytes]
+) -> dict[str, Any]:
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -225,20 +236,54 @@ def _attachments_of(answers: Mapping[str, Any]) -> list[dict[str, str]]:
 
 def application_signing_payload(*, application: Application, signed_at: datetime.datetime) -> bytes:
     """The canonical bytes the applicant signs (docs/signing.md). Raises InvalidAnswers."""
-    return _payload(application, _validated(application).answers, signed_at)
+    return _payload(application.form_version, _validated(application).answers, signed_at)
 
 
 def _payload(
-    application: Application, answers: Mapping[str, Any], signed_at: datetime.datetime
+    form_version: FormVersion, answers: Mapping[str, Any], signed_at: datetime.datetime
 ) -> bytes:
     return signing_payload(
-        procedure_code=application.procedure_code,
-        municipality_code=application.municipality_id,
-        form_version_hash=application.form_version.content_hash,
+        procedure_code=form_version.procedure_code,
+        municipality_code=form_version.municipality_id,
+        form_version_hash=form_version.content_hash,
         answers=answers,
         attachments=_attachments_of(answers),
         signed_at=signed_at,
     )
+
+
+def _signature_check(
+    *,
+    form_version: FormVersion,
+    resident: Resident | None,
+    answers: Mapping[str, Any],
+    cms_der: bytes | None,
+    signed_at: datetime.datetime | None,
+    actor: Actor,
+    object_id: str,
+) -> tuple[SignatureEvidence | None, bytes]:
+    """Verify the applicant's signature over the normalised answers (when the form requires
+    one) and keep the evidence. Raises SignatureMissing or SignatureRejected."""
+    if not form_version.definition.get("signature_required", True):
+        return None, b""
+    if not cms_der or signed_at is None:
+        raise SignatureMissing(_("This procedure needs your My Number Card signature."))
+    payload = _payload(form_version, answers, signed_at)
+    # The evidence is kept even when the signature is refused.
+    evidence = signature_verify_and_store(
+        payload=payload, cms_der=cms_der, expected_resident=resident
+    )
+    if evidence.outcome != Outcome.VALID:
+        audit_record(
+            action="application.signature_rejected",
+            actor=actor,
+            municipality_code=form_version.municipality_id,
+            object_type="application",
+            object_id=object_id,
+            data={"outcome": evidence.outcome},
+        )
+        raise SignatureRejected(outcome_message(Outcome(evidence.outcome)), evidence.outcome)
+    return evidence, payload
 
 
 def application_submit(
@@ -258,30 +303,27 @@ def application_submit(
             return application
         raise NotEditable(_("This application can no longer be submitted."))
     result = _validated(application)
-    dedupe_key = _dedupe_key(application) if not application.dedupe_key else None
+    dedupe_key = (
+        _dedupe_key(
+            municipality_code=application.municipality_id,
+            procedure_code=application.procedure_code,
+            resident=application.resident,
+        )
+        if not application.dedupe_key
+        else None
+    )
     if dedupe_key and (existing := _existing_for(dedupe_key)) is not None:
         raise DuplicateApplication(existing)
-    evidence = None
-    payload = b""
-    if signature_required(application=application):
-        if not cms_der or signed_at is None:
-            raise SignatureMissing(_("This procedure needs your My Number Card signature."))
-        payload = _payload(application, result.answers, signed_at)
-        # Verified outside the row lock: validation may fetch a CRL. The evidence is kept even
-        # when the signature is refused.
-        evidence = signature_verify_and_store(
-            payload=payload, cms_der=cms_der, expected_resident=application.resident
-        )
-        if evidence.outcome != Outcome.VALID:
-            audit_record(
-                action="application.signature_rejected",
-                actor=actor,
-                municipality_code=application.municipality_id,
-                object_type="application",
-                object_id=str(application.public_id),
-                data={"outcome": evidence.outcome},
-            )
-            raise SignatureRejected(outcome_message(Outcome(evidence.outcome)), evidence.outcome)
+    # Verified outside the row lock: validation may fetch a CRL.
+    evidence, payload = _signature_check(
+        form_version=application.form_version,
+        resident=application.resident,
+        answers=result.answers,
+        cms_der=cms_der,
+        signed_at=signed_at,
+        actor=actor,
+        object_id=str(application.public_id),
+    )
 
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -294,30 +336,100 @@ def application_submit(
         locked.signed_at = signed_at
         locked.signature_evidence = evidence
         locked.payload_sha256 = hashlib.sha256(payload).hexdigest() if payload else ""
-        if not locked.receipt_number:
-            locked.receipt_number = _unique_receipt_number()
         if dedupe_key:
             locked.dedupe_key = dedupe_key
-        try:
-            with transaction.atomic():
-                locked.save()
-        except IntegrityError:
-            # Lost the race against a concurrent submission for the same resident/household.
-            existing = _existing_for(dedupe_key) if dedupe_key else None
-            if existing is None:
-                raise
-            raise DuplicateApplication(existing) from None
+        _save_with_receipt(locked, dedupe_key, fields=None)
         _record_change(locked, previous, Status.SUBMITTED, actor, "")
     return locked
 
 
-def _unique_receipt_number() -> str:
-    # 30^8 ≈ 6.6e11 numbers: a collision is rare, but possible, and must not fail a submission.
-    for _attempt in range(10):
-        candidate = receipt_number_new()
-        if not Application.objects.filter(receipt_number=candidate).exists():
-            return candidate
+def application_receive(
+    *,
+    form_version: FormVersion,
+    resident: Resident,
+    answers: Mapping[str, Any],
+    cms_der: bytes | None,
+    signed_at: datetime.datetime | None,
+    channel: str,
+    is_test: bool = False,
+    actor: Actor = None,
+    files: Mapping[str, UploadedFile[bytes]] | None = None,
+) -> Application:
+    """Receive a complete application in one go (the one-request API submission): validate,
+    verify the signature, and store it already received — no draft row is written first.
+
+    `files` maps the path of each file answer to its bytes (already checked against the
+    answers' sha256 and size by the caller). Call inside a transaction when other writes must
+    share its fate; the writes here are atomic either way.
+    """
+    result = form_selectors.form_validate(form_version=form_version, answers=answers)
+    if not result.is_valid:
+        raise InvalidAnswers(result)
+    dedupe_key = _dedupe_key(
+        municipality_code=form_version.municipality_id,
+        procedure_code=form_version.procedure_code,
+        resident=resident,
+    )
+    if dedupe_key and (existing := _existing_for(dedupe_key)) is not None:
+        raise DuplicateApplication(existing)
+    application = Application(
+        municipality_id=form_version.municipality_id,
+        procedure_code=form_version.procedure_code,
+        form_version=form_version,
+        resident=resident,
+        channel=channel,
+        is_test=is_test,
+        raw_answers=dict(answers),
+        answers=result.answers,
+        signed_at=signed_at,
+        dedupe_key=dedupe_key,
+    )
+    evidence, payload = _signature_check(
+        form_version=form_version,
+        resident=resident,
+        answers=result.answers,
+        cms_der=cms_der,
+        signed_at=signed_at,
+        actor=actor,
+        object_id=str(application.public_id),
+    )
+    application.signature_evidence = evidence
+    application.payload_sha256 = hashlib.sha256(payload).hexdigest() if payload else ""
+    application.status = Status.SUBMITTED
+    application.submitted_at = timezone.now()
+    with transaction.atomic(savepoint=False):
+        _save_with_receipt(application, dedupe_key, fields=None)
+        for path, upload in (files or {}).items():
+            _attachment_create(application=application, item_path=path, upload=upload)
+        _record_change(application, Status.DRAFT, Status.SUBMITTED, actor, "")
+    return application
+
+
+def _save_with_receipt(
+    application: Application, dedupe_key: str | None, *, fields: list[str] | None
+) -> None:
+    """Save under a new receipt number (when it has none yet). A receipt number that is already
+    taken (30^8 numbers: rare, but possible) is drawn again; a dedupe key that is taken means a
+    concurrent submission for the same resident or household won: DuplicateApplication."""
+    give_number = not application.receipt_number
+    for _attempt in range(5):
+        if give_number:
+            application.receipt_number = receipt_number_new()
+        try:
+            with transaction.atomic():
+                application.save()
+            return
+        except IntegrityError:
+            existing = _existing_for(dedupe_key) if dedupe_key else None
+            if existing is not None:
+                raise DuplicateApplication(existing) from None
+            if not give_number or not _receipt_taken(application.receipt_number):
+                raise
     raise IntegrityError("could not allocate a unique receipt number")
+
+
+def _receipt_taken(receipt_number: str | None) -> bool:
+    return Application.objects.filter(receipt_number=receipt_number).exists()
 
 
 def _record_change(
@@ -352,8 +464,21 @@ def _record_change(
     )
     from madoguchi.applications.tasks import notify_status_change
 
-    transaction.on_commit(lambda: notify_status_change.enqueue(change_id=change.pk))
+    # Enqueued in the same transaction (the task queue is a table of this database): the
+    # notification exists exactly when the change does, even if the process dies right after
+    # the commit, and it costs no second commit. Nothing is queued when there is surely no one
+    # to tell (the task checks again when it runs).
+    if _may_notify(application):
+        notify_status_change.enqueue(change_id=change.pk)
     return change
+
+
+def _may_notify(application: Application) -> bool:
+    if application.is_test or application.resident_id is None:
+        return False
+    if Application.resident.is_cached(application):
+        return bool(application.resident and application.resident.email)
+    return True  # not loaded: let the task look
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 
 from madoguchi.catalog.models import Level, LifeEvent, Offering, Procedure
 from madoguchi.catalog.search import IndexedProcedure, index_procedure, rank
+from madoguchi.core.ttlcache import TtlCache
 from madoguchi.municipalities import selectors as municipality_selectors
 from madoguchi.municipalities.models import Municipality
 
@@ -129,14 +130,23 @@ def procedure_search(
     return hits
 
 
+# Read by every submission. A change through the ORM in this process clears it (signals in
+# catalog.apps); other processes see it within 10 seconds.
+application_limit_cache: TtlCache[tuple[str, str], str] = TtlCache(ttl=10.0)
+
+
 def offering_application_limit(*, municipality_code: str, procedure_code: str) -> str:
     """How many applications the offering allows per resident/household ("" for no limit)."""
-    limit = (
-        Offering.objects.filter(municipality_id=municipality_code, procedure_id=procedure_code)
-        .values_list("application_limit", flat=True)
-        .first()
-    )
-    return limit or ""
+
+    def load() -> str:
+        limit = (
+            Offering.objects.filter(municipality_id=municipality_code, procedure_id=procedure_code)
+            .values_list("application_limit", flat=True)
+            .first()
+        )
+        return limit or ""
+
+    return application_limit_cache.get_or_load((municipality_code, procedure_code), load)
 
 
 def offering_apply_url(*, offering: Offering | None) -> str | None:

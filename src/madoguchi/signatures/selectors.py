@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from madoguchi.accounts.models import Resident
@@ -62,13 +65,26 @@ def resident_signing_certificate(*, resident: Resident) -> x509.Certificate | No
     return x509.load_der_x509_certificate(bytes(issued.certificate_der)) if issued else None
 
 
+_ISSUED_TTL = 60.0  # seconds a certificate → card → resident link is reused
+_issued_lock = threading.Lock()
+_issued: dict[bytes, tuple[float, IssuedCertificate]] = {}
+
+
 def issued_certificate_for(*, certificate: x509.Certificate) -> IssuedCertificate | None:
     """Our record of a certificate, found as the real reception system does: issuer + serial.
 
     With its card and the card's resident in the same query; without the stored certificate and
-    wrapped key (the caller holds the certificate already) — this is on every submission.
+    wrapped key (the caller holds the certificate already) — this is on every submission, so
+    the answer is kept for a minute per certificate (by fingerprint). The link of a certificate
+    to its card never changes; revocation is not read from here but from the CRL.
     """
-    return (
+    key = certificate.fingerprint(hashes.SHA256())
+    now = time.monotonic()
+    with _issued_lock:
+        cached = _issued.get(key)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    issued = (
         IssuedCertificate.objects.select_related("card__resident")
         .defer("certificate_der", "key_wrapped", "card__sign_pin_hash", "card__auth_pin_hash")
         .filter(
@@ -77,6 +93,17 @@ def issued_certificate_for(*, certificate: x509.Certificate) -> IssuedCertificat
         )
         .first()
     )
+    if issued is not None:  # an unknown certificate may be issued any moment: not remembered
+        with _issued_lock:
+            if len(_issued) > 100_000:
+                _issued.clear()
+            _issued[key] = (now + _ISSUED_TTL, issued)
+    return issued
+
+
+def issued_cache_clear() -> None:
+    with _issued_lock:
+        _issued.clear()
 
 
 def resident_for_certificate(*, certificate: x509.Certificate) -> Resident | None:

