@@ -139,8 +139,6 @@ if DATABASE_URL:
             DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
         )
     }
-    if env_bool("DATABASE_SERVER_SIDE_BINDING", False):
-        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
