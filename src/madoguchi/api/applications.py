@@ -165,10 +165,26 @@ class ApplicationCollectionView(_ApplyView):
             files={key: value["content_base64"] for key, value in data.get("files", {}).items()},
         )
 
+        prepared: list[application_services.Receivable] = []
+
+        def prepare() -> None:
+            # Outside the write transaction: validation and verification are CPU work.
+            try:
+                prepared.append(
+                    submission.application_prepare_signed(
+                        credential=credential, actor=request.user, submission=signed
+                    )
+                )
+            except application_services.ApplicationError as error:
+                raise submission.problem_for(error) from error
+
         def work() -> Response:
             try:
-                application = submission.application_submit_signed(
-                    credential=credential, actor=request.user, submission=signed
+                application = submission.application_receive_signed(
+                    credential=credential,
+                    actor=request.user,
+                    submission=signed,
+                    receivable=prepared[-1],
                 )
             except application_services.ApplicationError as error:
                 raise submission.problem_for(error) from error
@@ -178,18 +194,7 @@ class ApplicationCollectionView(_ApplyView):
                 headers={"Location": f"/api/v1/applications/{application.public_id}"},
             )
 
-        try:
-            return idempotent(request, credential, work)
-        except ApiProblem as problem:
-            if problem.body.get("type", "").endswith("/signature-rejected"):
-                # Rolled back with the rest; the evidence of a refused signature is kept.
-                submission.rejected_signature_record(
-                    form_version=form_version,
-                    answers=signed.answers,
-                    signed_at=signed.signed_at,
-                    cms_der=signed.cms_der,
-                )
-            raise
+        return idempotent(request, credential, work, before=prepare)
 
 
 class PayloadPreviewView(_ApplyView):

@@ -129,14 +129,18 @@ def idempotent(
     handler: Callable[[], Response],
     *,
     atomic: bool = True,
+    before: Callable[[], None] | None = None,
 ) -> Response:
     """Run `handler` once per Idempotency-Key; without the header, just run it.
 
     With `atomic`, the handler runs in one transaction with the record: an exception rolls its
     work back. Without, the handler manages its own transactions and must itself be safe to
-    repeat (the record is then written after it)."""
+    repeat (the record is then written after it). `before` runs first, outside the
+    transaction, unless the request is a replay: checks that write nothing belong there."""
     key = idempotency_key(request)
     if key is None:
+        if before is not None:
+            before()
         if not atomic:
             return handler()
         with transaction.atomic():
@@ -145,6 +149,8 @@ def idempotent(
     existing = _lookup(credential, key)
     if existing is not None:
         return _replay(existing, request_fingerprint)
+    if before is not None:
+        before()
     try:
         if atomic:
             with transaction.atomic():

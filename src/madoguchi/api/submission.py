@@ -31,8 +31,7 @@ from madoguchi.forms import selectors as form_selectors
 from madoguchi.forms.models import FormVersion
 from madoguchi.signatures import selectors as signature_selectors
 from madoguchi.signatures.outcomes import Outcome, outcome_message
-from madoguchi.signatures.payload import PayloadError, signing_payload
-from madoguchi.signatures.services import signature_verify_and_store
+from madoguchi.signatures.payload import signing_payload
 from madoguchi.signatures.verification import signer_certificate
 
 # --- Form versions ------------------------------------------------------------------------------
@@ -246,22 +245,6 @@ def _payload(
     )
 
 
-def rejected_signature_record(
-    *,
-    form_version: FormVersion,
-    answers: Mapping[str, Any],
-    signed_at: datetime.datetime,
-    cms_der: bytes,
-) -> None:
-    """Keep the evidence of a refused one-request signature (its transaction was rolled back)."""
-    result = form_selectors.form_validate(form_version=form_version, answers=answers)
-    try:
-        payload = _payload(form_version, result.answers, signed_at)
-    except PayloadError:
-        return
-    signature_verify_and_store(payload=payload, cms_der=cms_der)
-
-
 # --- Files ---------------------------------------------------------------------------------------
 
 _FILE_KEYS = {"name", "sha256", "content_type", "size"}
@@ -337,23 +320,37 @@ def _files_check(answers: Mapping[str, Any], files: Mapping[str, bytes]) -> None
         )
 
 
-def application_submit_signed(
+def application_prepare_signed(
     *, credential: Credential, actor: Any, submission: SignedSubmission
-) -> Application:
-    """Validate, verify and receive in one go (call inside a transaction). Raises ApiProblem or
-    ApplicationError."""
+) -> application_services.Receivable:
+    """Every check of a one-request submission, writing nothing (call it before the write
+    transaction). Raises ApiProblem or ApplicationError."""
     signed_at_check(submission.signed_at)
     _files_check(submission.answers, submission.files)
-    resident = signer_resident(submission.cms_der)
-    described = dict(file_answers(submission.answers))
-    application = application_services.application_receive(
+    return application_services.application_receive_prepare(
         form_version=submission.form_version,
-        resident=resident,
+        resident=signer_resident(submission.cms_der),
         answers=submission.answers,
         cms_der=submission.cms_der,
         signed_at=submission.signed_at,
         channel=Channel.API,
         is_test=credential.is_test,
+        actor=actor,
+    )
+
+
+def application_receive_signed(
+    *,
+    credential: Credential,
+    actor: Any,
+    submission: SignedSubmission,
+    receivable: application_services.Receivable,
+) -> Application:
+    """Store what application_prepare_signed accepted, with the API client as its origin
+    (call inside a transaction)."""
+    described = dict(file_answers(submission.answers))
+    application = application_services.application_receive(
+        receivable=receivable,
         actor=actor,
         files={
             path: SimpleUploadedFile(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -37,10 +38,13 @@ from madoguchi.audit.services import audit_record
 from madoguchi.forms import selectors as form_selectors
 from madoguchi.forms.models import FormVersion
 from madoguchi.forms.validation import ValidationResult
-from madoguchi.signatures.models import SignatureEvidence
 from madoguchi.signatures.outcomes import Outcome, outcome_message
 from madoguchi.signatures.payload import signing_payload
-from madoguchi.signatures.services import signature_verify_and_store
+from madoguchi.signatures.services import (
+    CheckedSignature,
+    signature_check,
+    signature_evidence_store,
+)
 
 Actor = AbstractBaseUser | AnonymousUser | None
 EDITABLE = {Status.DRAFT, Status.RETURNED}
@@ -252,7 +256,7 @@ def _payload(
     )
 
 
-def _signature_check(
+def _signature_checked(
     *,
     form_version: FormVersion,
     resident: Resident | None,
@@ -261,29 +265,30 @@ def _signature_check(
     signed_at: datetime.datetime | None,
     actor: Actor,
     object_id: str,
-) -> tuple[SignatureEvidence | None, bytes]:
+) -> tuple[CheckedSignature | None, bytes]:
     """Verify the applicant's signature over the normalised answers (when the form requires
-    one) and keep the evidence. Raises SignatureMissing or SignatureRejected."""
+    one), writing nothing when it is valid: its evidence is stored with the application. A
+    refused signature's evidence is stored and audited at once, in its own transaction, and
+    SignatureRejected raised. Raises SignatureMissing without a signature."""
     if not form_version.definition.get("signature_required", True):
         return None, b""
     if not cms_der or signed_at is None:
         raise SignatureMissing(_("This procedure needs your My Number Card signature."))
     payload = _payload(form_version, answers, signed_at)
-    # The evidence is kept even when the signature is refused.
-    evidence = signature_verify_and_store(
-        payload=payload, cms_der=cms_der, expected_resident=resident
-    )
-    if evidence.outcome != Outcome.VALID:
-        audit_record(
-            action="application.signature_rejected",
-            actor=actor,
-            municipality_code=form_version.municipality_id,
-            object_type="application",
-            object_id=object_id,
-            data={"outcome": evidence.outcome},
-        )
-        raise SignatureRejected(outcome_message(Outcome(evidence.outcome)), evidence.outcome)
-    return evidence, payload
+    checked = signature_check(payload=payload, cms_der=cms_der, expected_resident=resident)
+    if checked.outcome != Outcome.VALID:
+        with transaction.atomic():
+            signature_evidence_store(checked=checked)
+            audit_record(
+                action="application.signature_rejected",
+                actor=actor,
+                municipality_code=form_version.municipality_id,
+                object_type="application",
+                object_id=object_id,
+                data={"outcome": checked.outcome},
+            )
+        raise SignatureRejected(outcome_message(Outcome(checked.outcome)), checked.outcome)
+    return checked, payload
 
 
 def application_submit(
@@ -314,8 +319,9 @@ def application_submit(
     )
     if dedupe_key and (existing := _existing_for(dedupe_key)) is not None:
         raise DuplicateApplication(existing)
-    # Verified outside the row lock: validation may fetch a CRL.
-    evidence, payload = _signature_check(
+    # Verified before the transaction: verification may fetch a CRL, and on SQLite a write
+    # transaction holds the database's only write lock.
+    checked, payload = _signature_checked(
         form_version=application.form_version,
         resident=application.resident,
         answers=result.answers,
@@ -334,16 +340,28 @@ def application_submit(
         locked.status = Status.SUBMITTED
         locked.submitted_at = timezone.now()
         locked.signed_at = signed_at
-        locked.signature_evidence = evidence
+        locked.signature_evidence = (
+            signature_evidence_store(checked=checked) if checked is not None else None
+        )
         locked.payload_sha256 = hashlib.sha256(payload).hexdigest() if payload else ""
         if dedupe_key:
             locked.dedupe_key = dedupe_key
-        _save_with_receipt(locked, dedupe_key, fields=None)
+        _save_with_receipt(locked, dedupe_key)
         _record_change(locked, previous, Status.SUBMITTED, actor, "")
     return locked
 
 
-def application_receive(
+@dataclass(frozen=True)
+class Receivable:
+    """A complete application that passed every check and is ready to be stored
+    (application_receive_prepare → application_receive)."""
+
+    application: Application  # not saved yet
+    checked: CheckedSignature | None
+    dedupe_key: str | None
+
+
+def application_receive_prepare(
     *,
     form_version: FormVersion,
     resident: Resident,
@@ -353,15 +371,12 @@ def application_receive(
     channel: str,
     is_test: bool = False,
     actor: Actor = None,
-    files: Mapping[str, UploadedFile[bytes]] | None = None,
-) -> Application:
-    """Receive a complete application in one go (the one-request API submission): validate,
-    verify the signature, and store it already received — no draft row is written first.
-
-    `files` maps the path of each file answer to its bytes (already checked against the
-    answers' sha256 and size by the caller). Call inside a transaction when other writes must
-    share its fate; the writes here are atomic either way.
-    """
+) -> Receivable:
+    """The checks of a one-request submission, none of which writes: validation, the
+    one-application-per-resident rule, the signature. Call it OUTSIDE the write transaction
+    (the CPU work would otherwise hold SQLite's write lock, and PostgreSQL's row and audit
+    locks, for milliseconds). Raises InvalidAnswers, DuplicateApplication, SignatureMissing or
+    SignatureRejected (whose evidence is stored at once)."""
     result = form_selectors.form_validate(form_version=form_version, answers=answers)
     if not result.is_valid:
         raise InvalidAnswers(result)
@@ -383,8 +398,9 @@ def application_receive(
         answers=result.answers,
         signed_at=signed_at,
         dedupe_key=dedupe_key,
+        status=Status.SUBMITTED,
     )
-    evidence, payload = _signature_check(
+    checked, payload = _signature_checked(
         form_version=form_version,
         resident=resident,
         answers=result.answers,
@@ -393,21 +409,34 @@ def application_receive(
         actor=actor,
         object_id=str(application.public_id),
     )
-    application.signature_evidence = evidence
     application.payload_sha256 = hashlib.sha256(payload).hexdigest() if payload else ""
-    application.status = Status.SUBMITTED
-    application.submitted_at = timezone.now()
+    return Receivable(application=application, checked=checked, dedupe_key=dedupe_key)
+
+
+def application_receive(
+    *,
+    receivable: Receivable,
+    actor: Actor = None,
+    files: Mapping[str, UploadedFile[bytes]] | None = None,
+) -> Application:
+    """Store a prepared application, already received: evidence, application (one insert, no
+    draft row), files, history, outbox, audit — atomically (inside the caller's transaction
+    when there is one). `files` maps the path of each file answer to its bytes, already
+    checked against the answers' sha256 and size. Raises DuplicateApplication when a
+    concurrent submission for the same resident or household won."""
+    application = receivable.application
     with transaction.atomic(savepoint=False):
-        _save_with_receipt(application, dedupe_key, fields=None)
+        if receivable.checked is not None:
+            application.signature_evidence = signature_evidence_store(checked=receivable.checked)
+        application.submitted_at = timezone.now()
+        _save_with_receipt(application, receivable.dedupe_key)
         for path, upload in (files or {}).items():
             _attachment_create(application=application, item_path=path, upload=upload)
         _record_change(application, Status.DRAFT, Status.SUBMITTED, actor, "")
     return application
 
 
-def _save_with_receipt(
-    application: Application, dedupe_key: str | None, *, fields: list[str] | None
-) -> None:
+def _save_with_receipt(application: Application, dedupe_key: str | None) -> None:
     """Save under a new receipt number (when it has none yet). A receipt number that is already
     taken (30^8 numbers: rare, but possible) is drawn again; a dedupe key that is taken means a
     concurrent submission for the same resident or household won: DuplicateApplication."""

@@ -429,14 +429,32 @@ def signature_sign(
 # --- Verification and evidence ------------------------------------------------------------------
 
 
-def signature_verify_and_store(
+@dataclass(frozen=True)
+class CheckedSignature:
+    """A verified (or refused) signature, not yet stored: see signature_evidence_store."""
+
+    result: VerificationResult
+    outcome: Outcome
+    detail: str
+    payload_sha256: str
+    cms_der: bytes
+    issued: IssuedCertificate | None
+
+    @property
+    def resident(self) -> Resident | None:
+        issued = self.issued
+        return issued.card.resident if issued is not None and issued.card is not None else None
+
+
+def signature_check(
     *,
     payload: bytes,
     cms_der: bytes,
     expected_resident: Resident | None = None,
     moment: datetime.datetime | None = None,
-) -> SignatureEvidence:
-    """Verify and keep the evidence, in one call. Failed verifications are stored too.
+) -> CheckedSignature:
+    """Verify without writing anything (callers keep it out of their write transaction: on
+    SQLite a write transaction holds the database's only write lock).
 
     With `expected_resident`, a valid signature by anyone else's certificate is SIGNER_MISMATCH:
     the certificate's issuer and serial must lead to that resident's card.
@@ -446,7 +464,6 @@ def signature_verify_and_store(
     issued = selectors.issued_certificate_for(certificate=certificate) if certificate else None
     resident = issued.card.resident if issued is not None and issued.card is not None else None
     outcome, detail = result.outcome, result.detail
-    holder = pki.holder_identity_from_certificate(certificate) if certificate else None
     if (
         outcome == Outcome.VALID
         and expected_resident is not None
@@ -454,20 +471,50 @@ def signature_verify_and_store(
     ):
         outcome = Outcome.SIGNER_MISMATCH
         detail = f"certificate belongs to resident {resident.pk if resident else 'unknown'}"
-    return SignatureEvidence.objects.create(
+    return CheckedSignature(
+        result=result,
         outcome=outcome,
-        verified_at=result.verified_at,
+        detail=detail,
         payload_sha256=hashlib.sha256(payload).hexdigest(),
         cms_der=cms_der,
+        issued=issued,
+    )
+
+
+def signature_evidence_store(*, checked: CheckedSignature) -> SignatureEvidence:
+    """Keep the evidence of a checked signature (valid or not)."""
+    result = checked.result
+    certificate = result.certificate
+    holder = pki.holder_identity_from_certificate(certificate) if certificate else None
+    return SignatureEvidence.objects.create(
+        outcome=checked.outcome,
+        verified_at=result.verified_at,
+        payload_sha256=checked.payload_sha256,
+        cms_der=checked.cms_der,
         certificate_der=certificate.public_bytes(Encoding.DER) if certificate else None,
         issuer=result.issuer,
         serial=result.serial,
         subject=result.subject,
         holder_name=holder.name if holder else "",
         crl_number="" if result.crl_number is None else str(result.crl_number),
-        certificate=issued,
-        resident=resident,
-        detail=detail,
+        certificate=checked.issued,
+        resident=checked.resident,
+        detail=checked.detail,
+    )
+
+
+def signature_verify_and_store(
+    *,
+    payload: bytes,
+    cms_der: bytes,
+    expected_resident: Resident | None = None,
+    moment: datetime.datetime | None = None,
+) -> SignatureEvidence:
+    """Verify and keep the evidence, in one call. Failed verifications are stored too."""
+    return signature_evidence_store(
+        checked=signature_check(
+            payload=payload, cms_der=cms_der, expected_resident=expected_resident, moment=moment
+        )
     )
 
 
