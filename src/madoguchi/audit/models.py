@@ -1,3 +1,10 @@
+"""The audit log: append-only events, hash-chained per municipality.
+
+Every event belongs to the chain of its `municipality_code` ("" is the chain of national and
+system events). Chains are independent so that audited writes of different municipalities never
+wait for each other (docs/adr/0003-audit-chain-per-municipality.md).
+"""
+
 from __future__ import annotations
 
 from typing import Any, NoReturn
@@ -23,8 +30,9 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 class AuditEvent(models.Model):
     """One audited action. Rows are only ever inserted (see services.audit_record).
 
-    Each row's `hash` covers its own content and the previous row's hash, so altering, removing
-    or reordering any row breaks every link after it; `verify_audit_chain` names the first.
+    Each row's `hash` covers its own content (municipality code included) and the hash of the
+    previous row of the same municipality's chain, so altering, removing, reordering or moving a
+    row to another chain breaks a link; `verify_audit_chain` names the first such row and its chain.
     """
 
     sequence = models.BigAutoField(primary_key=True)
@@ -32,21 +40,32 @@ class AuditEvent(models.Model):
     action = models.CharField(_("Action"), max_length=64)
     actor_id = models.CharField(_("Actor"), max_length=64, blank=True)
     actor_label = models.CharField(_("Actor name"), max_length=150, blank=True)
-    municipality_code = models.CharField(
-        _("Local government code"), max_length=6, blank=True, db_index=True
-    )
+    # No db_index of its own: the (municipality_code, sequence) index and the
+    # (municipality_code, prev_hash) constraint both lead with it and serve its lookups, and every
+    # index is one more write on every audited action.
+    municipality_code = models.CharField(_("Local government code"), max_length=6, blank=True)
     object_type = models.CharField(_("Object type"), max_length=64, blank=True)
     object_id = models.CharField(_("Object"), max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     data = models.JSONField(_("Data"), default=dict)
-    # unique: two concurrent writers that read the same tail cannot both append after it.
-    prev_hash = models.CharField(max_length=64, unique=True)
+    # Unique per chain (see Meta): every chain starts at GENESIS_HASH.
+    prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["sequence"]
+        constraints = [
+            # Two writers that read the same tail of a chain cannot both append after it.
+            models.UniqueConstraint(
+                fields=["municipality_code", "prev_hash"], name="audit_chain_prev_hash_unique"
+            ),
+        ]
+        indexes = [
+            # The tail query of services.audit_record: the newest event of one chain.
+            models.Index(fields=["municipality_code", "sequence"], name="audit_chain_tail_idx"),
+        ]
         verbose_name = _("Audit event")
         verbose_name_plural = _("Audit event")
 

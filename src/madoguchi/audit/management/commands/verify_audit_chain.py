@@ -1,3 +1,4 @@
+from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -5,14 +6,31 @@ from django.core.management.base import BaseCommand, CommandError
 from madoguchi.audit.selectors import audit_chain_verify
 
 
+def _chain_name(code: str) -> str:
+    return f"chain {code}" if code else "national/system chain"
+
+
 class Command(BaseCommand):
-    help = "Verify the audit log's hash chain; exits non-zero naming the first broken event."
+    help = (
+        "Verify the audit log's hash chains (one per municipality); exits non-zero naming the "
+        "first broken event and its chain."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--municipality",
+            metavar="CODE",
+            help='verify only this municipality\'s chain ("" for the national/system chain)',
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = audit_chain_verify()
+        code: str | None = options["municipality"]
+        report = audit_chain_verify(municipality_code=code)
         if not report.ok:
             raise CommandError(
-                f"audit chain broken at event #{report.broken_sequence}: {report.reason} "
+                f"audit {_chain_name(report.chain or '')} broken at event "
+                f"#{report.broken_sequence}: {report.reason} "
                 f"({report.checked} events verified before it)"
             )
-        self.stdout.write(f"audit chain intact: {report.checked} events verified")
+        scope = _chain_name(code) if code is not None else f"{report.chains} chains"
+        self.stdout.write(f"audit log intact: {report.checked} events verified in {scope}")
