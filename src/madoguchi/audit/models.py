@@ -50,13 +50,16 @@ class AuditEvent(models.Model):
     data = models.JSONField(_("Data"), default=dict)
     # Unique per chain (see Meta): every chain starts at GENESIS_HASH.
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # Unique through a constraint in Meta, not unique=True: on PostgreSQL that would add a second,
+    # varchar_pattern_ops index for LIKE queries nobody runs, one more write per audited action.
+    hash = models.CharField(max_length=64)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["sequence"]
         constraints = [
+            models.UniqueConstraint(fields=["hash"], name="audit_hash_unique"),
             # Two writers that read the same tail of a chain cannot both append after it.
             models.UniqueConstraint(
                 fields=["municipality_code", "prev_hash"], name="audit_chain_prev_hash_unique"

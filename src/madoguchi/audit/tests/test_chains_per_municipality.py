@@ -126,12 +126,13 @@ def test_verify_command_reports_chains_and_verifies_one_on_request():
 # --- The re-link migration (0004) -----------------------------------------------------------------
 
 BEFORE = [("audit", "0002_alter_auditevent_options_alter_auditevent_action_and_more")]
-AFTER = [("audit", "0004_relink_chains_per_municipality")]
+AFTER = None  # the latest audit migration: a test must leave the schema as it found it
 
 
 def migrate(targets):
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
+    targets = targets or executor.loader.graph.leaf_nodes("audit")
     executor.migrate(targets)
     return executor.loader.project_state(targets).apps
 
