@@ -8,7 +8,8 @@ from django.db.models import QuerySet
 
 from madoguchi.accounts.models import Resident
 from madoguchi.applications import receipts
-from madoguchi.applications.models import Application
+from madoguchi.applications.dedupe import dedupe_key_for
+from madoguchi.applications.models import Application, Status
 
 
 def applications_for_resident(*, resident: Resident) -> QuerySet[Application]:
@@ -40,5 +41,24 @@ def application_by_receipt(
     return (
         applications_for_municipalities(municipality_codes=municipality_codes)
         .filter(receipt_number=receipts.normalise(receipt_number))
+        .first()
+    )
+
+
+def application_existing_for_limit(
+    *, resident: Resident, municipality_code: str, procedure_code: str
+) -> Application | None:
+    """The received application that stops `resident` from applying again, when the offering
+    allows one per resident or household: their own, or a household member's. None when the
+    offering has no limit or nothing blocks (a withdrawn application does not count: its key
+    was cleared)."""
+    key = dedupe_key_for(
+        municipality_code=municipality_code, procedure_code=procedure_code, resident=resident
+    )
+    if key is None:
+        return None
+    return (
+        Application.objects.filter(dedupe_key=key)
+        .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
         .first()
     )

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from madoguchi.accounts.models import Resident
+from madoguchi.applications.dedupe import dedupe_key_for
 from madoguchi.applications.models import (
     TRANSITIONS,
     Application,
@@ -107,20 +108,9 @@ class DuplicateApplication(ApplicationError):
 def _dedupe_key(
     *, municipality_code: str, procedure_code: str, resident: Resident | None
 ) -> str | None:
-    from madoguchi.catalog.models import ApplicationLimit
-    from madoguchi.catalog.selectors import offering_application_limit
-
-    if resident is None:
-        return None
-    limit = offering_application_limit(
-        municipality_code=municipality_code, procedure_code=procedure_code
+    return dedupe_key_for(
+        municipality_code=municipality_code, procedure_code=procedure_code, resident=resident
     )
-    if not limit:
-        return None
-    base = f"{municipality_code}:{procedure_code}"
-    if limit == ApplicationLimit.HOUSEHOLD:
-        return f"{base}:household:{resident.household_id}"
-    return f"{base}:resident:{resident.pk}"
 
 
 def _existing_for(key: str) -> Application | None:

@@ -46,6 +46,16 @@ def procedure_context(*, form_version: FormVersion) -> ProcedureContext:
     return ProcedureContext(procedure=procedure, offering=offering)
 
 
+def application_blocking(*, resident: Resident, form_version: FormVersion) -> Application | None:
+    """The received application (the resident's own or a household member's) that the
+    offering's one-per-resident/household limit holds against a new one, if any."""
+    return application_selectors.application_existing_for_limit(
+        resident=resident,
+        municipality_code=form_version.municipality_id,
+        procedure_code=form_version.procedure_code,
+    )
+
+
 def resident_draft_for(*, resident: Resident, form_version: FormVersion) -> Application | None:
     return (
         application_selectors.applications_for_resident(resident=resident)

@@ -116,6 +116,11 @@ def start(request: HttpRequest, resident: Resident, form_version_id: uuid.UUID) 
     version = form_selectors.form_version_get(form_version_id=form_version_id)
     if version is None:
         raise Http404(_("No such form."))
+    # One application per resident or household: say so before anything is filled in, rather
+    # than refusing the signed application at the end.
+    existing = selectors.application_blocking(resident=resident, form_version=version)
+    if request.method == "POST" and existing is not None:
+        return redirect("apply:start", version.pk)
     if request.method == "POST":
         draft, created = services.apply_draft_start(
             form_version=version,
@@ -144,6 +149,8 @@ def start(request: HttpRequest, resident: Resident, form_version_id: uuid.UUID) 
             "procedure_name": context.name or version.definition["title"],
             "offering": context.offering,
             "draft": selectors.resident_draft_for(resident=resident, form_version=version),
+            "existing": existing,
+            "existing_is_own": existing is not None and existing.resident_id == resident.pk,
         },
     )
 

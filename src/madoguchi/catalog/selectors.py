@@ -63,6 +63,14 @@ def offering_authorities(*, municipality: Municipality) -> dict[str, str]:
     return {Level.MUNICIPAL: municipal, Level.PREFECTURAL: prefectural}
 
 
+def offering_get(*, municipality_code: str, procedure_code: str) -> Offering | None:
+    """The offering of exactly this organisation, read fresh (staff pages; residents go
+    through offering_for, which finds the organisation responsible for them)."""
+    return Offering.objects.filter(
+        municipality_id=municipality_code, procedure_id=procedure_code
+    ).first()
+
+
 def offering_for(*, procedure: Procedure, municipality: Municipality) -> Offering | None:
     authority = offering_authorities(municipality=municipality)[procedure.level]
     return Offering.objects.filter(procedure=procedure, municipality_id=authority).first()

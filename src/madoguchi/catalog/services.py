@@ -7,10 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from madoguchi.catalog.models import LifeEvent, Offering, Procedure
+from madoguchi.audit.services import audit_record
+from madoguchi.catalog.models import ApplicationLimit, LifeEvent, Offering, Procedure
+from madoguchi.catalog.selectors import application_limit_cache
 from madoguchi.core.records import changed_fields_save
+from madoguchi.municipalities import selectors as municipality_selectors
 
 DATA = Path(__file__).parent / "data"
 
@@ -101,6 +106,57 @@ def offering_set_online(
         online=True,
         form_version_ref=form_version_ref,
     )
+    return offering
+
+
+class OfferingError(ValueError):
+    """A change to an offering the catalog refuses, with a Japanese message for the person."""
+
+
+def offering_limit_set(
+    *,
+    municipality_code: str,
+    procedure_code: str,
+    limit: str,
+    actor: AbstractBaseUser | AnonymousUser | None,
+) -> Offering:
+    """Allow any number of applications, one per resident, or one per household.
+
+    Only applications received from now on carry the dedupe key, so a change never touches
+    existing applications. Saved with `.save()` so that the post_save signal (catalog.apps)
+    clears this process's cache of limits at once; the audit event shares the transaction, so
+    the change and its record stand or fall together. Raises OfferingError.
+    """
+    if limit not in ApplicationLimit.values:
+        raise OfferingError(_("Choose one of the application limits."))
+    if not Procedure.objects.filter(code=procedure_code).exists():
+        raise OfferingError(
+            _("There is no procedure with the code “%(code)s”.") % {"code": procedure_code}
+        )
+    if municipality_selectors.municipality_get(code=municipality_code) is None:
+        raise OfferingError(
+            _("There is no municipality with the code “%(code)s”.") % {"code": municipality_code}
+        )
+    with transaction.atomic():
+        offering, _created = Offering.objects.select_for_update().get_or_create(
+            municipality_id=municipality_code, procedure_id=procedure_code
+        )
+        previous = offering.application_limit
+        if previous == limit:
+            return offering
+        offering.application_limit = limit
+        offering.save(update_fields=["application_limit", "updated_at"])
+        audit_record(
+            action="offering.limit_changed",
+            actor=actor,
+            municipality_code=municipality_code,
+            object_type="catalog.offering",
+            object_id=str(offering.pk),
+            data={"procedure_code": procedure_code, "from": previous, "to": limit},
+        )
+        # The signal cleared the cache on save, but a concurrent request of this process may
+        # have reloaded the old value before the commit; forget it again once committed.
+        transaction.on_commit(application_limit_cache.clear)
     return offering
 
 

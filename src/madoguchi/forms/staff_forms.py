@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.catalog.models import ApplicationLimit
+
 ADDABLE_TYPES = [
     ("text", _("Text (one line)")),
     ("textarea", _("Text (several lines)")),
@@ -112,3 +114,61 @@ class NotesForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class _FirstRadioSelect(forms.RadioSelect):
+    """Radio buttons whose field id is the first button's, so that the error summary's link
+    moves focus to the group (Django leaves a radio group without an id to link to)."""
+
+    def id_for_label(self, id_: str, index: str | None = None) -> str:
+        return super().id_for_label(id_, "0" if index is None else index)
+
+
+# "No limit" is stored as "" but posted as "none": an empty or missing answer is then an error
+# at the field, never a silent switch-off of a campaign's limit.
+NO_LIMIT = "none"
+
+# One line under each choice: what it means for residents.
+LIMIT_HINTS = {
+    ApplicationLimit.NONE: _("A resident may apply as many times as needed."),
+    ApplicationLimit.RESIDENT: _(
+        "Each resident may hold one received application; a second one is refused with the "
+        "receipt number of the first."
+    ),
+    ApplicationLimit.HOUSEHOLD: _(
+        "The members of one household (世帯) share one application: once one member has "
+        "applied, the others cannot. For benefits paid per household, e.g. 給付金."
+    ),
+}
+
+
+def _posted(limit: str) -> str:
+    return limit or NO_LIMIT
+
+
+class ApplicationLimitForm(forms.Form):
+    limit = forms.ChoiceField(
+        label=_("How many applications are accepted"),
+        choices=[(_posted(value), label) for value, label in ApplicationLimit.choices],
+        widget=_FirstRadioSelect,
+        error_messages={
+            "required": _("Choose one of the application limits."),
+            "invalid_choice": _("Choose one of the application limits."),
+        },
+    )
+
+    def __init__(self, *args: Any, current: str = "", **kwargs: Any) -> None:
+        kwargs["initial"] = {"limit": _posted(current)}
+        super().__init__(*args, **kwargs)
+
+    def clean_limit(self) -> str:
+        value = str(self.cleaned_data["limit"])
+        return "" if value == NO_LIMIT else value
+
+    def choices_with_hints(self) -> list[dict[str, Any]]:
+        """Each radio button with its hint, for a template that renders the group itself."""
+        hints = {_posted(value): hint for value, hint in LIMIT_HINTS.items()}
+        return [
+            {"radio": radio, "hint": hints[str(radio.data["value"])]}
+            for radio in self["limit"].subwidgets
+        ]

@@ -20,12 +20,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from madoguchi.accounts.models import Role
 from madoguchi.accounts.selectors import municipality_codes_for
+from madoguchi.catalog import selectors as catalog_selectors
+from madoguchi.catalog import services as catalog_services
 from madoguchi.forms import overlay as overlays
 from madoguchi.forms import presets, selectors, services
 from madoguchi.forms.language import Definition, iter_items
 from madoguchi.forms.models import FormVersion, MunicipalForm, content_hash
 from madoguchi.forms.overlay import OverlayError, item_in
-from madoguchi.forms.staff_forms import ItemAddForm, ItemEditForm, NotesForm
+from madoguchi.forms.staff_forms import ApplicationLimitForm, ItemAddForm, ItemEditForm, NotesForm
 from madoguchi.municipalities import selectors as municipality_selectors
 from madoguchi.municipalities.models import Kind, Municipality
 from madoguchi.reception.staff_auth import staff_required
@@ -133,10 +135,17 @@ def _item_rows(definition: Definition, hidden: set[str]) -> list[dict[str, Any]]
     return pages
 
 
-@staff_required
-@require_http_methods(["GET"])
-def form_detail(request: HttpRequest, municipality_code: str, procedure_code: str) -> HttpResponse:
-    municipal_form = _form(request, municipality_code, procedure_code)
+def _current_limit(municipal_form: MunicipalForm) -> str:
+    offering = catalog_selectors.offering_get(
+        municipality_code=municipal_form.municipality_id,
+        procedure_code=municipal_form.procedure_code,
+    )
+    return offering.application_limit if offering is not None else ""
+
+
+def _detail(
+    request: HttpRequest, municipal_form: MunicipalForm, limit_form: ApplicationLimitForm
+) -> HttpResponse:
     overlay = municipal_form.overlay
     # Staff see hidden items too (marked), so they can show them again.
     everything = overlays.resolve(
@@ -151,7 +160,7 @@ def form_detail(request: HttpRequest, municipality_code: str, procedure_code: st
         "madoguchi_forms/staff/detail.html",
         {
             "municipal_form": municipal_form,
-            "preset": presets.preset_get(procedure_code),
+            "preset": presets.preset_get(municipal_form.procedure_code),
             "pages": _item_rows(everything, set(overlay.get("hidden", []))),
             "versions": versions,
             "draft_differs": latest is None or latest.content_hash != content_hash(draft),
@@ -159,8 +168,42 @@ def form_detail(request: HttpRequest, municipality_code: str, procedure_code: st
                 municipal_form=municipal_form
             ),
             "notes": draft.get("notes", {}),
+            "limit_form": limit_form,
         },
     )
+
+
+@staff_required
+@require_http_methods(["GET"])
+def form_detail(request: HttpRequest, municipality_code: str, procedure_code: str) -> HttpResponse:
+    municipal_form = _form(request, municipality_code, procedure_code)
+    limit_form = ApplicationLimitForm(current=_current_limit(municipal_form))
+    return _detail(request, municipal_form, limit_form)
+
+
+@staff_required
+@require_POST
+def form_limit(request: HttpRequest, municipality_code: str, procedure_code: str) -> HttpResponse:
+    """One application per resident or household (benefit campaigns), or no limit."""
+    municipal_form = _form(request, municipality_code, procedure_code)
+    limit_form = ApplicationLimitForm(request.POST, current=_current_limit(municipal_form))
+    if limit_form.is_valid():
+        try:
+            catalog_services.offering_limit_set(
+                municipality_code=municipality_code,
+                procedure_code=procedure_code,
+                limit=limit_form.cleaned_data["limit"],
+                actor=request.user,
+            )
+        except catalog_services.OfferingError as error:
+            limit_form.add_error("limit", str(error))
+        else:
+            messages.success(
+                request,
+                _("The conditions were saved. They apply to applications received from now on."),
+            )
+            return redirect(_detail_url(municipal_form))
+    return _detail(request, municipal_form, limit_form)
 
 
 @staff_required
