@@ -63,10 +63,17 @@ GUNICORN_PID=$!
 for _ in $(seq 1 60); do curl -fs "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
 curl -fs "$BASE/healthz" >/dev/null || { cat "$SURGE_DIR/gunicorn.log"; exit 1; }
 
-run_phase() {  # $1 = path, $2 = key
+run_phase() {  # $1 = path, $2 = key, $3 = name of the CPU split to record (optional)
+  local split_pid=""
+  if [ -n "${3:-}" ]; then
+    python3 bench/surge/cpu_split.py "$(( SURGE_SECONDS > 2 ? SURGE_SECONDS - 1 : 1 ))" \
+      "$SURGE_DIR/cpu-$3.json" >/dev/null 2>&1 &
+    split_pid=$!
+  fi
   SURGE_BODIES="$SURGE_DIR/bodies.jsonl" SURGE_PATH="$1" SURGE_KEY="$2" \
     wrk -t2 -c"$SURGE_CONNECTIONS" -d"${SURGE_SECONDS}s" --timeout 10s \
     -s bench/surge/submit.lua "$BASE" | tee "$SURGE_DIR/wrk.out" >&2
+  if [ -n "$split_pid" ]; then wait "$split_pid"; fi
   grep '^RESULT' "$SURGE_DIR/wrk.out"
 }
 field() { echo "$1" | tr ' ' '\n' | grep "^$2=" | cut -d= -f2; }
@@ -75,9 +82,9 @@ KEY="$(cat "$SURGE_DIR/api_key")"
 echo "== warm-up (5 s)"
 SURGE_SECONDS=5 run_phase /api/v1/applications "$KEY" >/dev/null
 echo "== full: signed submissions for ${SURGE_SECONDS}s"
-FULL="$(run_phase /api/v1/applications "$KEY")"
+FULL="$(run_phase /api/v1/applications "$KEY" full)"
 echo "== floor: one JSON row per request for ${SURGE_SECONDS}s"
-FLOOR="$(run_phase /bench/floor "")"
+FLOOR="$(run_phase /bench/floor "" floor)"
 echo "== duplicate storms: ${STORM_REQUESTS:-100} concurrent submissions, one resident, one household"
 STORM_STATUS=0
 STORM_BASE_URL="$BASE" $PY bench/surge/storm.py || STORM_STATUS=$?
@@ -108,6 +115,14 @@ print(f"full: p50={full['p50']:.0f}ms p95={full['p95']:.0f}ms p99={full['p99']:.
       f"accepted={int(full['requests'] - full['non2xx'])} stored={stored}")
 print(f"floor: p50={floor['p50']:.0f}ms p95={floor['p95']:.0f}ms p99={floor['p99']:.0f}ms "
       f"errors={int(floor['non2xx'] + floor['socket_errors'])}")
+import json
+for name, phase, rate in (("full", full, accepted), ("floor", floor, floor_rate)):
+    path = os.path.join(os.environ["SURGE_DIR"], f"cpu-{name}.json")
+    if os.path.exists(path):
+        split = json.load(open(path))
+        per = {k: 1000 * v / (rate * split["seconds"]) for k, v in split.items() if k != "seconds"}
+        print(f"cpu per {name} request: " + " ".join(f"{k}={v:.2f}ms" for k, v in per.items())
+              + f" total={sum(per.values()):.2f}ms")
 print(f"surge: full={accepted:.0f}/s floor={floor_rate:.0f}/s ratio={accepted / floor_rate:.2f} "
       f"p99={full['p99']:.0f}ms errors={errors}")
 PYEOF
