@@ -3,10 +3,9 @@ generator, everything else. Run by bench/surge.sh beside each phase:
 
     python3 bench/surge/cpu_split.py SECONDS OUT.json
 
-It reads every process's user+system time from /proc at the start and after SECONDS, groups the
-difference by process name, and writes {"web": s, "postgres": s, "wrk": s, "other": s,
-"seconds": s}. Processes that start or end inside the window count only for the part it saw
-(gunicorn workers and PostgreSQL backends of persistent connections live through the phase).
+It reads every process's user+system time from /proc every half second for SECONDS, groups
+what each used inside the window by program, and writes {"web": s, "postgres": s, "wrk": s,
+"other": s, "seconds": s}. A process that ends inside the window counts up to its last sample.
 """
 
 from __future__ import annotations
@@ -49,14 +48,20 @@ def _group(name: str, cmdline: str) -> str:
 
 def main() -> None:
     seconds, out = float(sys.argv[1]), sys.argv[2]
-    before = snapshot()
+    # Sampled every half second, so a process that ends inside the window (a database backend
+    # whose connection reached its maximum age) still counts up to its last sample.
+    first = snapshot()
+    last = dict(first)
     started = time.monotonic()
-    time.sleep(seconds)
-    after = snapshot()
+    while (left := seconds - (time.monotonic() - started)) > 0:
+        time.sleep(min(0.5, left))
+        for pid, seen in snapshot().items():
+            if pid in first and first[pid][0] != seen[0]:
+                first[pid] = (seen[0], 0.0)  # the pid was reused by another program
+            last[pid] = seen
     totals = {"web": 0.0, "postgres": 0.0, "wrk": 0.0, "other": 0.0}
-    for pid, (group, used) in after.items():
-        previous = before.get(pid)
-        totals[group] += used - (previous[1] if previous and previous[0] == group else 0.0)
+    for pid, (group, used) in last.items():
+        totals[group] += used - first.get(pid, (group, 0.0))[1]
     totals["seconds"] = time.monotonic() - started
     with open(out, "w", encoding="utf-8") as handle:
         json.dump(totals, handle)
