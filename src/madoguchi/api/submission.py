@@ -31,7 +31,6 @@ from madoguchi.forms import selectors as form_selectors
 from madoguchi.forms.models import FormVersion
 from madoguchi.signatures import selectors as signature_selectors
 from madoguchi.signatures.outcomes import Outcome, outcome_message
-from madoguchi.signatures.payload import signing_payload
 from madoguchi.signatures.verification import signer_certificate
 
 # --- Form versions ------------------------------------------------------------------------------
@@ -226,22 +225,8 @@ def payload_preview(
     result = form_selectors.form_validate(form_version=form_version, answers=answers)
     if not result.is_valid:
         raise problem_for(application_services.InvalidAnswers(result))
-    return result.answers, _payload(form_version, result.answers, signed_at)
-
-
-def _payload(
-    form_version: FormVersion, answers: Mapping[str, Any], signed_at: datetime.datetime
-) -> bytes:
-    return signing_payload(
-        procedure_code=form_version.procedure_code,
-        municipality_code=form_version.municipality_id,
-        form_version_hash=form_version.content_hash,
-        answers=answers,
-        attachments=[
-            {"name": str(meta["name"]), "sha256": str(meta["sha256"])}
-            for _path, meta in file_answers(answers)
-        ],
-        signed_at=signed_at,
+    return result.answers, application_services.signing_payload_for(
+        form_version, result.answers, signed_at
     )
 
 

@@ -105,14 +105,6 @@ class DuplicateApplication(ApplicationError):
         self.existing = existing
 
 
-def _dedupe_key(
-    *, municipality_code: str, procedure_code: str, resident: Resident | None
-) -> str | None:
-    return dedupe_key_for(
-        municipality_code=municipality_code, procedure_code=procedure_code, resident=resident
-    )
-
-
 def _existing_for(key: str) -> Application | None:
     return Application.objects.filter(dedupe_key=key).first()
 
@@ -230,12 +222,14 @@ def _attachments_of(answers: Mapping[str, Any]) -> list[dict[str, str]]:
 
 def application_signing_payload(*, application: Application, signed_at: datetime.datetime) -> bytes:
     """The canonical bytes the applicant signs (docs/signing.md). Raises InvalidAnswers."""
-    return _payload(application.form_version, _validated(application).answers, signed_at)
+    return signing_payload_for(application.form_version, _validated(application).answers, signed_at)
 
 
-def _payload(
+def signing_payload_for(
     form_version: FormVersion, answers: Mapping[str, Any], signed_at: datetime.datetime
 ) -> bytes:
+    """The canonical bytes a signature over these normalised answers must cover (the one
+    builder: the web journey, the API's preview and both submission paths use it)."""
     return signing_payload(
         procedure_code=form_version.procedure_code,
         municipality_code=form_version.municipality_id,
@@ -264,7 +258,7 @@ def _signature_checked(
         return None, b""
     if not cms_der or signed_at is None:
         raise SignatureMissing(_("This procedure needs your My Number Card signature."))
-    payload = _payload(form_version, answers, signed_at)
+    payload = signing_payload_for(form_version, answers, signed_at)
     checked = signature_check(payload=payload, cms_der=cms_der, expected_resident=resident)
     if checked.outcome != Outcome.VALID:
         with transaction.atomic():
@@ -299,7 +293,7 @@ def application_submit(
         raise NotEditable(_("This application can no longer be submitted."))
     result = _validated(application)
     dedupe_key = (
-        _dedupe_key(
+        dedupe_key_for(
             municipality_code=application.municipality_id,
             procedure_code=application.procedure_code,
             resident=application.resident,
@@ -370,7 +364,7 @@ def application_receive_prepare(
     result = form_selectors.form_validate(form_version=form_version, answers=answers)
     if not result.is_valid:
         raise InvalidAnswers(result)
-    dedupe_key = _dedupe_key(
+    dedupe_key = dedupe_key_for(
         municipality_code=form_version.municipality_id,
         procedure_code=form_version.procedure_code,
         resident=resident,

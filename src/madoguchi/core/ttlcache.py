@@ -28,6 +28,18 @@ class TtlCache(Generic[K, V]):
         self._lock = threading.Lock()
         _instances.add(self)  # type: ignore[arg-type]
 
+    def get(self, key: K) -> V | None:
+        """The value, or None when absent or expired."""
+        with self._lock:
+            entry = self._entries.get(key)
+        return entry[1] if entry is not None and entry[0] > time.monotonic() else None
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            if len(self._entries) >= self.max_entries:
+                self._entries.clear()
+            self._entries[key] = (time.monotonic() + self.ttl, value)
+
     def get_or_load(self, key: K, load: Callable[[], V]) -> V:
         now = time.monotonic()
         with self._lock:
@@ -35,10 +47,7 @@ class TtlCache(Generic[K, V]):
         if entry is not None and entry[0] > now:
             return entry[1]
         value = load()
-        with self._lock:
-            if len(self._entries) >= self.max_entries:
-                self._entries.clear()
-            self._entries[key] = (now + self.ttl, value)
+        self.put(key, value)
         return value
 
     def clear(self) -> None:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import threading
-import time
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from madoguchi.accounts.models import Resident
+from madoguchi.core.ttlcache import TtlCache
 from madoguchi.signatures.models import (
     Card,
     CertificateAuthority,
@@ -65,9 +64,8 @@ def resident_signing_certificate(*, resident: Resident) -> x509.Certificate | No
     return x509.load_der_x509_certificate(bytes(issued.certificate_der)) if issued else None
 
 
-_ISSUED_TTL = 60.0  # seconds a certificate → card → resident link is reused
-_issued_lock = threading.Lock()
-_issued: dict[bytes, tuple[float, IssuedCertificate]] = {}
+# The certificate → card → resident link, per certificate fingerprint, for a minute.
+issued_cache: TtlCache[bytes, IssuedCertificate] = TtlCache(ttl=60.0, max_entries=100_000)
 
 
 def issued_certificate_for(*, certificate: x509.Certificate) -> IssuedCertificate | None:
@@ -79,11 +77,9 @@ def issued_certificate_for(*, certificate: x509.Certificate) -> IssuedCertificat
     to its card never changes; revocation is not read from here but from the CRL.
     """
     key = certificate.fingerprint(hashes.SHA256())
-    now = time.monotonic()
-    with _issued_lock:
-        cached = _issued.get(key)
-    if cached is not None and cached[0] > now:
-        return cached[1]
+    cached = issued_cache.get(key)
+    if cached is not None:
+        return cached
     issued = (
         IssuedCertificate.objects.select_related("card__resident")
         .defer("certificate_der", "key_wrapped", "card__sign_pin_hash", "card__auth_pin_hash")
@@ -94,16 +90,12 @@ def issued_certificate_for(*, certificate: x509.Certificate) -> IssuedCertificat
         .first()
     )
     if issued is not None:  # an unknown certificate may be issued any moment: not remembered
-        with _issued_lock:
-            if len(_issued) > 100_000:
-                _issued.clear()
-            _issued[key] = (now + _ISSUED_TTL, issued)
+        issued_cache.put(key, issued)
     return issued
 
 
 def issued_cache_clear() -> None:
-    with _issued_lock:
-        _issued.clear()
+    issued_cache.clear()
 
 
 def resident_for_certificate(*, certificate: x509.Certificate) -> Resident | None:
