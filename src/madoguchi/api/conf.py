@@ -16,7 +16,7 @@ import datetime
 
 from django.conf import settings
 
-from madoguchi.config.env import env_int, env_list, env_str
+from madoguchi.core.env import env_int, env_list, env_str
 
 
 def default_rate() -> str:

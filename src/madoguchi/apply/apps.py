@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ApplyConfig(AppConfig):
     name = "madoguchi.apply"
     verbose_name = _("Online application (residents)")
+
+    def ready(self) -> None:
+        # The staff export (reception) hands out the same PDF copy residents download.
+        from madoguchi.applications.documents import copy_renderer_register
+        from madoguchi.apply.pdf import application_copy_pdf
+
+        copy_renderer_register(application_copy_pdf)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from madoguchi.config.env import env_int, env_str
+from madoguchi.core.env import env_int, env_str
 
 # Complete TrueType files (not the unicode-range split woff2 of the web pages): WeasyPrint
 # renders wrong glyphs from the split files, and the complete files hold 𠮷, 髙 and the

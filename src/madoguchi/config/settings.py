@@ -13,7 +13,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from madoguchi.config.env import env_bool, env_int, env_list, env_secret, env_str
+from madoguchi.core.env import env_bool, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -87,12 +87,12 @@ MIDDLEWARE = [
 ROOT_URLCONF = "madoguchi.config.urls"
 WSGI_APPLICATION = "madoguchi.config.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "core:staff-login"
-LOGIN_REDIRECT_URL = "core:staff-home"
+LOGIN_URL = "accounts:staff-login"
+LOGIN_REDIRECT_URL = "reception:staff-home"
 
 # --- Staff authentication: password + mandatory TOTP (django-otp), lockout (django-axes) ----------
 # Axes first: it refuses a locked-out username before the password is even checked. Every staff
-# page also requires the TOTP step (madoguchi.reception.staff_auth.staff_required).
+# page also requires the TOTP step (madoguchi.accounts.staff_auth.staff_required).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -107,7 +107,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # every member of staff behind a municipal office's shared address after one person's typos.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "reception/lockout.html"
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Madoguchi")

@@ -4,6 +4,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("madoguchi.core.urls")),
+    path("", include("madoguchi.municipalities.urls")),
+    path("staff/", include("madoguchi.accounts.urls")),
     path("api/v1/", include("madoguchi.api.urls")),
     path("procedures/", include("madoguchi.catalog.urls")),
     path("staff/forms/", include("madoguchi.forms.urls")),
@@ -12,6 +14,6 @@ urlpatterns = [
     path("idp/", include("madoguchi.idp.urls")),
     path("signin/", include("madoguchi.signin.urls")),
     path("apply/", include("madoguchi.apply.urls")),
-    path("staff/reception/", include("madoguchi.reception.urls")),
+    path("staff/", include("madoguchi.reception.urls")),
     path(f"{settings.ADMIN_URL}", admin.site.urls),
 ]

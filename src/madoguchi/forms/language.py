@@ -11,57 +11,21 @@ import json
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any, NotRequired, TypedDict
+from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from madoguchi.forms.fieldtypes import registry
+
+# The shapes are part of the language's public surface; callers may import them from here.
+from madoguchi.forms.types import Definition as Definition
+from madoguchi.forms.types import Item as Item
+from madoguchi.forms.types import Notes as Notes
+from madoguchi.forms.types import Option as Option
+from madoguchi.forms.types import Page as Page
+
 LANGUAGE = "madoguchi-form/1"
 SCHEMA_PATH = Path(__file__).parent / "schema" / "form-definition.schema.json"
-
-
-class Option(TypedDict):
-    value: str
-    label: str
-
-
-class Item(TypedDict):
-    code: str
-    type: str
-    label: str
-    help: NotRequired[str]
-    required: NotRequired[bool]
-    validators: NotRequired[dict[str, Any]]
-    options: NotRequired[list[Option]]
-    visible_if: NotRequired[dict[str, Any]]
-    # Repeatable groups only.
-    items: NotRequired[list[Item]]
-    min: NotRequired[int]
-    max: NotRequired[int]
-    # Set on items a municipality added, so exports can tell standard from local columns.
-    local: NotRequired[bool]
-
-
-class Page(TypedDict):
-    id: str
-    title: str
-    items: list[Item]
-
-
-class Notes(TypedDict, total=False):
-    contact: str
-    fees: str
-    deadlines: str
-
-
-class Definition(TypedDict):
-    language: str
-    procedure_code: str
-    title: str
-    preset_version: int
-    signature_required: bool
-    pages: list[Page]
-    description: NotRequired[str]
-    notes: NotRequired[Notes]
 
 
 class DefinitionError(ValueError):
@@ -123,8 +87,6 @@ def definition_check(definition: Any) -> Definition:
 
     Raises DefinitionError listing every problem; returns the definition typed on success.
     """
-    from madoguchi.forms.fieldtypes import registry
-
     problems = [
         f"{'/'.join(str(p) for p in error.absolute_path) or '(root)'}: {error.message}"
         for error in sorted(_validator().iter_errors(definition), key=lambda e: list(e.path))

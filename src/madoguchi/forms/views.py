@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from madoguchi.accounts.models import Role
 from madoguchi.accounts.selectors import municipality_codes_for
+from madoguchi.accounts.staff_auth import staff_required
 from madoguchi.catalog import selectors as catalog_selectors
 from madoguchi.catalog import services as catalog_services
 from madoguchi.forms import overlay as overlays
@@ -30,7 +31,6 @@ from madoguchi.forms.overlay import OverlayError, item_in
 from madoguchi.forms.staff_forms import ApplicationLimitForm, ItemAddForm, ItemEditForm, NotesForm
 from madoguchi.municipalities import selectors as municipality_selectors
 from madoguchi.municipalities.models import Kind, Municipality
-from madoguchi.reception.staff_auth import staff_required
 
 EDITOR_ROLES = [Role.ADMIN, Role.FORM_EDITOR]
 

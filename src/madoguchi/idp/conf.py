@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from madoguchi.config.env import env_bool, env_list, env_str
+from madoguchi.core.env import env_bool, env_list, env_secret, env_str
 
 # The 利用者証明用 PIN of a My Number Card is 4 digits and locks after 3 wrong tries; the demo
 # imitates both so testers see the same messages residents will.
@@ -18,6 +18,27 @@ PLATFORM_REDIRECT_URIS = (
     "http://127.0.0.1:8000/signin/callback/",
     "http://localhost:8000/signin/callback/",
 )
+
+
+# The platform's resident sign-in (madoguchi.signin) reads the same two variables with the same
+# defaults: the IdP registers the client the relying party is configured with. The two apps do not
+# import each other (docs/architecture.md); a test keeps the defaults equal.
+PLATFORM_CLIENT_ID = "madoguchi-platform"
+PLATFORM_DEVELOPMENT_CLIENT_SECRET = "madoguchi-development-client-secret"  # noqa: S105
+
+
+def platform_client_id() -> str:
+    value: str = getattr(settings, "OIDC_CLIENT_ID", env_str("OIDC_CLIENT_ID", PLATFORM_CLIENT_ID))
+    return value
+
+
+def platform_client_secret() -> str:
+    value: str = getattr(
+        settings,
+        "OIDC_CLIENT_SECRET",
+        env_secret("OIDC_CLIENT_SECRET", PLATFORM_DEVELOPMENT_CLIENT_SECRET),
+    )
+    return value
 
 
 def idp_enabled() -> bool:

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.core.exceptions import ImproperlyConfigured
 
-from madoguchi.config.env import env_bool, env_int, env_secret, env_str
+from madoguchi.core.env import env_bool, env_int, env_secret, env_str
 
 # Scope → what it lets the relying party read. The descriptions are for operators reading the
 # discovery document; residents see translated labels (idp/scopes.py).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from madoguchi.config.env import env_int
+from madoguchi.core.env import env_int
 
 
 def _setting(name: str, default: int) -> int:

@@ -274,7 +274,7 @@ def pdf_zip(export: Export) -> Iterator[bytes]:
     grows as each PDF is ready; memory holds one PDF at a time. PDFs are already compressed, so
     they are stored, not deflated again.
     """
-    from madoguchi.apply.pdf import application_copy_pdf
+    from madoguchi.applications.documents import application_copy_pdf
 
     pipe = _Pipe()
     with zipfile.ZipFile(pipe, mode="w", compression=zipfile.ZIP_STORED) as archive:

@@ -10,7 +10,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from madoguchi.accounts.models import User
-from madoguchi.reception.staff_auth import DEMO_TOTP_KEY, DEVICE_NAME, confirmed_device
+from madoguchi.accounts.staff_auth import DEMO_TOTP_KEY, DEVICE_NAME, confirmed_device
 
 
 def staff_device(user: User) -> TOTPDevice:

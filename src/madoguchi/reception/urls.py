@@ -4,11 +4,13 @@ from madoguchi.reception import views
 
 app_name = "reception"
 
-_app = "applications/<str:receipt_number>/"
+_app = "reception/applications/<str:receipt_number>/"
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("", views.inbox, name="inbox"),
-    path("bulk/", views.bulk_status, name="bulk"),
+    # Mounted at staff/: the staff home, then the console under reception/.
+    path("", views.staff_home, name="staff-home"),
+    path("reception/", views.inbox, name="inbox"),
+    path("reception/bulk/", views.bulk_status, name="bulk"),
     path(_app, views.detail, name="detail"),
     path(f"{_app}status/", views.status_change, name="status"),
     path(f"{_app}comments/", views.comment_add, name="comment"),
@@ -18,10 +20,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.attachment_download,
         name="attachment",
     ),
-    path("export/", views.export_page, name="export"),
-    path("export/check/", views.export_report, name="export-report"),
-    path("export/<slug:fmt>/", views.export_download, name="export-download"),
-    path("audit/", views.audit_search, name="audit"),
-    path("webhooks/", views.webhooks, name="webhooks"),
-    path("webhooks/deliveries/<int:delivery_id>/resend/", views.webhook_resend, name="resend"),
+    path("reception/export/", views.export_page, name="export"),
+    path("reception/export/check/", views.export_report, name="export-report"),
+    path("reception/export/<slug:fmt>/", views.export_download, name="export-download"),
+    path("reception/audit/", views.audit_search, name="audit"),
+    path("reception/webhooks/", views.webhooks, name="webhooks"),
+    path(
+        "reception/webhooks/deliveries/<int:delivery_id>/resend/",
+        views.webhook_resend,
+        name="resend",
+    ),
 ]

@@ -28,7 +28,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from madoguchi.accounts.models import User
+from madoguchi.accounts import selectors as account_selectors
+from madoguchi.accounts.models import Role, User
+from madoguchi.accounts.staff_auth import staff_required
 from madoguchi.applications.models import Application
 from madoguchi.catalog import selectors as catalog_selectors
 from madoguchi.reception import access, exports, selectors, services
@@ -43,10 +45,30 @@ from madoguchi.reception.forms import (
     StatusChangeForm,
 )
 from madoguchi.reception.models import DeliveryStatus
-from madoguchi.reception.staff_auth import staff_required
 from madoguchi.signatures.outcomes import Outcome, outcome_message
 
 AUDIT_PAGE = 50
+
+
+@staff_required
+@require_GET
+def staff_home(request: HttpRequest) -> HttpResponse:
+    """職員のトップ: what this user may do, in every organisation they belong to."""
+    user = _user(request)
+    return render(
+        request,
+        "reception/staff_home.html",
+        {
+            "memberships": account_selectors.membership_list(user=user),
+            "abilities": {ability.value for ability in access.abilities(user=user)},
+            "can_edit_forms": bool(
+                account_selectors.municipality_codes_for(
+                    user=user, roles=[Role.ADMIN, Role.FORM_EDITOR]
+                )
+            ),
+            "ability": {a.name: a.value for a in Ability},
+        },
+    )
 
 
 def _ip(request: HttpRequest) -> str | None:

@@ -21,6 +21,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django_tasks import task
 
 from madoguchi.applications.models import OutboxMessage
 from madoguchi.audit.services import audit_record
@@ -72,9 +73,19 @@ def deliveries_create_for(*, message: OutboxMessage) -> list[WebhookDelivery]:
     return created
 
 
-def _enqueue(delivery_ids: list[int]) -> None:
-    from madoguchi.reception.tasks import webhook_deliver
+@task()
+def webhook_deliver(*, delivery_id: int) -> str:
+    """One attempt; a failure re-enqueues itself to run after the backoff delay, so retries
+    need no separate scheduler (`reception_webhooks_sweep` catches up after an outage)."""
+    delivery = delivery_attempt(delivery_id=delivery_id)
+    retry = delivery.status == DeliveryStatus.PENDING and delivery.next_attempt_at is not None
+    # A backend that cannot defer (the immediate one of tests) leaves retries to the sweep.
+    if retry and webhook_deliver.get_backend().supports_defer:
+        webhook_deliver.using(run_after=delivery.next_attempt_at).enqueue(delivery_id=delivery_id)
+    return str(delivery.status)
 
+
+def _enqueue(delivery_ids: list[int]) -> None:
     for delivery_id in delivery_ids:
         webhook_deliver.enqueue(delivery_id=delivery_id)
 

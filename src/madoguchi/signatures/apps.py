@@ -9,6 +9,9 @@ class SignaturesConfig(AppConfig):
 
     def ready(self) -> None:
         from madoguchi.signatures.cards import VirtualCardSigner
+        from madoguchi.signatures.crl import fetcher_register
+        from madoguchi.signatures.services import PlatformCrlFetcher
         from madoguchi.signatures.signers import signer_register
 
         signer_register(VirtualCardSigner.name, VirtualCardSigner)
+        fetcher_register("platform", PlatformCrlFetcher)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from madoguchi.config.env import env_int, env_secret, env_str
+from madoguchi.core.env import env_int, env_secret, env_str
 
 
 def pki_base_url() -> str:

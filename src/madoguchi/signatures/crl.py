@@ -61,30 +61,16 @@ class HttpCrlFetcher:
         return response.content
 
 
-class PlatformCrlFetcher:
-    """This platform's own CRLs straight from the database — the bytes /pki/crl/<ca>.crl would
-    serve, without an HTTP request to ourselves (which a single busy worker could not answer).
-    Any other URL goes over HTTP."""
-
-    def __init__(self, *, http: CrlFetcher | None = None) -> None:
-        self.http = http or HttpCrlFetcher()
-
-    def fetch(self, url: str) -> bytes:
-        prefix = conf.pki_base_url() + "crl/"
-        if url.startswith(prefix) and url.endswith(".crl"):
-            from madoguchi.signatures.services import crl_current_der
-
-            der = crl_current_der(slug=url[len(prefix) : -len(".crl")])
-            if der is None:
-                raise CrlFetchError(f"no CRL published at {url}")
-            return der
-        return self.http.fetch(url)
-
-
+# SIGNATURES_CRL_FETCHER names one of these. "platform" (this platform's own CRLs, read from the
+# database) needs the services module, which imports this one: it is registered in
+# SignaturesConfig.ready() through fetcher_register, not listed here.
 FETCHERS: dict[str, Callable[[], CrlFetcher]] = {
     "http": HttpCrlFetcher,
-    "platform": PlatformCrlFetcher,
 }
+
+
+def fetcher_register(name: str, factory: Callable[[], CrlFetcher]) -> None:
+    FETCHERS[name] = factory
 
 
 @dataclass(frozen=True)

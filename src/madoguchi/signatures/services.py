@@ -18,7 +18,13 @@ from django.utils import timezone
 
 from madoguchi.accounts.models import Resident
 from madoguchi.signatures import conf, pki, selectors
-from madoguchi.signatures.crl import crl_cache, crl_distribution_urls
+from madoguchi.signatures.crl import (
+    CrlFetcher,
+    CrlFetchError,
+    HttpCrlFetcher,
+    crl_cache,
+    crl_distribution_urls,
+)
 from madoguchi.signatures.keys import private_key_unwrap, private_key_wrap, rsa_key_generate
 from madoguchi.signatures.models import (
     Card,
@@ -193,6 +199,24 @@ def crl_current_der(*, slug: str) -> bytes | None:
     if latest is None or now >= latest.this_update + (latest.next_update - latest.this_update) / 2:
         latest = crl_publish(authority=authority, at=now)
     return bytes(latest.crl_der)
+
+
+class PlatformCrlFetcher:
+    """This platform's own CRLs straight from the database — the bytes /pki/crl/<ca>.crl would
+    serve, without an HTTP request to ourselves (which a single busy worker could not answer).
+    Any other URL goes over HTTP."""
+
+    def __init__(self, *, http: CrlFetcher | None = None) -> None:
+        self.http = http or HttpCrlFetcher()
+
+    def fetch(self, url: str) -> bytes:
+        prefix = conf.pki_base_url() + "crl/"
+        if url.startswith(prefix) and url.endswith(".crl"):
+            der = crl_current_der(slug=url[len(prefix) : -len(".crl")])
+            if der is None:
+                raise CrlFetchError(f"no CRL published at {url}")
+            return der
+        return self.http.fetch(url)
 
 
 # --- Virtual cards ------------------------------------------------------------------------------

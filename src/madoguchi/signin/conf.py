@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from madoguchi.config.env import env_int, env_secret, env_str
+from madoguchi.core.env import env_int, env_secret, env_str
 
 DEFAULT_ISSUER = "http://127.0.0.1:8000/idp/o"
 DEFAULT_CLIENT_ID = "madoguchi-platform"

@@ -7,7 +7,7 @@ import sys
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from madoguchi.config import env
+from madoguchi.core import env
 
 CHECK = "import django; django.setup(); print('started')"
 

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from madoguchi.forms.language import Item
+from madoguchi.forms.types import Item
 
 EMPTY_VALUES: tuple[Any, ...] = (None, "", [], {})
 

@@ -11,7 +11,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from madoguchi.forms.fieldtypes.base import FieldType, has_control_characters, invalid, register
-from madoguchi.forms.language import Item
+from madoguchi.forms.types import Item
 
 
 def _length_checks(item: Item, value: str) -> None:

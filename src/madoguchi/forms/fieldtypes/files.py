@@ -11,7 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from madoguchi.forms.fieldtypes.base import FieldType, has_control_characters, invalid, register
-from madoguchi.forms.language import Item
+from madoguchi.forms.types import Item
 
 DEFAULT_CONTENT_TYPES = ["application/pdf", "image/jpeg", "image/png"]
 DEFAULT_MAX_SIZE = 10 * 1024 * 1024

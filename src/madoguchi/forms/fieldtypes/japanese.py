@@ -28,7 +28,7 @@ from madoguchi.forms.fieldtypes.base import (
     invalid,
     register,
 )
-from madoguchi.forms.language import Item
+from madoguchi.forms.types import Item
 from madoguchi.municipalities import selectors as municipality_selectors
 
 NAME_MAX = 50

@@ -268,3 +268,17 @@ def test_setup_command_is_idempotent_and_registers_the_platform_client(demo, cap
     assert app.skip_authorization
     assert app.redirect_uri_allowed("http://localhost:8000/signin/callback/")
     assert app.algorithm == "RS256"
+
+
+def test_the_idp_registers_the_client_the_relying_party_is_configured_with(settings):
+    """idp and signin do not import each other; both read OIDC_CLIENT_ID / OIDC_CLIENT_SECRET with
+    the same defaults, so `idp_setup_demo` registers exactly the client signin presents."""
+    from madoguchi.idp import conf as idp_conf
+    from madoguchi.signin import conf as signin_conf
+
+    assert idp_conf.platform_client_id() == signin_conf.client_id()
+    assert idp_conf.platform_client_secret() == signin_conf.client_secret()
+    settings.OIDC_CLIENT_ID = "portal-x"
+    settings.OIDC_CLIENT_SECRET = "s3cret-of-portal-x"
+    assert idp_conf.platform_client_id() == signin_conf.client_id() == "portal-x"
+    assert idp_conf.platform_client_secret() == signin_conf.client_secret() == "s3cret-of-portal-x"

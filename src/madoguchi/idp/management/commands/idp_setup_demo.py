@@ -3,7 +3,6 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from madoguchi.idp import conf, services
-from madoguchi.signin import conf as signin_conf
 
 
 class Command(BaseCommand):
@@ -35,8 +34,8 @@ class Command(BaseCommand):
             *options["redirect_uri"],
         ]
         result = services.idp_client_register(
-            client_id=signin_conf.client_id(),
-            client_secret=signin_conf.client_secret(),
+            client_id=conf.platform_client_id(),
+            client_secret=conf.platform_client_secret(),
             redirect_uris=redirect_uris,
         )
         if result.created:

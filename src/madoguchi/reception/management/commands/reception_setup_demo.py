@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from madoguchi.accounts.services import DEMO_DATA
-from madoguchi.reception.staff_auth import DEMO_TOTP_BASE32, demo_totp_devices_setup
+from madoguchi.accounts.staff_auth import DEMO_TOTP_BASE32, demo_totp_devices_setup
 
 
 class Command(BaseCommand):

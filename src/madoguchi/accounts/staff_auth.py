@@ -54,7 +54,7 @@ def staff_required(view: Callable[P, HttpResponseBase]) -> Callable[P, HttpRespo
             return redirect_to_login(request.get_full_path())
         if not is_verified(request):
             return redirect(
-                f"{reverse('core:staff-otp')}?{urlencode({'next': request.get_full_path()})}"
+                f"{reverse('accounts:staff-otp')}?{urlencode({'next': request.get_full_path()})}"
             )
         return view(*args, **kwargs)
 
@@ -84,17 +84,17 @@ def _with_next(url_name: str, next_url: str) -> str:
 class StaffLoginView(auth_views.LoginView):
     """Step 1: the password. Then on to the TOTP step, never straight into staff pages."""
 
-    template_name = "core/staff_login.html"
+    template_name = "accounts/staff_login.html"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and not is_verified(request):
-            return redirect(_with_next("core:staff-otp", _next_url(request)))
+            return redirect(_with_next("accounts:staff-otp", _next_url(request)))
         if is_verified(request):
             return redirect(_next_url(request))
         return super().dispatch(request, *args, **kwargs)
 
     def get_success_url(self) -> str:
-        return _with_next("core:staff-otp", _next_url(self.request))
+        return _with_next("accounts:staff-otp", _next_url(self.request))
 
 
 class TokenForm(forms.Form):
@@ -125,7 +125,7 @@ def _refuse_code(request: HttpRequest, user: User, form: TokenForm) -> HttpRespo
     )
     if getattr(request, "axes_locked_out", False) or _locked(request, user):
         logout(request)
-        return render(request, "reception/lockout.html", status=429)
+        return render(request, "accounts/lockout.html", status=429)
     form.add_error("token", _("The code is not correct. Enter the current code of your app."))
     return None
 
@@ -146,10 +146,10 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     _require_staff_member(user)
     device = confirmed_device(user)
     if device is None:
-        return redirect(_with_next("core:staff-otp-setup", next_url))
+        return redirect(_with_next("accounts:staff-otp-setup", next_url))
     if _locked(request, user):
         logout(request)
-        return render(request, "reception/lockout.html", status=429)
+        return render(request, "accounts/lockout.html", status=429)
     form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
@@ -159,7 +159,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         lockout = _refuse_code(request, user, form)
         if lockout is not None:
             return lockout
-    return render(request, "reception/otp_verify.html", {"form": form, "next": next_url})
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url})
 
 
 def _qr_data_uri(text: str) -> str:
@@ -175,10 +175,10 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
     _require_staff_member(user)
     if confirmed_device(user) is not None:
-        return redirect(_with_next("core:staff-otp", next_url))
+        return redirect(_with_next("accounts:staff-otp", next_url))
     if _locked(request, user):
         logout(request)
-        return render(request, "reception/lockout.html", status=429)
+        return render(request, "accounts/lockout.html", status=429)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
@@ -196,7 +196,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     secret = base64.b32encode(device.bin_key).decode()
     return render(
         request,
-        "reception/otp_setup.html",
+        "accounts/otp_setup.html",
         {
             "form": form,
             "next": next_url,

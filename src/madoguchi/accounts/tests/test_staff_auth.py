@@ -8,8 +8,8 @@ from django.core.management import call_command
 
 from madoguchi.accounts.models import User
 from madoguchi.accounts.services import DEMO_PASSWORD
+from madoguchi.accounts.staff_auth import DEMO_TOTP_BASE32, DEMO_TOTP_KEY
 from madoguchi.audit.models import AuditEvent
-from madoguchi.reception.staff_auth import DEMO_TOTP_BASE32, DEMO_TOTP_KEY
 from madoguchi.reception.testing import staff_device, totp_code
 
 pytestmark = pytest.mark.django_db
