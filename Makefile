@@ -44,6 +44,7 @@ lint: install
 	$(MANAGE) makemigrations --check --dry-run -v 0 || { echo "models changed without a migration" >&2; exit 1; }
 	$(VENV)/bin/ruff check src scripts bench conftest.py
 	$(VENV)/bin/ruff format --check src scripts bench conftest.py
+	$(VENV)/bin/lint-imports --no-logo  # the layers of docs/architecture.md (.importlinter)
 
 typecheck: install
 	$(VENV)/bin/mypy src scripts

@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.accounts.types import Gender, Role
+
 
 class User(AbstractUser):
     """Everyone who logs in: staff (password, later TOTP) and residents (OpenID Connect).
@@ -17,15 +19,6 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
-
-
-class Role(models.TextChoices):
-    ADMIN = "admin", _("Administrator")
-    FORM_EDITOR = "form_editor", _("Form editor")
-    CASE_WORKER = "case_worker", _("Case worker")
-    VIEWER = "viewer", _("Viewer")
-    AUDITOR = "auditor", _("Auditor")
-    NATIONAL_ADMIN = "national_admin", _("National administrator")
 
 
 class Membership(models.Model):
@@ -67,14 +60,6 @@ class Membership(models.Model):
         return (
             f"{self.user} / {self.municipality or _('Whole platform')} / {self.get_role_display()}"
         )
-
-
-class Gender(models.TextChoices):
-    # Codes of ISO/IEC 5218, as used by JPKI certificates and the authentication app's claims.
-    MALE = "1", _("Male")
-    FEMALE = "2", _("Female")
-    NOT_KNOWN = "0", _("Not known")
-    NOT_APPLICABLE = "9", _("Not applicable")
 
 
 class Household(models.Model):

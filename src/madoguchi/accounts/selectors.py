@@ -13,7 +13,8 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
-from madoguchi.accounts.models import Membership, Resident, Role, User
+from madoguchi.accounts.models import Membership, Resident, User
+from madoguchi.accounts.types import Role
 
 
 def membership_list(*, user: User) -> QuerySet[Membership]:
@@ -31,14 +32,14 @@ def is_national_admin(*, user: User | AnonymousUser) -> bool:
 
 
 def municipality_codes_for(
-    *, user: User | AnonymousUser, roles: Iterable[Role] | None = None
+    *, user: AbstractBaseUser | AnonymousUser, roles: Iterable[Role] | None = None
 ) -> set[str]:
     """Codes of the prefectures/municipalities where `user` holds one of `roles` (any role if
     None). A national administrator gets no municipal data through this: their role is the
     platform's masters, not residents' applications."""
     if not user.is_authenticated:
         return set()
-    memberships = Membership.objects.filter(user=user, municipality__isnull=False)
+    memberships = Membership.objects.filter(user_id=user.pk, municipality__isnull=False)
     if roles is not None:
         memberships = memberships.filter(role__in=list(roles))
     return set(memberships.values_list("municipality_id", flat=True))
@@ -58,6 +59,20 @@ def resident_for_user(*, user: AbstractBaseUser | AnonymousUser) -> Resident | N
     if not user.is_authenticated:
         return None
     return Resident.objects.filter(user_id=user.pk).select_related("municipality").first()
+
+
+def staff_for(*, municipality_code: str, roles: Iterable[Role]) -> list[User]:
+    """Active staff holding one of `roles` in this municipality (e.g. who an application can be
+    assigned to), by username."""
+    return list(
+        User.objects.filter(
+            memberships__municipality_id=municipality_code,
+            memberships__role__in=list(roles),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("username")
+    )
 
 
 def demo_resident_list() -> QuerySet[Resident]:

@@ -41,6 +41,24 @@ def resident_user_link(*, resident: Resident, user: User) -> User:
     return resident.user if resident.user is not None else user
 
 
+def passwordless_user_get_or_create(*, username: str, display_name: str) -> tuple[User, bool]:
+    """The user `username`, created if new, who never signs in here with a password (a resident
+    through OpenID Connect, the development IdP's own accounts). Returns (user, created)."""
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"display_name": display_name[:150], "is_active": True}
+    )
+    if user.has_usable_password():
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user, created
+
+
+def resident_lock(*, resident: Resident) -> None:
+    """Lock the resident's row until the end of the caller's transaction (SELECT FOR UPDATE),
+    so one resident's concurrent requests serialise."""
+    Resident.objects.select_for_update().filter(pk=resident.pk).first()
+
+
 @dataclass
 class DemoLoadResult:
     created: int = 0

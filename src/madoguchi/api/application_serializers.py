@@ -11,7 +11,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
-from madoguchi.applications.models import Application, Status, StatusChange
+from madoguchi.applications.models import Application, StatusChange
+from madoguchi.applications.types import Status
 
 MAX_SIGNATURE_BYTES = 64 * 1024
 MAX_FILE_BYTES = 10 * 1024 * 1024

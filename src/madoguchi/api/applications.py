@@ -14,7 +14,7 @@ import base64
 import datetime
 import hashlib
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import path
@@ -39,17 +39,19 @@ from madoguchi.api.auth import (
 )
 from madoguchi.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from madoguchi.api.idempotency import idempotent
-from madoguchi.api.keys import Credential
 from madoguchi.api.models import Scope
 from madoguchi.api.problems import ApiProblem, field_error
 from madoguchi.api.residents import resident_from_request
 from madoguchi.applications import services as application_services
-from madoguchi.applications.models import Application
 from madoguchi.audit.services import audit_record
 from madoguchi.forms import selectors as form_selectors
-from madoguchi.forms.models import FormVersion
-from madoguchi.forms.validation import ValidationResult
 from madoguchi.signatures.payload import PAYLOAD_FORMAT, signed_at_text
+
+if TYPE_CHECKING:
+    from madoguchi.api.keys import Credential
+    from madoguchi.applications.models import Application
+    from madoguchi.forms.models import FormVersion
+    from madoguchi.forms.validation import ValidationResult
 
 TAG = ["applications"]
 _ID = OpenApiParameter(

@@ -13,7 +13,8 @@ from rest_framework.request import Request
 
 from madoguchi.api.auth import SearchAccess
 from madoguchi.municipalities import selectors
-from madoguchi.municipalities.models import Kind, Municipality
+from madoguchi.municipalities.models import Municipality
+from madoguchi.municipalities.types import Kind
 from madoguchi.municipalities.validators import (
     validate_local_government_code,
     validate_postal_code,

@@ -88,13 +88,11 @@ class ProcedureQuery(serializers.Serializer[dict[str, Any]]):
         return value
 
     def validate_life_event(self, value: str) -> str:
-        if not LifeEvent.objects.filter(code=value).exists():
+        codes = list(selectors.life_event_list().values_list("code", flat=True))
+        if value not in codes:
             raise serializers.ValidationError(
                 _("Unknown life event %(value)s. Choose one of: %(choices)s.")
-                % {
-                    "value": value,
-                    "choices": ", ".join(LifeEvent.objects.values_list("code", flat=True)),
-                }
+                % {"value": value, "choices": ", ".join(codes)}
             )
         return value
 

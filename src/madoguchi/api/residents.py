@@ -11,14 +11,13 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from django.utils.translation import gettext as _
 from rest_framework.request import Request
 
-from madoguchi.accounts.models import Resident
+from madoguchi.accounts.selectors import resident_get
 from madoguchi.api import conf
 from madoguchi.api.problems import ApiProblem
 from madoguchi.signin import conf as signin_conf
@@ -29,6 +28,9 @@ _lock = threading.Lock()
 _metadata: dict[str, tuple[float, str]] = {}  # issuer → (fetched, userinfo endpoint)
 _tokens: dict[str, tuple[float, str]] = {}  # sha256(token) → (expires, sub)
 _MAX_TOKENS = 10_000
+
+if TYPE_CHECKING:
+    from madoguchi.accounts.models import Resident
 
 
 def _unauthorised(code: str, title: str) -> ApiProblem:
@@ -115,12 +117,7 @@ def resident_from_request(request: Request) -> Resident:
             "resident_token_required",
             _("This endpoint acts for a resident: send their access token in X-Resident-Token."),
         )
-    subject = _subject_for(token)
-    try:
-        key = uuid.UUID(subject)
-    except ValueError:
-        key = None
-    resident = Resident.objects.filter(subject=key).first() if key else None
+    resident = resident_get(subject=_subject_for(token))
     if resident is None:
         raise ApiProblem(
             status_code=403,

@@ -14,24 +14,27 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from madoguchi.accounts.models import Resident
 from madoguchi.api import conf
-from madoguchi.api.keys import Credential
 from madoguchi.api.models import ApiApplication
 from madoguchi.api.problems import ApiProblem, field_error
 from madoguchi.applications import services as application_services
-from madoguchi.applications.models import Application, Channel
+from madoguchi.applications.types import Channel
 from madoguchi.forms import selectors as form_selectors
-from madoguchi.forms.models import FormVersion
 from madoguchi.signatures import selectors as signature_selectors
 from madoguchi.signatures.outcomes import Outcome, outcome_message
 from madoguchi.signatures.verification import signer_certificate
+
+if TYPE_CHECKING:
+    from madoguchi.accounts.models import Resident
+    from madoguchi.api.keys import Credential
+    from madoguchi.applications.models import Application
+    from madoguchi.forms.models import FormVersion
 
 # --- Form versions ------------------------------------------------------------------------------
 

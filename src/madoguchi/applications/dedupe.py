@@ -7,7 +7,10 @@ resident before they start that they have already applied.
 
 from __future__ import annotations
 
-from madoguchi.accounts.models import Resident
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from madoguchi.accounts.models import Resident
 
 
 def dedupe_key_for(
@@ -15,8 +18,8 @@ def dedupe_key_for(
 ) -> str | None:
     """The key an application of `resident` for this offering would hold, or None when the
     offering allows any number of applications (or the applicant is not a known resident)."""
-    from madoguchi.catalog.models import ApplicationLimit
     from madoguchi.catalog.selectors import offering_application_limit
+    from madoguchi.catalog.types import ApplicationLimit
 
     if resident is None:
         return None

@@ -6,17 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.applications.receipts import display
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Received")
-    IN_REVIEW = "in_review", _("Under review")
-    RETURNED = "returned", _("Returned for correction")
-    COMPLETED = "completed", _("Completed")
-    REJECTED = "rejected", _("Rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
+from madoguchi.applications.types import Channel, Status
 
 # Which status may follow which. Staff move applications along; residents only withdraw (before
 # processing starts) and resubmit what was returned to them.
@@ -35,11 +25,6 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.REJECTED: set(),
     Status.WITHDRAWN: set(),
 }
-
-
-class Channel(models.TextChoices):
-    WEB = "web", _("Web")
-    API = "api", _("Application API")
 
 
 class Application(models.Model):

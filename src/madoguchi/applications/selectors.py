@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from madoguchi.accounts.models import Resident
 from madoguchi.applications import receipts
 from madoguchi.applications.dedupe import dedupe_key_for
-from madoguchi.applications.models import Application, Status
+from madoguchi.applications.models import Application, OutboxMessage, StatusChange
+from madoguchi.applications.types import Status
+
+if TYPE_CHECKING:
+    from madoguchi.accounts.models import Resident
 
 
 def applications_for_resident(*, resident: Resident) -> QuerySet[Application]:
@@ -17,6 +22,14 @@ def applications_for_resident(*, resident: Resident) -> QuerySet[Application]:
         Application.objects.filter(resident=resident)
         .select_related("form_version", "municipality")
         .order_by("-updated_at")
+    )
+
+
+def applications_with_history_for_resident(*, resident: Resident) -> QuerySet[Application]:
+    """The resident's applications with their status history (oldest change first) prefetched,
+    for My page."""
+    return applications_for_resident(resident=resident).prefetch_related(
+        Prefetch("history", queryset=StatusChange.objects.order_by("at", "pk"))
     )
 
 
@@ -62,3 +75,19 @@ def application_existing_for_limit(
         .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
         .first()
     )
+
+
+def outbox_messages_for_municipality(
+    *, municipality_code: str, since: datetime.datetime
+) -> QuerySet[OutboxMessage]:
+    """Outbox messages about this municipality's applications written at or after `since`."""
+    return OutboxMessage.objects.filter(
+        payload__municipality_code=municipality_code, created_at__gte=since
+    )
+
+
+def application_for_document(*, pk: int) -> Application:
+    """One application with what its documents (the PDF copy) read, for exports."""
+    return Application.objects.select_related(
+        "form_version", "municipality", "resident", "signature_evidence"
+    ).get(pk=pk)

@@ -15,7 +15,7 @@ import datetime
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.files.uploadedfile import UploadedFile
@@ -23,22 +23,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from madoguchi.accounts.models import Resident
 from madoguchi.applications.dedupe import dedupe_key_for
 from madoguchi.applications.models import (
     TRANSITIONS,
     Application,
     Attachment,
-    Channel,
     OutboxMessage,
-    Status,
     StatusChange,
 )
 from madoguchi.applications.receipts import receipt_number_new
+from madoguchi.applications.types import Channel, Status
 from madoguchi.audit.services import audit_record
 from madoguchi.forms import selectors as form_selectors
-from madoguchi.forms.models import FormVersion
-from madoguchi.forms.validation import ValidationResult
 from madoguchi.signatures.outcomes import Outcome, outcome_message
 from madoguchi.signatures.payload import signing_payload
 from madoguchi.signatures.services import (
@@ -46,6 +42,11 @@ from madoguchi.signatures.services import (
     signature_check,
     signature_evidence_store,
 )
+
+if TYPE_CHECKING:
+    from madoguchi.accounts.models import Resident
+    from madoguchi.forms.models import FormVersion
+    from madoguchi.forms.validation import ValidationResult
 
 Actor = AbstractBaseUser | AnonymousUser | None
 EDITABLE = {Status.DRAFT, Status.RETURNED}

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from madoguchi.applications.models import Application
 from madoguchi.forms.wareki import format_wareki
 from madoguchi.signatures.outcomes import Outcome
 
 from . import conf, flow, selectors
+
+if TYPE_CHECKING:
+    from madoguchi.applications.models import Application
 
 _CSS = Path(__file__).with_name("pdf.css")
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch
-
-from madoguchi.accounts.models import Resident
 from madoguchi.applications import selectors as application_selectors
-from madoguchi.applications.models import Application, Status, StatusChange
+from madoguchi.applications.types import Status
 from madoguchi.catalog import selectors as catalog_selectors
-from madoguchi.catalog.models import Offering, Procedure
-from madoguchi.forms.models import FormVersion
+
+if TYPE_CHECKING:
+    from madoguchi.accounts.models import Resident
+    from madoguchi.applications.models import Application, StatusChange
+    from madoguchi.catalog.models import Offering, Procedure
+    from madoguchi.forms.models import FormVersion
 
 # After these, the municipality has started processing: the resident can no longer withdraw.
 WITHDRAWABLE = {Status.SUBMITTED, Status.RETURNED}
@@ -73,9 +75,7 @@ class Mypage:
 
 def mypage_for(*, resident: Resident) -> Mypage:
     applications = list(
-        application_selectors.applications_for_resident(resident=resident).prefetch_related(
-            Prefetch("history", queryset=StatusChange.objects.order_by("at", "pk"))
-        )
+        application_selectors.applications_with_history_for_resident(resident=resident)
     )
     return Mypage(
         drafts=[a for a in applications if a.status == Status.DRAFT],

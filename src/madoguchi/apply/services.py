@@ -6,27 +6,31 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from madoguchi.accounts.models import Resident
+from madoguchi.accounts import services as account_services
 from madoguchi.applications import selectors as application_selectors
 from madoguchi.applications import services as application_services
-from madoguchi.applications.models import Application, Status
+from madoguchi.applications.types import Status
 from madoguchi.audit.services import audit_record
 from madoguchi.forms.fieldtypes import registry
-from madoguchi.forms.language import Item, Page
-from madoguchi.forms.models import FormVersion
 from madoguchi.forms.rendering import raw_answers_from_post
 from madoguchi.forms.validation import FieldError, ValidationResult
 from madoguchi.signatures import services as signature_services
-from madoguchi.signin.claims import ResidentClaims
 
 from .prefill import prefill_answers
 from .uploads import upload_check
+
+if TYPE_CHECKING:
+    from madoguchi.accounts.models import Resident
+    from madoguchi.applications.models import Application
+    from madoguchi.forms.language import Item, Page
+    from madoguchi.forms.models import FormVersion
+    from madoguchi.signin.claims import ResidentClaims
 
 
 def apply_draft_start(
@@ -40,7 +44,7 @@ def apply_draft_start(
     another device) or a new one prefilled from the login's claims. Returns (draft, created)."""
     with transaction.atomic():
         # Lock the resident row so two "start" clicks at once cannot make two drafts.
-        Resident.objects.select_for_update().filter(pk=resident.pk).first()
+        account_services.resident_lock(resident=resident)
         existing = (
             application_selectors.applications_for_resident(resident=resident)
             .filter(form_version=form_version, status=Status.DRAFT)

@@ -8,7 +8,7 @@ import time
 import uuid
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -18,9 +18,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from madoguchi.accounts.models import Resident, User
 from madoguchi.applications import services as application_services
-from madoguchi.applications.models import Application, Status
+from madoguchi.applications.types import Status
 from madoguchi.forms import selectors as form_selectors
 from madoguchi.forms.rendering import error_summary
 from madoguchi.signatures import services as signature_services
@@ -31,13 +30,17 @@ from madoguchi.signin.selectors import resident_claims, resident_for
 from . import flow, pdf, selectors, services
 from .forms import PinForm
 
+if TYPE_CHECKING:
+    from madoguchi.accounts.models import Resident, User
+    from madoguchi.applications.models import Application
+
 EDITABLE = application_services.EDITABLE
 
 
 def _user(request: HttpRequest) -> User:
     """The signed-in user (every view here runs behind resident_login_required)."""
     user = request.user
-    assert isinstance(user, User)
+    assert user.is_authenticated
     return user
 
 

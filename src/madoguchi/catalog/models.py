@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.catalog.types import ApplicationLimit
+
 
 class Level(models.TextChoices):
     MUNICIPAL = "municipal", _("Municipality")
@@ -48,12 +50,6 @@ class Procedure(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class ApplicationLimit(models.TextChoices):
-    NONE = "", _("No limit")
-    RESIDENT = "resident", _("One application per resident")
-    HOUSEHOLD = "household", _("One application per household")
 
 
 class Offering(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Max, QuerySet
 from django.urls import NoReverseMatch, reverse
@@ -13,7 +14,9 @@ from madoguchi.catalog.models import Level, LifeEvent, Offering, Procedure
 from madoguchi.catalog.search import IndexedProcedure, index_procedure, rank
 from madoguchi.core.ttlcache import TtlCache
 from madoguchi.municipalities import selectors as municipality_selectors
-from madoguchi.municipalities.models import Municipality
+
+if TYPE_CHECKING:
+    from madoguchi.municipalities.models import Municipality
 
 
 @dataclass(frozen=True)

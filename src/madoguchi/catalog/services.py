@@ -12,8 +12,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from madoguchi.audit.services import audit_record
-from madoguchi.catalog.models import ApplicationLimit, LifeEvent, Offering, Procedure
+from madoguchi.catalog.models import LifeEvent, Offering, Procedure
 from madoguchi.catalog.selectors import application_limit_cache
+from madoguchi.catalog.types import ApplicationLimit
 from madoguchi.core.records import changed_fields_save
 from madoguchi.municipalities import selectors as municipality_selectors
 

@@ -24,6 +24,11 @@ def form_version_get(*, form_version_id: uuid.UUID | str) -> FormVersion | None:
     return FormVersion.objects.filter(pk=key).first()
 
 
+def form_versions_by_id(*, ids: Iterable[uuid.UUID | str]) -> QuerySet[FormVersion]:
+    """These form versions, by procedure and version number."""
+    return FormVersion.objects.filter(pk__in=list(ids)).order_by("procedure_code", "number")
+
+
 def published_form_version_for(
     *, municipality_code: str, procedure_code: str
 ) -> FormVersion | None:

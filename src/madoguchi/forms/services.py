@@ -20,7 +20,7 @@ from madoguchi.forms.language import Item, Notes
 from madoguchi.forms.models import FormVersion, MunicipalForm, content_hash
 from madoguchi.forms.overlay import Overlay, OverlayError
 from madoguchi.municipalities import selectors as municipality_selectors
-from madoguchi.municipalities.models import Kind
+from madoguchi.municipalities.types import Kind
 
 Actor = AbstractBaseUser | AnonymousUser | None
 

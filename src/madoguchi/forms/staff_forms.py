@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from madoguchi.catalog.models import ApplicationLimit
+from madoguchi.catalog.types import ApplicationLimit
 
 ADDABLE_TYPES = [
     ("text", _("Text (one line)")),

@@ -8,7 +8,7 @@ so a form editor of another municipality cannot even learn what exists.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from madoguchi.accounts.models import Role
 from madoguchi.accounts.selectors import municipality_codes_for
 from madoguchi.accounts.staff_auth import staff_required
+from madoguchi.accounts.types import Role
 from madoguchi.catalog import selectors as catalog_selectors
 from madoguchi.catalog import services as catalog_services
 from madoguchi.forms import overlay as overlays
@@ -30,7 +30,10 @@ from madoguchi.forms.models import FormVersion, MunicipalForm, content_hash
 from madoguchi.forms.overlay import OverlayError, item_in
 from madoguchi.forms.staff_forms import ApplicationLimitForm, ItemAddForm, ItemEditForm, NotesForm
 from madoguchi.municipalities import selectors as municipality_selectors
-from madoguchi.municipalities.models import Kind, Municipality
+from madoguchi.municipalities.types import Kind
+
+if TYPE_CHECKING:
+    from madoguchi.municipalities.models import Municipality
 
 EDITOR_ROLES = [Role.ADMIN, Role.FORM_EDITOR]
 

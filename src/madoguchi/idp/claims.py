@@ -6,9 +6,10 @@ ideographic variation sequences (葛󠄀城), and nothing is normalised on the w
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from madoguchi.accounts.models import Resident
+if TYPE_CHECKING:
+    from madoguchi.accounts.models import Resident
 
 # Readings use the language-tagged form of OpenID Connect Core §5.2 ("name#ja-Kana-JP"),
 # which is how a standard client asks for the katakana rendering of a claim.

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from madoguchi.accounts.models import Resident
 from madoguchi.idp import conf
+
+if TYPE_CHECKING:
+    from madoguchi.accounts.models import Resident
 
 
 def resident_label(resident: Resident) -> str:

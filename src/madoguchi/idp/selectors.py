@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
-from madoguchi.accounts.models import Resident
 from madoguchi.accounts.selectors import demo_resident_list as accounts_demo_resident_list
 from madoguchi.idp.models import DemoIdentity
+
+if TYPE_CHECKING:
+    from madoguchi.accounts.models import Resident
 
 
 def demo_resident_list() -> QuerySet[Resident]:

@@ -5,15 +5,19 @@ from __future__ import annotations
 import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import check_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from oauth2_provider.models import get_application_model
 
-from madoguchi.accounts.models import Resident, User
+from madoguchi.accounts import services as account_services
 from madoguchi.idp import conf
 from madoguchi.idp.models import DemoIdentity
+
+if TYPE_CHECKING:
+    from madoguchi.accounts.models import Resident
 
 
 def demo_identity_get_or_create(*, resident: Resident) -> DemoIdentity:
@@ -23,13 +27,9 @@ def demo_identity_get_or_create(*, resident: Resident) -> DemoIdentity:
         return identity
     try:
         with transaction.atomic():
-            user, _ = User.objects.get_or_create(
-                username=f"idp-{resident.subject}",
-                defaults={"display_name": f"IdP: {resident.name}", "is_active": True},
+            user, _ = account_services.passwordless_user_get_or_create(
+                username=f"idp-{resident.subject}", display_name=f"IdP: {resident.name}"
             )
-            if user.has_usable_password():
-                user.set_unusable_password()
-                user.save(update_fields=["password"])
             return DemoIdentity.objects.create(resident=resident, user=user)
     except IntegrityError:
         # Two first sign-ins of the same resident at once: the other one created it.

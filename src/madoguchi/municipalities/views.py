@@ -6,7 +6,8 @@ from django.views.decorators.http import require_GET
 
 from madoguchi.municipalities import selectors
 from madoguchi.municipalities.forms import MunicipalitySearchForm
-from madoguchi.municipalities.models import Kind, Municipality
+from madoguchi.municipalities.models import Municipality
+from madoguchi.municipalities.types import Kind
 
 SEARCH_LIMIT = 50
 

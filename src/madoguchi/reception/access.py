@@ -9,15 +9,20 @@ directly (accounts.selectors.municipality_codes_for does).
 from __future__ import annotations
 
 import enum
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from madoguchi.accounts.models import Role, User
+from madoguchi.accounts import selectors as account_selectors
 from madoguchi.accounts.selectors import municipality_codes_for
-from madoguchi.applications.models import Application
+from madoguchi.accounts.types import Role
 from madoguchi.applications.selectors import applications_for_municipalities
+
+if TYPE_CHECKING:
+    from madoguchi.accounts.models import User
+    from madoguchi.applications.models import Application
 
 
 class Ability(enum.Enum):
@@ -38,8 +43,6 @@ ROLES: dict[Ability, tuple[Role, ...]] = {
 
 
 def codes(*, user: AbstractBaseUser | AnonymousUser, ability: Ability) -> set[str]:
-    if not isinstance(user, User):
-        return set()
     return municipality_codes_for(user=user, roles=ROLES[ability])
 
 
@@ -61,16 +64,7 @@ def abilities(*, user: AbstractBaseUser | AnonymousUser) -> set[Ability]:
 
 
 def staff_for(*, municipality_code: str) -> list[User]:
-    """Who an application of this municipality can be assigned to (case workers, admins).
-
-    Reads memberships through the User relation; accounts.selectors has no such query yet
-    (reported as a wanted addition there)."""
-    return list(
-        User.objects.filter(
-            memberships__municipality_id=municipality_code,
-            memberships__role__in=ROLES[Ability.PROCESS],
-            is_active=True,
-        )
-        .distinct()
-        .order_by("username")
+    """Who an application of this municipality can be assigned to (case workers, admins)."""
+    return account_selectors.staff_for(
+        municipality_code=municipality_code, roles=ROLES[Ability.PROCESS]
     )

@@ -12,14 +12,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from madoguchi.applications.models import Application
 from madoguchi.forms import selectors as form_selectors
 from madoguchi.forms.fieldtypes import registry
 from madoguchi.forms.language import Item, iter_items
-from madoguchi.forms.models import FormVersion
 from madoguchi.municipalities.text import fold
+
+if TYPE_CHECKING:
+    from madoguchi.applications.models import Application
+    from madoguchi.forms.models import FormVersion
 
 LIST_SEPARATOR = ";"
 

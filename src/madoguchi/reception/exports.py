@@ -21,15 +21,18 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from madoguchi.applications.models import Application
-from madoguchi.forms.models import FormVersion
+from madoguchi.applications import selectors as application_selectors
+from madoguchi.forms import selectors as form_selectors
 from madoguchi.reception import conf
 from madoguchi.reception.answers import Column, column_value, merged_columns
+
+if TYPE_CHECKING:
+    from madoguchi.applications.models import Application
 
 META_COLUMNS = [
     "receipt_number",
@@ -81,9 +84,7 @@ class Export:
 
 def export_prepare(*, queryset: QuerySet[Application]) -> Export:
     version_ids = queryset.order_by().values_list("form_version_id", flat=True).distinct()
-    versions = list(
-        FormVersion.objects.filter(pk__in=list(version_ids)).order_by("procedure_code", "number")
-    )
+    versions = list(form_selectors.form_versions_by_id(ids=version_ids))
     # Only what a row needs: not the form definition (large JSON, the same for many rows) nor
     # the signature bytes.
     queryset = (
@@ -280,9 +281,7 @@ def pdf_zip(export: Export) -> Iterator[bytes]:
     with zipfile.ZipFile(pipe, mode="w", compression=zipfile.ZIP_STORED) as archive:
         ids = export.queryset.values_list("pk", flat=True)
         for pk in ids.iterator(chunk_size=conf.export_chunk_size()):
-            application = Application.objects.select_related(
-                "form_version", "municipality", "resident", "signature_evidence"
-            ).get(pk=pk)
+            application = application_selectors.application_for_document(pk=pk)
             pdf = application_copy_pdf(application=application)
             with archive.open(
                 f"{application.receipt_number}.pdf", mode="w", force_zip64=True

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from madoguchi.applications import receipts
-from madoguchi.applications.models import Status
+from madoguchi.applications.types import Status
 from madoguchi.reception.selectors import InboxFilter
 from madoguchi.reception.services import STAFF_STATUSES
 

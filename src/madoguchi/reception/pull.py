@@ -7,7 +7,7 @@ import base64
 import binascii
 import datetime
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -17,9 +17,11 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from madoguchi.applications.models import Application
 from madoguchi.reception import selectors, services
 from madoguchi.reception.models import ApiCredential
+
+if TYPE_CHECKING:
+    from madoguchi.applications.models import Application
 
 MESSAGES = {
     "bad_token": _("The API credential is missing, wrong or revoked."),

@@ -7,17 +7,16 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from madoguchi.applications import receipts
-from madoguchi.applications.models import Application
 from madoguchi.applications.selectors import (
     application_by_receipt,
     applications_for_municipalities,
 )
-from madoguchi.audit.models import AuditEvent
 from madoguchi.audit.selectors import audit_events_for
 from madoguchi.reception.answers import name_fold
 from madoguchi.reception.models import (
@@ -27,6 +26,10 @@ from madoguchi.reception.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+
+if TYPE_CHECKING:
+    from madoguchi.applications.models import Application
+    from madoguchi.audit.models import AuditEvent
 
 SORTS = {
     "submitted": ("submitted_at", "pk"),

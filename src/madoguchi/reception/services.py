@@ -10,7 +10,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
@@ -18,13 +18,16 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from madoguchi.accounts.models import User
-from madoguchi.applications.models import Application, Status
 from madoguchi.applications.selectors import applications_for_municipalities
 from madoguchi.applications.services import ApplicationError, application_status_change
+from madoguchi.applications.types import Status
 from madoguchi.audit.services import audit_record
 from madoguchi.reception.answers import applicant_names, name_fold
 from madoguchi.reception.models import Acknowledgement, ApiCredential, CaseComment, CaseFile
+
+if TYPE_CHECKING:
+    from madoguchi.accounts.models import User
+    from madoguchi.applications.models import Application
 
 Actor = AbstractBaseUser | AnonymousUser | None
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from madoguchi.applications.models import OutboxMessage
 from madoguchi.reception import webhooks
 from madoguchi.reception.models import WebhookEndpoint
 
+if TYPE_CHECKING:
+    from madoguchi.applications.models import OutboxMessage
 
-@receiver(post_save, sender=OutboxMessage, dispatch_uid="reception_outbox_to_webhooks")
+
+# The sender by label: reception does not import another app's models (docs/architecture.md).
+@receiver(
+    post_save, sender="applications.OutboxMessage", dispatch_uid="reception_outbox_to_webhooks"
+)
 def _outbox_written(sender: Any, instance: OutboxMessage, created: bool, **kwargs: Any) -> None:
     if created:
         webhooks.enqueue_on_commit(webhooks.deliveries_create_for(message=instance))

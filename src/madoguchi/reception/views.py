@@ -10,7 +10,7 @@ writes an audit event.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -29,9 +29,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from madoguchi.accounts import selectors as account_selectors
-from madoguchi.accounts.models import Role, User
 from madoguchi.accounts.staff_auth import staff_required
-from madoguchi.applications.models import Application
+from madoguchi.accounts.types import Role
 from madoguchi.catalog import selectors as catalog_selectors
 from madoguchi.reception import access, exports, selectors, services
 from madoguchi.reception.access import Ability
@@ -46,6 +45,10 @@ from madoguchi.reception.forms import (
 )
 from madoguchi.reception.models import DeliveryStatus
 from madoguchi.signatures.outcomes import Outcome, outcome_message
+
+if TYPE_CHECKING:
+    from madoguchi.accounts.models import User
+    from madoguchi.applications.models import Application
 
 AUDIT_PAGE = 50
 
@@ -76,7 +79,7 @@ def _ip(request: HttpRequest) -> str | None:
 
 
 def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
+    return cast("User", request.user)
 
 
 def _procedure_choices(codes: set[str]) -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import json
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -23,11 +23,14 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django_tasks import task
 
-from madoguchi.applications.models import OutboxMessage
+from madoguchi.applications import selectors as application_selectors
 from madoguchi.audit.services import audit_record
 from madoguchi.core.ttlcache import TtlCache
 from madoguchi.reception import conf
 from madoguchi.reception.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+
+if TYPE_CHECKING:
+    from madoguchi.applications.models import OutboxMessage
 
 SIGNATURE_HEADER = "X-Madoguchi-Signature"
 TIMESTAMP_HEADER = "X-Madoguchi-Timestamp"
@@ -170,9 +173,8 @@ def sweep(*, now: datetime.datetime | None = None) -> int:
     enqueued. Safe to run at any time, from a periodic command or the task itself."""
     for endpoint in WebhookEndpoint.objects.filter(is_active=True):
         missing = (
-            OutboxMessage.objects.filter(
-                payload__municipality_code=endpoint.municipality_id,
-                created_at__gte=endpoint.created_at,
+            application_selectors.outbox_messages_for_municipality(
+                municipality_code=endpoint.municipality_id, since=endpoint.created_at
             )
             .filter(
                 ~Exists(WebhookDelivery.objects.filter(endpoint=endpoint, message=OuterRef("pk")))

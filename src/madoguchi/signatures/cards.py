@@ -6,15 +6,19 @@ keys in the database (wrapped; see keys.py). Registered as "virtual_card" in app
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from madoguchi.accounts.models import Resident
 from madoguchi.signatures import selectors
 from madoguchi.signatures.cms import cms_sign
 from madoguchi.signatures.models import Card, CertificateKind, IssuedCertificate
 from madoguchi.signatures.signers import NoCard
+
+if TYPE_CHECKING:
+    from madoguchi.accounts.models import Resident
 
 
 class VirtualCardSigner:

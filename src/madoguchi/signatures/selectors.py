@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from madoguchi.accounts.models import Resident
 from madoguchi.core.ttlcache import TtlCache
 from madoguchi.signatures.models import (
     Card,
@@ -18,6 +18,9 @@ from madoguchi.signatures.models import (
     IssuedCertificate,
     SignatureEvidence,
 )
+
+if TYPE_CHECKING:
+    from madoguchi.accounts.models import Resident
 
 ROOT, SIGNING_CA, AUTHENTICATION_CA = "root", "sign", "auth"
 

@@ -7,6 +7,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -16,7 +17,6 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
 
-from madoguchi.accounts.models import Resident
 from madoguchi.signatures import conf, pki, selectors
 from madoguchi.signatures.crl import (
     CrlFetcher,
@@ -44,6 +44,9 @@ from madoguchi.signatures.signers import (
     signer_get,
 )
 from madoguchi.signatures.verification import VerificationResult, caches_clear, signature_verify
+
+if TYPE_CHECKING:
+    from madoguchi.accounts.models import Resident
 
 # Documented in docs/pki.md: every demo resident's virtual card has these PINs.
 DEMO_SIGN_PIN = "MADO2026"

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest
 
-from madoguchi.accounts.models import Resident
 from madoguchi.accounts.selectors import resident_for_user
 from madoguchi.signin.claims import ResidentClaims, claims_from_session
 from madoguchi.signin.services import SESSION_KEY
+
+if TYPE_CHECKING:
+    from madoguchi.accounts.models import Resident
 
 __all__ = ["ResidentClaims", "resident_claims", "resident_for"]
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import login, logout
 from django.http import HttpRequest
 
-from madoguchi.accounts.models import Resident, User
 from madoguchi.accounts.selectors import resident_get
-from madoguchi.accounts.services import resident_user_link
+from madoguchi.accounts.services import passwordless_user_get_or_create, resident_user_link
 from madoguchi.audit.services import audit_record
 from madoguchi.signin.claims import ResidentClaims, claims_to_session
+
+if TYPE_CHECKING:
+    from madoguchi.accounts.models import Resident, User
 
 SESSION_KEY = "signin.resident"
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -42,13 +45,10 @@ def resident_user_get_or_create(*, claims: ResidentClaims) -> tuple[User, Reside
     resident = resident_get(subject=claims.subject)
     if resident is not None and resident.user is not None:
         return resident.user, resident
-    user, created = User.objects.get_or_create(
+    user, _created = passwordless_user_get_or_create(
         username=_username_for(issuer=claims.issuer, subject=claims.subject),
-        defaults={"display_name": claims.name[:150]},
+        display_name=claims.name,
     )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
     if resident is not None:
         user = resident_user_link(resident=resident, user=user)
     return user, resident

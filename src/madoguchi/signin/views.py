@@ -21,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from joserfc.errors import JoseError
 
-from madoguchi.accounts.models import Gender
+from madoguchi.accounts.types import Gender
 from madoguchi.signin import conf, services
 from madoguchi.signin.claims import claims_from_token
 from madoguchi.signin.client import IssuerMismatchError, OIDCClient, oidc_client

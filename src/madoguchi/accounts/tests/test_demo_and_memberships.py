@@ -1,9 +1,10 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from madoguchi.accounts.models import Membership, Resident, Role, User
+from madoguchi.accounts.models import Membership, Resident, User
 from madoguchi.accounts.selectors import is_national_admin, municipality_codes_for
 from madoguchi.accounts.services import DEMO_PASSWORD, demo_data_load, demo_resident_subject
+from madoguchi.accounts.types import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,8 @@ import httpx
 import pytest
 from django.core.servers.basehttp import WSGIServer
 
-from madoguchi.applications.models import Application, Status
+from madoguchi.applications.models import Application
+from madoguchi.applications.types import Status
 from madoguchi.catalog.services import offering_upsert
 from madoguchi.forms import presets
 from madoguchi.forms.services import form_adopt_preset, form_publish

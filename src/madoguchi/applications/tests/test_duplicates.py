@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from madoguchi.applications.models import Application, Status
+from madoguchi.applications.models import Application
 from madoguchi.applications.services import (
     DuplicateApplication,
     application_draft_create,
@@ -14,6 +14,7 @@ from madoguchi.applications.services import (
     application_submit,
     application_withdraw,
 )
+from madoguchi.applications.types import Status
 from madoguchi.catalog.models import Offering
 from madoguchi.signatures.testing import sign_as
 

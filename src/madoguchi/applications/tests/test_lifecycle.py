@@ -7,7 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from madoguchi.applications import receipts
-from madoguchi.applications.models import Application, OutboxMessage, Status
+from madoguchi.applications.models import Application, OutboxMessage
 from madoguchi.applications.services import (
     InvalidAnswers,
     SignatureMissing,
@@ -20,6 +20,7 @@ from madoguchi.applications.services import (
     application_submit,
     application_withdraw,
 )
+from madoguchi.applications.types import Status
 from madoguchi.audit.models import AuditEvent
 from madoguchi.audit.selectors import audit_chain_verify
 from madoguchi.signatures.testing import sign_as

@@ -11,9 +11,10 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from madoguchi.applications.models import Application, Status
+from madoguchi.applications.models import Application
 from madoguchi.applications.selectors import applications_for_municipalities
 from madoguchi.applications.services import application_draft_create, application_status_change
+from madoguchi.applications.types import Status
 from madoguchi.apply.tests.conftest import publish
 from madoguchi.apply.tests.journey import JPEG
 from madoguchi.apply.tests.test_pdf import submitted

@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from madoguchi.applications.models import Application, Status
+from madoguchi.applications.models import Application
+from madoguchi.applications.types import Status
 from madoguchi.apply.tests.journey import JPEG
 from madoguchi.apply.tests.test_e2e_journey import live  # noqa: F401 - the fixture
 from madoguchi.signatures.services import DEMO_SIGN_PIN

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from madoguchi.applications.models import Application, Status
+from madoguchi.applications.models import Application
 from madoguchi.applications.services import (
     application_draft_create,
     application_signing_payload,
     application_submit,
     application_withdraw,
 )
+from madoguchi.applications.types import Status
 from madoguchi.apply.tests.conftest import sign_in
 from madoguchi.catalog.selectors import application_limit_cache
 from madoguchi.catalog.services import offering_limit_set

@@ -3,11 +3,12 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from madoguchi.applications.models import Application, Status
+from madoguchi.applications.models import Application
 from madoguchi.applications.services import (
     application_draft_create,
     application_status_change,
 )
+from madoguchi.applications.types import Status
 from madoguchi.apply.tests.conftest import sign_in
 from madoguchi.apply.tests.journey import fill_all, photo
 from madoguchi.apply.tests.test_pdf import submitted

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from madoguchi.applications.models import Application, Status
+from madoguchi.applications.models import Application
+from madoguchi.applications.types import Status
 from madoguchi.apply.tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db

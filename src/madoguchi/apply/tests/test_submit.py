@@ -4,7 +4,8 @@ import pytest
 from django.core import mail
 
 from madoguchi.applications import receipts
-from madoguchi.applications.models import Application, Status
+from madoguchi.applications.models import Application
+from madoguchi.applications.types import Status
 from madoguchi.apply.tests.conftest import sign_in
 from madoguchi.apply.tests.journey import fill_all
 from madoguchi.audit.models import AuditEvent

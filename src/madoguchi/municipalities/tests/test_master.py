@@ -3,8 +3,9 @@ from collections import Counter
 import pytest
 
 from madoguchi.municipalities import codes
-from madoguchi.municipalities.models import MUNICIPAL_KINDS, Kind, Municipality
+from madoguchi.municipalities.models import MUNICIPAL_KINDS, Municipality
 from madoguchi.municipalities.services import municipality_master_load
+from madoguchi.municipalities.types import Kind
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,8 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from madoguchi.applications.models import Attachment, Status
+from madoguchi.applications.models import Attachment
+from madoguchi.applications.types import Status
 from madoguchi.audit.models import AuditEvent
 from madoguchi.reception.testing import staff_login
 

@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from madoguchi.applications.models import Status
+from madoguchi.applications.types import Status
 from madoguchi.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)
