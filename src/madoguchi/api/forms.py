@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
@@ -16,11 +16,11 @@ from rest_framework.views import APIView
 from madoguchi.api.auth import SearchAccess
 from madoguchi.forms import selectors
 
-if TYPE_CHECKING:
-    from madoguchi.forms.models import FormVersion
+# At run time: drf-spectacular reads the serializer methods' annotations (get_type_hints).
+from madoguchi.forms.models import FormVersion
 
 
-class FormVersionSerializer(serializers.Serializer["FormVersion"]):
+class FormVersionSerializer(serializers.Serializer[FormVersion]):
     id = serializers.UUIDField(help_text="様式版ID / form version id")
     municipality_code = serializers.CharField(
         source="municipality_id", help_text="団体コード / local government code"
