@@ -56,7 +56,7 @@ def breached_copy(tmp_path: Path) -> Path:
     # An arrow pointing up: the kernel learns about the staff console.
     _plant(package / "core" / "ttlcache.py", "from madoguchi.reception import selectors  # noqa")
     # Another app's models at run time instead of its selectors.
-    _plant(package / "catalog" / "text.py", "from madoguchi.forms.models import FormVersion  # noqa")
+    _plant(package / "catalog" / "text.py", "from madoguchi.forms.models import FormVersion")
     # A cycle inside an app: the types of the form language importing its checks.
     _plant(package / "forms" / "types.py", "from madoguchi.forms import language  # noqa")
     return copy
