@@ -61,7 +61,7 @@ e2e-deps:
 	else echo "chromium is missing: install Debian's 'chromium' package to run the browser tests" >&2; exit 1; fi
 
 messages-update: install ## refresh locale/ja from the source (then translate the new msgids)
-	for app in src/madoguchi/*/locale; do (cd $$app/.. && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l ja --no-obsolete); done
+	PY=$(PY) scripts/messages_update.sh
 
 bench-search: install ## procedure search latency over 100,000 offerings (SQLite; DATABASE_URL for PostgreSQL)
 	$(PY) bench/catalog_search.py
