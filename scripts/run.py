@@ -1,6 +1,7 @@
-"""Serve Madoguchi: gunicorn on 127.0.0.1:8000 and a django-tasks database worker.
+"""Serve Madoguchi: gunicorn on 127.0.0.1:8000, a django-tasks database worker, and the
+periodic publication of audit anchors.
 
-Ctrl-C (or SIGTERM) stops both; if either exits on its own, the other is stopped too, so a
+Ctrl-C (or SIGTERM) stops all three; if one exits on its own, the others are stopped too, so a
 half-running platform never goes unnoticed.
 """
 
@@ -38,7 +39,21 @@ def main() -> int:
         env=env,
     )
     worker = subprocess.Popen([sys.executable, "manage.py", "db_worker"], cwd=ROOT, env=env)
-    children = [web, worker]
+    # Signed heads of the audit chains, kept outside the database (docs/adr/0004).
+    anchors = subprocess.Popen(
+        [
+            sys.executable,
+            "manage.py",
+            "audit_anchor_publish",
+            "--every",
+            os.environ.get("AUDIT_ANCHOR_INTERVAL", "300"),
+            "-v",
+            "0",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    children = [web, worker, anchors]
     print(
         f"Madoguchi: http://{bind}/  (Ctrl-C stops the web server and the task worker)", flush=True
     )

@@ -176,7 +176,19 @@ STORAGES = {
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
+    # Signed heads of the audit chains (audit/anchors.py), kept outside the database: in production
+    # point this at write-once object storage (django-storages), never the database's disk.
+    "audit_anchors": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env_str("AUDIT_ANCHOR_DIR", str(VAR_DIR / "audit-anchors"))},
+    },
 }
+# The Ed25519 key that signs the anchors (required outside development; development makes one in
+# MADOGUCHI_VAR_DIR), the public key an outside verifier may hold instead, and how often `make run`
+# publishes an anchor (seconds).
+AUDIT_ANCHOR_SIGNING_KEY_FILE = env_str("AUDIT_ANCHOR_SIGNING_KEY_FILE", "")
+AUDIT_ANCHOR_PUBLIC_KEY_FILE = env_str("AUDIT_ANCHOR_PUBLIC_KEY_FILE", "")
+AUDIT_ANCHOR_INTERVAL = env_int("AUDIT_ANCHOR_INTERVAL", 300)
 WHITENOISE_USE_FINDERS = IS_DEVELOPMENT
 if IS_DEVELOPMENT:
     # Development serves static files from the finders; WhiteNoise still expects the folder.

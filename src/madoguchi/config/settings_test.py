@@ -19,3 +19,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"madoguchi-test-{os.getpid()}.sqlite3")
     }
+
+# Anchors of the audit chains: a folder of this process's own (tests give each test its own).
+STORAGES["audit_anchors"]["OPTIONS"]["location"] = tempfile.mkdtemp(prefix="madoguchi-anchors-")  # noqa: F405

@@ -3,6 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from madoguchi.audit.anchors import audit_anchor_verify
 from madoguchi.audit.selectors import audit_chain_verify
 
 
@@ -22,6 +23,11 @@ class Command(BaseCommand):
             metavar="CODE",
             help='verify only this municipality\'s chain ("" for the national/system chain)',
         )
+        parser.add_argument(
+            "--no-anchor",
+            action="store_true",
+            help="skip the check against the newest anchor (signed chain heads)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         code: str | None = options["municipality"]
@@ -34,3 +40,19 @@ class Command(BaseCommand):
             )
         scope = _chain_name(code) if code is not None else f"{report.chains} chains"
         self.stdout.write(f"audit log intact: {report.checked} events verified in {scope}")
+        if options["no_anchor"]:
+            return
+        anchored = audit_anchor_verify()
+        if not anchored.ok:
+            where = f" ({_chain_name(anchored.chain)})" if anchored.chain is not None else ""
+            raise CommandError(f"audit anchor check failed{where}: {anchored.problem}")
+        if anchored.anchors == 0:
+            self.stdout.write(
+                "no audit anchor published yet: removal of the newest events is not checked "
+                "(manage.py audit_anchor_publish)"
+            )
+        else:
+            self.stdout.write(
+                f"matches the newest anchor {anchored.name} (published "
+                f"{anchored.published_at}): {anchored.chains} chains"
+            )
