@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup install assets messages messages-update data lint typecheck pytest e2e-deps clean bench-search bench-surge bench-crash
+.PHONY: run test setup install assets messages messages-update data lint typecheck pytest e2e-deps bench-deps clean bench-search bench-surge bench-crash
 
 run: setup ## set everything up and serve on http://127.0.0.1:8000 with a task worker
 	$(PY) scripts/run.py
@@ -28,6 +28,7 @@ assets: install
 	$(PY) scripts/build_assets.py
 
 messages: install
+	@scripts/need.sh msgfmt gettext
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 data: install
@@ -52,24 +53,26 @@ typecheck: install
 pytest: install
 	$(VENV)/bin/pytest -n auto $(PYTEST_ARGS)
 
-# Browser tests drive Debian's Chromium; install it when we can (root, apt) and say so otherwise.
-e2e-deps:
-	@if [ -x /usr/bin/chromium ]; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null \
-		|| { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; \
-	else echo "chromium is missing: install Debian's 'chromium' package to run the browser tests" >&2; exit 1; fi
+# Binaries from Debian that some targets need: installed through apt when we are root, otherwise
+# scripts/need.sh says in one line what to run.
+e2e-deps: ## Debian's Chromium, for the browser tests
+	@scripts/need.sh /usr/bin/chromium chromium
+
+bench-deps: ## wrk (load generator) and the PostgreSQL 15 server binaries, for the benchmarks
+	@scripts/need.sh wrk wrk
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || scripts/need.sh /usr/lib/postgresql/15/bin/initdb postgresql-15
 
 messages-update: install ## refresh locale/ja from the source (then translate the new msgids)
+	@scripts/need.sh msgmerge gettext
 	PY=$(PY) scripts/messages_update.sh
 
-bench-search: install ## procedure search latency over 100,000 offerings (SQLite; DATABASE_URL for PostgreSQL)
+bench-search: install bench-deps ## procedure search latency over 100,000 offerings (SQLite; DATABASE_URL for PostgreSQL)
 	$(PY) bench/catalog_search.py
 
-bench-surge: install assets messages ## signed submissions vs. the floor (SURGE_SECONDS, SURGE_DB=sqlite)
+bench-surge: install assets messages bench-deps ## signed submissions vs. the floor (SURGE_SECONDS, SURGE_DB=sqlite)
 	bench/surge.sh
 
-bench-crash: install assets messages ## kill -9 the server under load; nothing lost, nothing doubled
+bench-crash: install assets messages bench-deps ## kill -9 the server under load; nothing lost, nothing doubled
 	bench/surge.sh crash
 
 clean:

@@ -15,7 +15,7 @@ SURGE_SECONDS="${SURGE_SECONDS:-300}"
 SURGE_DB="${SURGE_DB:-postgresql}"
 SURGE_WORKERS="${SURGE_WORKERS:-4}"
 SURGE_CONNECTIONS="${SURGE_CONNECTIONS:-16}"
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+scripts/need.sh wrk wrk
 
 export SURGE_DIR
 SURGE_DIR="$(mktemp -d /tmp/madoguchi-surge.XXXXXX)"
