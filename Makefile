@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup install assets messages messages-update data lint typecheck pytest e2e-deps bench-deps clean bench-search bench-surge bench-crash
+.PHONY: run test setup install assets messages messages-update data lint typecheck pytest e2e-deps bench-deps fuzz clean bench-search bench-surge bench-crash
 
 run: setup ## set everything up and serve on http://127.0.0.1:8000 with a task worker
 	$(PY) scripts/run.py
@@ -65,6 +65,14 @@ bench-deps: ## wrk (load generator) and the PostgreSQL 15 server binaries, for t
 messages-update: install ## refresh locale/ja from the source (then translate the new msgids)
 	@scripts/need.sh msgmerge gettext
 	PY=$(PY) scripts/messages_update.sh
+
+FUZZ_URL ?= http://127.0.0.1:8000
+fuzz: install ## schemathesis against a running server (`make run` first): no 5xx, responses match the schema
+	MADOGUCHI_API_KEY="$${MADOGUCHI_API_KEY:-$$($(MANAGE) api_demo_key)}" && \
+	$(VENV)/bin/schemathesis run $(FUZZ_URL)/api/v1/schema/ --url $(FUZZ_URL)/api/v1/ \
+		-H "Authorization: Bearer $$MADOGUCHI_API_KEY" \
+		--include-path-regex '^/api/v1/(municipalities|procedures|forms|applications)' \
+		--checks not_a_server_error,response_schema_conformance --max-examples $${FUZZ_EXAMPLES:-15}
 
 bench-search: install bench-deps ## procedure search latency over 100,000 offerings (SQLite; DATABASE_URL for PostgreSQL)
 	$(PY) bench/catalog_search.py

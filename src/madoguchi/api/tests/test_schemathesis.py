@@ -23,6 +23,22 @@ from madoguchi.api.services import api_demo_key
 PUBLIC = r"^/api/v1/(municipalities|procedures|forms|applications)"
 
 
+def errors_are_problem_details(ctx: Any, response: Any, case: Any) -> bool | None:
+    """Every 4xx/5xx answer is RFC 9457 problem+json with a Japanese-readable title."""
+    if response.status_code < 400:
+        return None
+    content_type = response.headers.get("Content-Type", response.headers.get("content-type", ""))
+    if isinstance(content_type, list):
+        content_type = content_type[0] if content_type else ""
+    assert str(content_type).startswith("application/problem+json"), (
+        f"{case.method} {case.formatted_path} -> {response.status_code} {content_type}"
+    )
+    body = response.json()
+    assert body.get("status") == response.status_code
+    assert body.get("title"), body
+    return True
+
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -41,7 +57,7 @@ def test_no_server_errors_and_responses_match_the_schema(api_schema):
     base_url = api_schema.config.base_url or ""
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) >= 10
-    checks = [not_a_server_error, response_schema_conformance]
+    checks = [not_a_server_error, response_schema_conformance, errors_are_problem_details]
 
     for operation in operations:
 
