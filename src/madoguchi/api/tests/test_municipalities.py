@@ -96,3 +96,16 @@ def test_api_docs_are_served_locally(client):
     html = client.get("/api/v1/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/" in html
     assert "cdn" not in html.lower()
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("get", "/api/v1/applications/0"), ("post", "/api/v1/nothing-here"), ("get", "/api/v1/x/y")],
+)
+def test_an_unknown_api_path_is_a_404_problem_in_japanese(client, method, path):
+    response = getattr(client, method)(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert (body["status"], body["type"].rsplit("/", 1)[-1]) == (404, "not-found")
+    assert body["title_en"] == "There is no such API endpoint."
