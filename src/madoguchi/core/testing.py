@@ -38,3 +38,24 @@ def format_violations(violations: list[dict[str, Any]]) -> str:
         ensure_ascii=False,
         indent=1,
     )
+
+
+def rendered_fonts(page: Any, selector: str) -> dict[tuple[str, bool], int]:
+    """{(font family, is a web font): glyph count} of the fonts Chromium actually drew the text
+    of the first node matching `selector` with (DevTools protocol; the computed style only says
+    which fonts were asked for). The bundled Noto Sans JP names itself "Noto Sans JP Thin"."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    finally:
+        cdp.detach()
+    return {(font["familyName"], font["isCustomFont"]): font["glyphCount"] for font in fonts}
+
+
+def drawn_in_noto_sans_jp(fonts: dict[tuple[str, bool], int]) -> bool:
+    """Every glyph came from the bundled web font, none from a system fallback."""
+    return bool(fonts) and all(name.startswith("Noto Sans JP") and web for name, web in fonts)

@@ -3,7 +3,12 @@
 import pytest
 from playwright.sync_api import expect
 
-from madoguchi.core.testing import axe_violations, format_violations
+from madoguchi.core.testing import (
+    axe_violations,
+    drawn_in_noto_sans_jp,
+    format_violations,
+    rendered_fonts,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -48,4 +53,16 @@ def test_home_and_municipality_search_are_accessible_and_work_with_the_keyboard(
     # Nothing overflows a 360 px screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.screenshot(path="/tmp/madoguchi-search-results.png", full_page=True)
+    assert page.csp_violations == []
+
+
+def test_the_operator_admin_draws_japanese_in_the_bundled_noto_sans_jp(live_server, page):
+    page.goto(live_server.url + "/ops-admin/login/")
+    label = page.locator("label[for=id_username]")
+    assert "ユーザー名" in label.inner_text()
+    family = label.evaluate("node => getComputedStyle(node).fontFamily")
+    assert family.startswith('"Noto Sans JP"'), family
+    page.wait_for_function("document.fonts.check('16px \"Noto Sans JP\"', 'ユーザー名')")
+    fonts = rendered_fonts(page, "label[for=id_username]")
+    assert drawn_in_noto_sans_jp(fonts), fonts
     assert page.csp_violations == []
