@@ -30,7 +30,7 @@ class Command(BaseCommand):
                 "is not set): it would let anyone sign in as a demo resident."
             )
         redirect_uris = [
-            *conf.PLATFORM_REDIRECT_URIS,
+            *conf.platform_redirect_uris(),
             *conf.extra_redirect_uris(),
             *options["redirect_uri"],
         ]
