@@ -44,8 +44,9 @@ class Command(BaseCommand):
                 f"idp: registered client {result.client_id!r} for {' '.join(redirect_uris)}"
             )
         elif result.changed:
+            uris = f" ({' '.join(redirect_uris)})" if "redirect_uris" in result.changed else ""
             self.stdout.write(
-                f"idp: updated client {result.client_id!r}: {', '.join(result.changed)}"
+                f"idp: updated client {result.client_id!r}: {', '.join(result.changed)}{uris}"
             )
         elif options["verbosity"] >= 2:
             self.stdout.write(f"idp: client {result.client_id!r} is up to date")
