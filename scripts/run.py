@@ -1,8 +1,10 @@
-"""Serve Madoguchi: gunicorn on 127.0.0.1:8000, a django-tasks database worker, and the
-periodic publication of audit anchors.
+"""Serve Madoguchi: gunicorn on MADOGUCHI_BIND (127.0.0.1:8000), a django-tasks database worker,
+and the periodic publication of audit anchors.
 
 Ctrl-C (or SIGTERM) stops all three; if one exits on its own, the others are stopped too, so a
-half-running platform never goes unnoticed.
+half-running platform never goes unnoticed. Another port is `MADOGUCHI_BIND=127.0.0.1:8100 make
+run`: the development IdP's issuer and redirect URIs follow it (madoguchi.core.public_url), and
+`make run` registers them first (`idp_setup_demo`, part of `make setup`).
 """
 
 from __future__ import annotations
@@ -14,13 +16,22 @@ import sys
 import time
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
+from madoguchi.core.public_url import DEFAULT_BIND, public_base_url
+
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 
 
 def main() -> int:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    bind = os.environ.get("MADOGUCHI_BIND", "127.0.0.1:8000")
+    bind = os.environ.get("MADOGUCHI_BIND", DEFAULT_BIND)
+    try:
+        url = public_base_url()
+    except ImproperlyConfigured as exc:
+        print(f"Madoguchi: {exc}", file=sys.stderr)
+        return 2
     workers = os.environ.get("WEB_CONCURRENCY", "2")
     web = subprocess.Popen(
         [
@@ -54,8 +65,11 @@ def main() -> int:
         env=env,
     )
     children = [web, worker, anchors]
+    issuer = os.environ.get("OIDC_ISSUER") or f"{url}/idp/o"
     print(
-        f"Madoguchi: http://{bind}/  (Ctrl-C stops the web server and the task worker)", flush=True
+        f"Madoguchi: {url}/  (bound to {bind}; resident sign-in through {issuer}; "
+        "Ctrl-C stops the web server, the task worker and the anchor publisher)",
+        flush=True,
     )
 
     def stop(*_: object) -> None:

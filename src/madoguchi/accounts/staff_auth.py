@@ -10,7 +10,9 @@ so five wrong passwords or codes lock the username.
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, ParamSpec, cast
 
@@ -29,6 +31,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 from django_otp import login as otp_login
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from madoguchi.accounts.models import User
@@ -209,7 +212,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 # --- demo -----------------------------------------------------------------------------------
 
 # The demo staff's shared TOTP key (20 bytes; documented in docs/reception.md so a person can
-# add it to an authenticator app or run `oathtool --totp -b <base32>`). Demo only.
+# add it to an authenticator app or run `manage.py demo_totp <user>`). Demo only.
 DEMO_TOTP_KEY = b"madoguchi-demo-totp!"
 DEMO_TOTP_BASE32 = base64.b32encode(DEMO_TOTP_KEY).decode()
 
@@ -228,3 +231,36 @@ def demo_totp_devices_setup(*, usernames: list[str]) -> int:
             device.key = DEMO_TOTP_KEY.hex()
             device.save(update_fields=["key"])
     return created
+
+
+@dataclass(frozen=True)
+class DemoCode:
+    code: str
+    seconds_left: int
+
+
+class NotADemoUser(Exception):
+    """The user is not a demo staff user with the documented demo key."""
+
+
+def demo_totp_code(
+    *, username: str, demo_usernames: Iterable[str], at: float | None = None
+) -> DemoCode:
+    """The code the demo authenticator shows now for a demo staff user, and how many seconds
+    it stays valid. A code is accepted once: when the current one was already used, the next
+    one is given (the device accepts one step ahead). Only for the users in `demo_usernames`
+    whose device holds the documented demo key; anyone else raises NotADemoUser."""
+    if username not in set(demo_usernames):
+        raise NotADemoUser(username)
+    user = User.objects.filter(username=username).first()
+    device = confirmed_device(user) if user is not None else None
+    if device is None or device.bin_key != DEMO_TOTP_KEY:
+        raise NotADemoUser(username)
+    generator = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    generator.time = time.time() if at is None else at
+    generator.drift = device.drift
+    if generator.t() <= device.last_t:
+        generator.drift += device.last_t - generator.t() + 1
+    elapsed = (int(generator.time) - device.t0) % device.step
+    seconds_left = device.step - elapsed + device.step * (generator.drift - device.drift)
+    return DemoCode(code=f"{generator.token():0{device.digits}d}", seconds_left=seconds_left)

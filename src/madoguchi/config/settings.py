@@ -280,6 +280,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for the application status wherever it appears (else a hashed "Status30cEnum" and
+    # a warning on every schema build).
+    "ENUM_NAME_OVERRIDES": {"ApplicationStatusEnum": "madoguchi.applications.types.Status.values"},
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -21,4 +21,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     }
 
 # Anchors of the audit chains: a folder of this process's own (tests give each test its own).
-STORAGES["audit_anchors"]["OPTIONS"]["location"] = tempfile.mkdtemp(prefix="madoguchi-anchors-")  # noqa: F405
+STORAGES["audit_anchors"] = {  # noqa: F405
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": tempfile.mkdtemp(prefix="madoguchi-anchors-")},
+}

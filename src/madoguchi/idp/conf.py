@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from madoguchi.core.env import env_bool, env_list, env_secret, env_str
+from madoguchi.core.public_url import public_base_urls
 
 # The 利用者証明用 PIN of a My Number Card is 4 digits and locks after 3 wrong tries; the demo
 # imitates both so testers see the same messages residents will.
@@ -14,10 +15,7 @@ DEFAULT_DEMO_PIN = "1234"
 
 # The platform's own client, registered by `idp_setup_demo` and trusted (no consent page).
 PLATFORM_CLIENT_NAME = "Madoguchi"
-PLATFORM_REDIRECT_URIS = (
-    "http://127.0.0.1:8000/signin/callback/",
-    "http://localhost:8000/signin/callback/",
-)
+PLATFORM_CALLBACK_PATH = "/signin/callback/"
 
 
 # The platform's resident sign-in (madoguchi.signin) reads the same two variables with the same
@@ -57,6 +55,13 @@ def authentication_max_age() -> int:
     """Seconds between entering the PIN and the authorization it is good for. Every new
     authorization asks for the PIN again, as the authentication app asks for the card."""
     return int(getattr(settings, "IDP_AUTHENTICATION_MAX_AGE", 300))
+
+
+def platform_redirect_uris() -> list[str]:
+    """The platform's callback at every address it is served on: MADOGUCHI_PUBLIC_URL if set,
+    else MADOGUCHI_BIND's port on 127.0.0.1 and localhost (http://127.0.0.1:8000/signin/callback/
+    and http://localhost:8000/signin/callback/ by default)."""
+    return [base + PLATFORM_CALLBACK_PATH for base in public_base_urls()]
 
 
 def extra_redirect_uris() -> list[str]:

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.core.exceptions import ImproperlyConfigured
 
 from madoguchi.core.env import env_bool, env_int, env_secret, env_str
+from madoguchi.core.public_url import configured_public_url
 
 # Scope → what it lets the relying party read. The descriptions are for operators reading the
 # discovery document; residents see translated labels (idp/scopes.py).
@@ -84,6 +85,17 @@ def signing_key_pem(*, var_dir: Path, development: bool, enabled: bool) -> str:
     return ""
 
 
+def issuer_setting() -> str:
+    """IDP_ISSUER; else MADOGUCHI_PUBLIC_URL/idp/o (a proxy may rewrite the Host header); else
+    empty: django-oauth-toolkit then derives the issuer from the request, i.e. from the address
+    the server is bound to (MADOGUCHI_BIND), or the live server's URL in tests."""
+    explicit = env_str("IDP_ISSUER", "")
+    if explicit:
+        return explicit.rstrip("/")
+    public = configured_public_url()
+    return f"{public}/idp/o" if public else ""
+
+
 def oauth2_provider_settings(*, var_dir: Path) -> dict[str, Any]:
     development = env_str("MADOGUCHI_ENV", "development") in {"development", "test"}
     enabled = env_bool("IDP_ENABLED", development)
@@ -92,9 +104,7 @@ def oauth2_provider_settings(*, var_dir: Path) -> dict[str, Any]:
         "OIDC_RSA_PRIVATE_KEY": signing_key_pem(
             var_dir=var_dir, development=development, enabled=enabled
         ),
-        # Empty: the issuer is derived from the request (http://127.0.0.1:8000/idp/o under
-        # `make run`, the live server's URL in tests). Set it behind a proxy that rewrites hosts.
-        "OIDC_ISS_ENDPOINT": env_str("IDP_ISSUER", ""),
+        "OIDC_ISS_ENDPOINT": issuer_setting(),
         "OAUTH2_VALIDATOR_CLASS": "madoguchi.idp.validators.ResidentOAuth2Validator",
         "SCOPES": SCOPES,
         "DEFAULT_SCOPES": ["openid"],

@@ -3,7 +3,9 @@
 Read lazily, from Django settings first (tests override them) and the environment second:
 
     OIDC_ISSUER            issuer URL; discovery is OIDC_ISSUER/.well-known/openid-configuration
-                           (default: this platform's development IdP, http://127.0.0.1:8000/idp/o)
+                           (default: this platform's development IdP at the address it is
+                           served on: MADOGUCHI_PUBLIC_URL, else MADOGUCHI_BIND, + /idp/o;
+                           http://127.0.0.1:8000/idp/o when neither is set)
     OIDC_CLIENT_ID         client identifier registered at the issuer
     OIDC_CLIENT_SECRET     client secret (or OIDC_CLIENT_SECRET_FILE)
     OIDC_SCOPES            space-separated scopes (default: openid name address birthdate gender)
@@ -14,10 +16,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
+from django.urls import reverse
 
 from madoguchi.core.env import env_int, env_secret, env_str
+from madoguchi.core.public_url import configured_public_url, public_base_url
 
-DEFAULT_ISSUER = "http://127.0.0.1:8000/idp/o"
+# The development IdP's path on this platform (madoguchi.idp, mounted at /idp/).
+DEVELOPMENT_ISSUER_PATH = "/idp/o"
+DEFAULT_ISSUER = "http://127.0.0.1:8000" + DEVELOPMENT_ISSUER_PATH
 DEFAULT_CLIENT_ID = "madoguchi-platform"
 # Registered by `idp_setup_demo` for the development IdP only; refused outside development.
 DEVELOPMENT_CLIENT_SECRET = "madoguchi-development-client-secret"  # noqa: S105
@@ -25,8 +32,20 @@ DEFAULT_SCOPES = "openid name address birthdate gender"
 
 
 def issuer() -> str:
-    value: str = getattr(settings, "OIDC_ISSUER", env_str("OIDC_ISSUER", DEFAULT_ISSUER))
+    """OIDC_ISSUER if set (setting, then environment); otherwise the development IdP of this
+    very server, at the address it is served on, so another port needs no second variable."""
+    value: str = getattr(settings, "OIDC_ISSUER", None) or env_str("OIDC_ISSUER", "")
+    if not value:
+        value = public_base_url() + DEVELOPMENT_ISSUER_PATH
     return value.rstrip("/")
+
+
+def redirect_uri(request: HttpRequest) -> str:
+    """The callback URL sent to the issuer: under MADOGUCHI_PUBLIC_URL when set (a proxy may
+    rewrite the Host header), else the address the browser used."""
+    path = reverse("signin:callback")
+    public = configured_public_url()
+    return public + path if public else request.build_absolute_uri(path)
 
 
 def discovery_url() -> str:

@@ -64,7 +64,7 @@ def _problem(request: HttpRequest, reason: str, next_url: str, detail: str = "")
 @require_GET
 def start(request: HttpRequest) -> HttpResponse:
     next_url = safe_next(request, request.GET.get("next"))
-    redirect_uri = request.build_absolute_uri(reverse("signin:callback"))
+    redirect_uri = conf.redirect_uri(request)
     try:
         client = oidc_client()
         authorization = client.create_authorization_url(redirect_uri)

@@ -105,3 +105,53 @@ def test_demo_setup_is_idempotent_and_uses_the_documented_key(demo):
     assert devices.count() == 1
     assert devices.get().bin_key == DEMO_TOTP_KEY
     assert DEMO_TOTP_BASE32 == "NVQWI33HOVRWQ2JNMRSW23ZNORXXI4BB"
+
+
+def _demo_totp(*args):
+    from io import StringIO
+
+    out, err = StringIO(), StringIO()
+    call_command("demo_totp", *args, stdout=out, stderr=err)
+    return out.getvalue().strip(), err.getvalue()
+
+
+def test_demo_totp_prints_a_code_the_sign_in_accepts_and_never_a_used_one(demo):
+    from django.test import Client
+
+    call_command("reception_setup_demo")
+    code, note = _demo_totp("chiyoda-worker")
+    assert code.isdigit() and len(code) == 6
+    assert "seconds" in note
+    first = Client()
+    password_step(first)
+    response = first.post("/staff/login/code/", {"token": code, "next": "/staff/reception/"})
+    assert response["Location"] == "/staff/reception/"
+    # The code just used is spent; the command then gives the next one, which works too.
+    second_code, _ = _demo_totp("chiyoda-worker")
+    assert second_code != code
+    second = Client()
+    password_step(second)
+    response = second.post(
+        "/staff/login/code/", {"token": second_code, "next": "/staff/reception/"}
+    )
+    assert response["Location"] == "/staff/reception/"
+
+
+def test_demo_totp_is_only_for_demo_users_and_refused_in_production(demo, settings):
+    from django.core.management.base import CommandError
+
+    call_command("reception_setup_demo")
+    User.objects.create_user(username="real-worker", password="x" * 20)
+    with pytest.raises(CommandError, match="not a demo staff user"):
+        _demo_totp("real-worker")
+    with pytest.raises(CommandError, match="not a demo staff user"):
+        _demo_totp("nobody")
+    # A demo user whose device got a key of its own is no longer served.
+    device = staff_device(User.objects.get(username="chiyoda-admin"))
+    device.key = "00" * 20
+    device.save()
+    with pytest.raises(CommandError, match="not a demo staff user"):
+        _demo_totp("chiyoda-admin")
+    settings.IS_DEVELOPMENT = False
+    with pytest.raises(CommandError, match="development only"):
+        _demo_totp("chiyoda-worker")

@@ -3,7 +3,13 @@
 import pytest
 from playwright.sync_api import expect
 
-from madoguchi.core.testing import axe_violations, format_violations
+from madoguchi.core.testing import (
+    AXE_TAGS_22,
+    axe_violations,
+    drawn_in_noto_sans_jp,
+    format_violations,
+    rendered_fonts,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -49,3 +55,84 @@ def test_home_and_municipality_search_are_accessible_and_work_with_the_keyboard(
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.screenshot(path="/tmp/madoguchi-search-results.png", full_page=True)
     assert page.csp_violations == []
+
+
+def test_the_operator_admin_draws_japanese_in_the_bundled_noto_sans_jp(live_server, page):
+    page.goto(live_server.url + "/ops-admin/login/")
+    label = page.locator("label[for=id_username]")
+    assert "ユーザー名" in label.inner_text()
+    family = label.evaluate("node => getComputedStyle(node).fontFamily")
+    assert family.startswith('"Noto Sans JP"'), family
+    page.wait_for_function("document.fonts.check('16px \"Noto Sans JP\"', 'ユーザー名')")
+    fonts = rendered_fonts(page, "label[for=id_username]")
+    assert drawn_in_noto_sans_jp(fonts), fonts
+    assert page.csp_violations == []
+
+
+def _box(locator):
+    box = locator.bounding_box()
+    assert box is not None
+    return box
+
+
+def test_at_360_px_the_header_is_one_line_and_the_check_box_sits_beside_its_label(
+    live_server, browser, catalog
+):
+    # No JavaScript at all: the menu still opens (a <details> disclosure).
+    context = browser.new_context(
+        viewport={"width": 360, "height": 780}, locale="ja-JP", java_script_enabled=False
+    )
+    page = context.new_page()
+    page.goto(live_server.url + "/procedures/")
+    header = page.locator(".site-header__inner")
+    brand = _box(page.locator(".site-header__brand"))
+    menu = page.get_by_text("メニュー", exact=True)
+    button = _box(menu)
+    # The brand and the menu button share one row; nothing overflows.
+    assert button["y"] < brand["y"] + brand["height"]
+    assert brand["y"] < button["y"] + button["height"]
+    assert _box(header)["height"] <= brand["height"] + 2 * 12 + 1
+    assert button["height"] >= 44
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    nav = page.get_by_role("navigation", name="メインメニュー")
+    expect(nav).to_be_hidden()
+    menu.click()
+    expect(nav).to_be_visible()
+    links = nav.get_by_role("link")
+    expect(links).to_have_count(5)
+    for index in range(5):
+        assert _box(links.nth(index))["height"] >= 44
+    page.screenshot(path="/tmp/madoguchi-menu-open.png")
+    nav.get_by_role("link", name="マイページ").click()
+    assert "/signin/" in page.url or "/idp/" in page.url
+    context.close()
+
+    # The check box: before its label on the same line, 24 × 24 px at least.
+    context = browser.new_context(viewport={"width": 360, "height": 780}, locale="ja-JP")
+    page = context.new_page()
+    page.goto(live_server.url + "/procedures/")
+    checkbox = page.get_by_label("オンライン申請できる手続だけを表示する")
+    label = _box(page.locator("label[for=id_online]"))
+    box = _box(checkbox)
+    assert box["width"] >= 24 and box["height"] >= 24
+    assert box["x"] + box["width"] <= label["x"]
+    assert label["y"] <= box["y"] + box["height"] / 2 <= label["y"] + label["height"]
+    page.locator("label[for=id_online]").click()
+    expect(checkbox).to_be_checked()
+    page.screenshot(path="/tmp/madoguchi-procedures-360.png")
+    violations = axe_violations(page, AXE_TAGS_22)
+    assert violations == [], format_violations(violations)
+    context.close()
+
+    # Wide screens show the menu itself, on one line beside the brand.
+    context = browser.new_context(viewport={"width": 1024, "height": 780}, locale="ja-JP")
+    page = context.new_page()
+    page.goto(live_server.url + "/procedures/")
+    expect(page.get_by_text("メニュー", exact=True)).to_be_hidden()
+    nav = page.get_by_role("navigation", name="メインメニュー")
+    expect(nav).to_be_visible()
+    tops = {round(_box(nav.get_by_role("link").nth(i))["y"]) for i in range(5)}
+    assert len(tops) == 1, tops
+    violations = axe_violations(page, AXE_TAGS_22)
+    assert violations == [], format_violations(violations)
+    context.close()

@@ -29,7 +29,7 @@ class Command(BaseCommand):
                 "is not set): it would let anyone sign in as a demo resident."
             )
         redirect_uris = [
-            *conf.PLATFORM_REDIRECT_URIS,
+            *conf.platform_redirect_uris(),
             *conf.extra_redirect_uris(),
             *options["redirect_uri"],
         ]
@@ -43,8 +43,9 @@ class Command(BaseCommand):
                 f"idp: registered client {result.client_id!r} for {' '.join(redirect_uris)}"
             )
         elif result.changed:
+            uris = f" ({' '.join(redirect_uris)})" if "redirect_uris" in result.changed else ""
             self.stdout.write(
-                f"idp: updated client {result.client_id!r}: {', '.join(result.changed)}"
+                f"idp: updated client {result.client_id!r}: {', '.join(result.changed)}{uris}"
             )
         elif options["verbosity"] >= 2:
             self.stdout.write(f"idp: client {result.client_id!r} is up to date")

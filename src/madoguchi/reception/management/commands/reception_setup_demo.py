@@ -25,5 +25,5 @@ class Command(BaseCommand):
         created = demo_totp_devices_setup(usernames=[person["username"] for person in staff])
         self.stdout.write(
             f"reception demo: {created} TOTP device(s) created; demo key (base32) "
-            f"{DEMO_TOTP_BASE32} — code: oathtool --totp -b {DEMO_TOTP_BASE32}"
+            f"{DEMO_TOTP_BASE32} — current code: manage.py demo_totp <user>"
         )
