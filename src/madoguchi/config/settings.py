@@ -19,9 +19,13 @@ BASE_DIR = Path(__file__).resolve().parents[3]
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 VAR_DIR = Path(env_str("MADOGUCHI_VAR_DIR", str(BASE_DIR / "var")))
 
-# development | test | production. Anything but development/test is treated as production.
+# development | test | benchmark | demo | production. Anything but development/test gets the
+# production defaults (DEBUG off, secure cookies, a real secret key). `benchmark` (bench/surge.sh)
+# and `demo` (a public demonstration site) are production-like installations that may switch on
+# the bench and demo features below; `production` (or any other name) refuses them.
 ENVIRONMENT = env_str("MADOGUCHI_ENV", "development")
 IS_DEVELOPMENT = ENVIRONMENT in {"development", "test"}
+DEMO_SWITCHES_ALLOWED = ENVIRONMENT in {"development", "test", "benchmark", "demo"}
 
 DEVELOPMENT_SECRET_KEY = "madoguchi-development-only-secret-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = env_secret("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
@@ -296,6 +300,22 @@ if not IS_DEVELOPMENT and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
     )
 if not IS_DEVELOPMENT and len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long.")
+
+# Bench and demo switches: each opens a door that a real installation must keep shut.
+# BENCH_FLOOR_ENABLED mounts an unauthenticated, CSRF-exempt endpoint that writes request bodies
+# into the database; IDP_ENABLED outside development serves the development identity provider,
+# where anyone signs in as a demo resident with a published PIN.
+BENCH_FLOOR_ENABLED = env_bool("BENCH_FLOOR_ENABLED", False)
+_demo_switches = {
+    "BENCH_FLOOR_ENABLED": BENCH_FLOOR_ENABLED,
+    "IDP_ENABLED": not IS_DEVELOPMENT and env_bool("IDP_ENABLED", False),
+}
+_refused_switches = sorted(name for name, on in _demo_switches.items() if on)
+if _refused_switches and not DEMO_SWITCHES_ALLOWED:
+    raise ImproperlyConfigured(
+        f"{', '.join(_refused_switches)} is a bench or demo switch and is refused when "
+        f"MADOGUCHI_ENV={ENVIRONMENT!r}; use MADOGUCHI_ENV=benchmark or demo for such a site."
+    )
 
 # --- Resident login: OpenID Connect -------------------------------------------------------------
 # The development identity provider (madoguchi.idp, django-oauth-toolkit) speaks the protocol of the

@@ -1,7 +1,7 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from madoguchi.config.env import env_bool
 from madoguchi.core import views
 from madoguchi.reception import staff_auth
 
@@ -21,7 +21,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
 ]
 
-if env_bool("BENCH_FLOOR_ENABLED", False):
+# Refused by config/settings.py when MADOGUCHI_ENV=production.
+if settings.BENCH_FLOOR_ENABLED:
     from madoguchi.core.bench_floor import floor
 
     urlpatterns.append(path("bench/floor", floor, name="bench-floor"))
