@@ -112,8 +112,9 @@ def test_any_environment_not_named_for_benchmarks_refuses_the_floor(tmp_path, en
 
 def test_the_benchmark_environment_mounts_the_floor_with_production_defaults(tmp_path):
     check = (
-        "import django; django.setup(); from django.conf import settings; from django.urls import "
-        "reverse; print(reverse('core:bench-floor'), settings.DEBUG, settings.SESSION_COOKIE_SECURE)"
+        "import django; django.setup(); from django.conf import settings as s; "
+        "from django.urls import reverse; "
+        "print(reverse('core:bench-floor'), s.DEBUG, s.SESSION_COOKIE_SECURE)"
     )
     secret = tmp_path / "secret"
     secret.write_text("y" * 64)
