@@ -51,7 +51,8 @@ INSTALLED_APPS = [
     "madoguchi.idp",
     "madoguchi.signin",
     "madoguchi.api",
-    "django.contrib.admin",
+    # Django's admin on the operator site: staff sign-in with TOTP, audited, minimal models.
+    "madoguchi.config.apps.OperatorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -115,6 +116,8 @@ AXES_LOCKOUT_TEMPLATE = "reception/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Madoguchi")
+# The operator admin never shows a TOTP key or its QR code again after enrolment.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 TEMPLATES = [
     {
