@@ -10,6 +10,7 @@ from madoguchi.accounts.models import Resident
 from madoguchi.applications import receipts
 from madoguchi.applications.dedupe import dedupe_key_for
 from madoguchi.applications.models import Application, Status
+from madoguchi.core.identifiers import identifier_digest
 
 
 def applications_for_resident(*, resident: Resident) -> QuerySet[Application]:
@@ -61,4 +62,17 @@ def application_existing_for_limit(
         Application.objects.filter(dedupe_key=key)
         .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
         .first()
+    )
+
+
+def applications_by_my_number(
+    *, my_number: str, municipality_codes: Iterable[str]
+) -> QuerySet[Application]:
+    """Received applications of these municipalities that carry this 個人番号, found through its
+    keyed hash (the number itself is stored only encrypted)."""
+    digest = identifier_digest(my_number)
+    if not digest:
+        return Application.objects.none()
+    return applications_for_municipalities(municipality_codes=municipality_codes).filter(
+        my_number_digest=digest
     )

@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
@@ -89,9 +88,7 @@ class OperatorAdminSite(admin.AdminSite):
             raise PermissionDenied
         return redirect(next_url)
 
-    def admin_view(
-        self, view: Callable[..., HttpResponseBase], cacheable: bool = False
-    ) -> Callable[..., HttpResponseBase]:
+    def admin_view(self, view: Any, cacheable: bool = False) -> Any:
         inner = super().admin_view(view, cacheable)
         model_admin = getattr(view, "__self__", None)
         model = getattr(model_admin, "model", None)
@@ -100,7 +97,7 @@ class OperatorAdminSite(admin.AdminSite):
         @wraps(inner)
         def audited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             allowed = self.has_permission(request)
-            response = inner(request, *args, **kwargs)
+            response: HttpResponseBase = inner(request, *args, **kwargs)
             if allowed:
                 _audit(request, object_type=object_type, object_id=kwargs.get("object_id", ""))
             return response

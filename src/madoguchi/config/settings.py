@@ -283,7 +283,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"my_number": {"()": "madoguchi.forms.redaction.MyNumberLogFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["my_number"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint logs every rendering step at INFO.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
@@ -319,6 +326,41 @@ if _refused_switches and not DEMO_SWITCHES_ALLOWED:
         f"{', '.join(_refused_switches)} is a bench or demo switch and is refused when "
         f"MADOGUCHI_ENV={ENVIRONMENT!r}; use MADOGUCHI_ENV=benchmark or demo for such a site."
     )
+
+# --- Identifiers at rest (madoguchi.core.identifiers) ------------------------------------------
+# 個人番号 and other identifiers are stored as Fernet tokens. Keys: newest first, comma-separated
+# (rotation: docs/operations.md); the keyed hash that finds an application by a number has its
+# own key. The development defaults are public, so a production installation refuses them.
+DEVELOPMENT_IDENTIFIER_ENCRYPTION_KEY = "bWFkb2d1Y2hpLWRldmVsb3BtZW50LWtleS1vbmx5ISE="
+DEVELOPMENT_IDENTIFIER_HASH_KEY = "madoguchi-development-identifier-hash-key-do-not-use"
+IDENTIFIER_ENCRYPTION_KEYS = [
+    key.strip()
+    for key in env_secret(
+        "IDENTIFIER_ENCRYPTION_KEYS", DEVELOPMENT_IDENTIFIER_ENCRYPTION_KEY
+    ).split(",")
+    if key.strip()
+]
+IDENTIFIER_HASH_KEY = env_secret("IDENTIFIER_HASH_KEY", DEVELOPMENT_IDENTIFIER_HASH_KEY)
+if (
+    not DEMO_SWITCHES_ALLOWED
+    and DEVELOPMENT_IDENTIFIER_ENCRYPTION_KEY in IDENTIFIER_ENCRYPTION_KEYS
+):
+    raise ImproperlyConfigured(
+        "IDENTIFIER_ENCRYPTION_KEYS (or IDENTIFIER_ENCRYPTION_KEYS_FILE) must be set to your own "
+        f"Fernet keys when MADOGUCHI_ENV={ENVIRONMENT!r}: the development key is public."
+    )
+if not DEMO_SWITCHES_ALLOWED and (
+    IDENTIFIER_HASH_KEY == DEVELOPMENT_IDENTIFIER_HASH_KEY or len(IDENTIFIER_HASH_KEY) < 32
+):
+    raise ImproperlyConfigured(
+        "IDENTIFIER_HASH_KEY (or IDENTIFIER_HASH_KEY_FILE) must be set to a secret of at least 32 "
+        f"characters when MADOGUCHI_ENV={ENVIRONMENT!r}."
+    )
+
+# Error pages and e-mailed reports never show a 個人番号 (POST data, local variables); neither do
+# log lines (the filter on the console handler).
+DEFAULT_EXCEPTION_REPORTER = "madoguchi.forms.redaction.MyNumberSafeExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "madoguchi.forms.redaction.MyNumberSafeExceptionReporterFilter"
 
 # --- Resident login: OpenID Connect -------------------------------------------------------------
 # The development identity provider (madoguchi.idp, django-oauth-toolkit) speaks the protocol of the
