@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -341,6 +342,15 @@ IDENTIFIER_ENCRYPTION_KEYS = [
     if key.strip()
 ]
 IDENTIFIER_HASH_KEY = env_secret("IDENTIFIER_HASH_KEY", DEVELOPMENT_IDENTIFIER_HASH_KEY)
+for _key in IDENTIFIER_ENCRYPTION_KEYS or [""]:
+    try:
+        Fernet(_key.encode())
+    except ValueError:
+        raise ImproperlyConfigured(
+            "IDENTIFIER_ENCRYPTION_KEYS: each key must be a Fernet key, 32 url-safe base64-encoded "
+            "bytes (python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())')"
+        ) from None
 if (
     not DEMO_SWITCHES_ALLOWED
     and DEVELOPMENT_IDENTIFIER_ENCRYPTION_KEY in IDENTIFIER_ENCRYPTION_KEYS

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from madoguchi.config import env
@@ -47,6 +48,15 @@ def test_production_without_a_secret_key_is_refused():
     assert "SECRET_KEY (or SECRET_KEY_FILE) must be set" in result.stderr
 
 
+def identifier_key_files(tmp_path):
+    """Own identifier keys, as *_FILE secrets (production refuses the development ones)."""
+    keys = tmp_path / "identifier-keys"
+    keys.write_text(Fernet.generate_key().decode() + "," + Fernet.generate_key().decode() + "\n")
+    hash_key = tmp_path / "identifier-hash-key"
+    hash_key.write_text("h" * 48 + "\n")
+    return {"IDENTIFIER_ENCRYPTION_KEYS_FILE": str(keys), "IDENTIFIER_HASH_KEY_FILE": str(hash_key)}
+
+
 def test_production_with_a_secret_file_starts(tmp_path):
     secret = tmp_path / "secret"
     secret.write_text("x" * 64 + "\n")
@@ -55,8 +65,32 @@ def test_production_with_a_secret_file_starts(tmp_path):
         ALLOWED_HOSTS="madoguchi.example.jp",
         SECRET_KEY_FILE=str(secret),
         MADOGUCHI_VAR_DIR=str(tmp_path),
+        **identifier_key_files(tmp_path),
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_the_development_identifier_keys(tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("x" * 64)
+    base = {
+        "MADOGUCHI_ENV": "production",
+        "ALLOWED_HOSTS": "madoguchi.example.jp",
+        "SECRET_KEY_FILE": str(secret),
+        "MADOGUCHI_VAR_DIR": str(tmp_path),
+    }
+    result = start(**base)
+    assert result.returncode != 0
+    assert "IDENTIFIER_ENCRYPTION_KEYS (or IDENTIFIER_ENCRYPTION_KEYS_FILE) must be set" in (
+        result.stderr
+    )
+    own = identifier_key_files(tmp_path)
+    result = start(**base, IDENTIFIER_ENCRYPTION_KEYS_FILE=own["IDENTIFIER_ENCRYPTION_KEYS_FILE"])
+    assert result.returncode != 0
+    assert "IDENTIFIER_HASH_KEY (or IDENTIFIER_HASH_KEY_FILE) must be set" in result.stderr
+    result = start(**base, IDENTIFIER_ENCRYPTION_KEYS="not-a-key", IDENTIFIER_HASH_KEY="k" * 40)
+    assert result.returncode != 0
+    assert "each key must be a Fernet key" in result.stderr
 
 
 def test_env_helpers_fail_loudly(monkeypatch, tmp_path):
@@ -90,6 +124,7 @@ def production(tmp_path, **overrides):
         "ALLOWED_HOSTS": "madoguchi.example.jp",
         "SECRET_KEY_FILE": str(secret),
         "MADOGUCHI_VAR_DIR": str(tmp_path),
+        **identifier_key_files(tmp_path),
     }
     environment.update(overrides)
     return start(**environment)

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import RequestFactory
 from django.views.debug import get_exception_reporter_class
 from pypdf import PdfReader
@@ -136,3 +137,43 @@ def test_error_pages_and_log_lines_mask_the_number():
         assert NUMBER not in page and "1234 5678 9018" not in page
     # Only valid numbers are masked: other 12-digit values (a wrong check digit) stay.
     assert redact("１２３４５６７８９０１８ 123456789019") == f"{MASKED} 123456789019"
+
+
+def _stored_answers() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT answers FROM applications_application")
+        return str(cursor.fetchone()[0])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_data_migration_decrypts_backwards_and_encrypts_forwards(submitted):
+    executor = MigrationExecutor(connection)
+    executor.migrate([("applications", "0003_application_is_test")])
+    assert NUMBER in _stored_answers()  # backwards: clear JSON again, in a JSON column
+    executor = MigrationExecutor(connection)
+    executor.migrate([("applications", "0005_encrypt_answers_data")])
+    stored = _stored_answers()
+    assert stored.startswith("gAAAAA") and NUMBER not in stored
+    application = Application.objects.get(pk=submitted.pk)
+    assert NUMBER in application.answers.values()
+    assert application.my_number_digest == identifier_digest(NUMBER)
+
+
+@pytest.mark.django_db
+def test_rotation_reencrypts_under_the_new_key_first(submitted, settings):
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    old = list(settings.IDENTIFIER_ENCRYPTION_KEYS)
+    new = Fernet.generate_key().decode()
+    settings.IDENTIFIER_ENCRYPTION_KEYS = [new, *old]
+    settings.IDENTIFIER_HASH_KEY = "a-new-hash-key-of-at-least-32-characters"
+    out = io.StringIO()
+    call_command("identifiers_reencrypt", stdout=out)
+    assert "re-encrypted 1 applications" in out.getvalue()
+    token = _stored_answers()
+    assert NUMBER in Fernet(new.encode()).decrypt(token.encode()).decode()
+    settings.IDENTIFIER_ENCRYPTION_KEYS = [new]  # the old key removed: still readable
+    application = Application.objects.get(pk=submitted.pk)
+    assert application.answers == submitted.answers
+    assert application.my_number_digest == identifier_digest(NUMBER) != submitted.my_number_digest
