@@ -1,6 +1,9 @@
 """Tenant isolation: staff and API credentials of 横浜市 (141003) walk every staff URL and every
 reception API endpoint aimed at 千代田区's applications and get 403 or 404 — never data."""
 
+import io
+import zipfile
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
@@ -158,12 +161,21 @@ def test_isolation_yokohama_worker_gets_403_or_404(client, chiyoda_data):
 def test_isolation_exports_of_another_municipality_are_empty(client, chiyoda_data):
     application, *_ = chiyoda_data
     staff_login(client, "yokohama-worker")
-    for fmt in ("csv", "json"):
+    for fmt in FORMATS:  # every registered format (was csv and json only)
         response = client.get(
             f"/staff/reception/export/{fmt}/", {"receipt_number": application.receipt_number}
         )
-        content = b"".join(response.streaming_content).decode("utf-8-sig")
-        assert application.receipt_number not in content and "𠮷" not in content
+        assert response.status_code == 200, fmt
+        raw = b"".join(response.streaming_content)
+        blobs = [raw]
+        if raw.startswith(b"PK"):  # a ZIP: look inside, compressed bytes prove nothing
+            archive = zipfile.ZipFile(io.BytesIO(raw))
+            assert not [n for n in archive.namelist() if n.endswith(".pdf")], fmt
+            blobs = [archive.read(name) for name in archive.namelist()]
+        for blob in blobs:
+            content = blob.decode("utf-8", "ignore") + blob.decode("cp932", "ignore")
+            assert application.receipt_number not in content, fmt
+            assert "𠮷" not in content and "&#x20BB7;" not in content, fmt
 
 
 def test_isolation_reception_api_with_another_municipalitys_credential(
@@ -176,12 +188,17 @@ def test_isolation_reception_api_with_another_municipalitys_credential(
     assert listing.status_code == 200 and listing.json()["results"] == []
     listing = client.get("/api/v1/reception/applications?include_acknowledged=true", **auth)
     assert listing.json()["results"] == []
-    for method, url in [
+    walk = [
         ("get", base),
         ("get", f"{base}/attachments/{attachment.pk}"),
         ("post", f"{base}/ack"),
         ("post", f"{base}/status"),
-    ]:
+    ]
+    # Every reception API route is walked (the listing above, the rest here), as a set.
+    api_routes = {p for p in _patterns(get_resolver()) if p.startswith("api/v1/reception/")}
+    walked = {resolve(u).route for _m, u in walk} | {"api/v1/reception/applications"}
+    assert api_routes == walked, sorted(api_routes ^ walked)
+    for method, url in walk:
         response = (
             getattr(client, method)(
                 url, {"status": "completed"}, content_type="application/json", **auth
