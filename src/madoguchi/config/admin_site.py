@@ -24,6 +24,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 # Every model the operator admin shows, and why an operator needs it. A model that an app
 # registers but that is in neither MODEL_POLICY nor REFUSED stops the start-up (see
@@ -66,9 +67,9 @@ def is_operator(user: Any) -> bool:
 
 
 class OperatorAdminSite(admin.AdminSite):
-    site_header = "窓口 運用管理"
-    site_title = "窓口 運用管理"
-    index_title = "運用管理"
+    site_header = _("Madoguchi operations")
+    site_title = _("Madoguchi operations")
+    index_title = _("Operations")
 
     def has_permission(self, request: HttpRequest) -> bool:
         from madoguchi.reception.staff_auth import is_verified

@@ -202,8 +202,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "madoguchi@localhost")
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語")]
-# Each app keeps its own catalogue in <app>/locale (found through INSTALLED_APPS).
-LOCALE_PATHS: list[Path] = []
+# Each app keeps its own catalogue in <app>/locale (found through INSTALLED_APPS); config (not an
+# app) keeps the operator admin's few strings in config/locale.
+LOCALE_PATHS: list[Path] = [PACKAGE_DIR / "config" / "locale"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
