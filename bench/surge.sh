@@ -45,10 +45,11 @@ export SIGNATURES_PKI_BASE_URL="$BASE/pki/"
 echo "== preparing ($SURGE_DB): residents, cards, signed bodies"
 MADOGUCHI_ENV=development $PY bench/surge/prepare.py
 
-# The server runs with production settings (DEBUG off). The CRLs are this platform's own (the
-# bench PKI is the development one): read them from the database; over HTTP, every worker would
+# The server runs with production settings (DEBUG off): MADOGUCHI_ENV=benchmark is production
+# that allows the floor endpoint, which MADOGUCHI_ENV=production refuses. The CRLs are this
+# platform's own (the bench PKI is the development one): read them from the database; over HTTP, every worker would
 # wait on a CRL request to its own busy server.
-export MADOGUCHI_ENV=production DEBUG=0 ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 \
+export MADOGUCHI_ENV=benchmark DEBUG=0 ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 \
   SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 LOG_LEVEL=WARNING SIGNATURES_CRL_FETCHER=platform \
   BENCH_FLOOR_ENABLED=1
 if [ "$MODE" = crash ]; then

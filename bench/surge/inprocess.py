@@ -8,7 +8,7 @@ process's own share of `make bench-surge`, without noise from wrk or the other w
     export DATABASE_URL=postgres://… SURGE_DIR=/tmp/surge-profile SECRET_KEY=<50+ characters>
     MADOGUCHI_ENV=development .venv/bin/python bench/surge/prepare.py
     # then, with the server's production settings:
-    MADOGUCHI_ENV=production DEBUG=0 ALLOWED_HOSTS=127.0.0.1 SIGNATURES_CRL_FETCHER=platform \\
+    MADOGUCHI_ENV=benchmark DEBUG=0 ALLOWED_HOSTS=127.0.0.1 SIGNATURES_CRL_FETCHER=platform \\
       BENCH_FLOOR_ENABLED=1 .venv/bin/python bench/surge/inprocess.py [--requests 500] \\
       [--path /bench/floor] [--queries] [--profile]
 

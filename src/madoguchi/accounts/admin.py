@@ -1,7 +1,18 @@
+"""Staff accounts in the operator admin (madoguchi/config/admin_site.py).
+
+Residents and households are deliberately not registered: the operator admin holds no resident
+data (docs/operations.md). Users who are residents (signed in through OpenID Connect, no staff
+role) are filtered out of the user list, so their names never show here either.
+"""
+
+from __future__ import annotations
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 
-from madoguchi.accounts.models import Household, Membership, Resident, User
+from madoguchi.accounts.models import Membership, User
 
 
 class MembershipInline(admin.TabularInline[Membership, User]):
@@ -13,11 +24,6 @@ class MembershipInline(admin.TabularInline[Membership, User]):
 class UserAdmin(BaseUserAdmin[User]):
     inlines = [MembershipInline]
 
-
-@admin.register(Resident)
-class ResidentAdmin(admin.ModelAdmin[Resident]):
-    list_display = ("family_name", "given_name", "municipality", "household", "birth_date")
-    list_filter = ("municipality",)
-
-
-admin.site.register(Household)
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        staff = Q(is_staff=True) | Q(is_superuser=True) | Q(memberships__isnull=False)
+        return super().get_queryset(request).filter(staff, resident__isnull=True).distinct()

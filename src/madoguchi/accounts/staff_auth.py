@@ -134,6 +134,9 @@ def _refuse_code(request: HttpRequest, user: User, form: TokenForm) -> HttpRespo
 
 
 def _require_staff_member(user: User) -> None:
+    # Platform operators (is_staff: the operator admin) sign in through the same two steps.
+    if user.is_staff:
+        return
     if not membership_list(user=user).exists() and not is_national_admin(user=user):
         raise PermissionDenied
 

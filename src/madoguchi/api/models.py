@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.core.identifiers import EncryptedJSONField
+
 
 class Scope(models.TextChoices):
     SEARCH = "search", _("Search (municipalities, procedures, forms)")
@@ -91,7 +93,8 @@ class IdempotencyRecord(models.Model):
     key = models.CharField(max_length=255)
     fingerprint = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField()
-    response_body = models.JSONField()
+    # A response may echo answers (個人番号 included): encrypted at rest like the answers.
+    response_body = EncryptedJSONField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

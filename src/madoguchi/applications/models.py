@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from madoguchi.applications.receipts import display
 from madoguchi.applications.types import Channel, Status
+from madoguchi.core.identifiers import EncryptedJSONField
 
 # Which status may follow which. Staff move applications along; residents only withdraw (before
 # processing starts) and resubmit what was returned to them.
@@ -63,9 +64,13 @@ class Application(models.Model):
         _("Status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
     # What the applicant typed, kept as typed so that nothing is ever lost, even if invalid.
-    raw_answers = models.JSONField(default=dict, blank=True)
+    # Answers hold 個人番号 and other identifiers: encrypted at rest (madoguchi.core.identifiers).
+    raw_answers = EncryptedJSONField(default=dict, blank=True)
     # The validated, normalised answers keyed by standard item code (set on submission).
-    answers = models.JSONField(default=dict, blank=True)
+    answers = EncryptedJSONField(default=dict, blank=True)
+    # Keyed hash (HMAC-SHA256, IDENTIFIER_HASH_KEY) of the applicant's 個人番号, when the form
+    # asks for one: the only way to find applications by number.
+    my_number_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     last_page = models.CharField(max_length=64, blank=True)
     signed_at = models.DateTimeField(null=True, blank=True)
     payload_sha256 = models.CharField(max_length=64, blank=True)

@@ -12,6 +12,7 @@ from madoguchi.applications import receipts
 from madoguchi.applications.dedupe import dedupe_key_for
 from madoguchi.applications.models import Application, OutboxMessage, StatusChange
 from madoguchi.applications.types import Status
+from madoguchi.core.identifiers import identifier_digest
 
 if TYPE_CHECKING:
     from madoguchi.accounts.models import Resident
@@ -91,3 +92,16 @@ def application_for_document(*, pk: int) -> Application:
     return Application.objects.select_related(
         "form_version", "municipality", "resident", "signature_evidence"
     ).get(pk=pk)
+
+
+def applications_by_my_number(
+    *, my_number: str, municipality_codes: Iterable[str]
+) -> QuerySet[Application]:
+    """Received applications of these municipalities that carry this 個人番号, found through its
+    keyed hash (the number itself is stored only encrypted)."""
+    digest = identifier_digest(my_number)
+    if not digest:
+        return Application.objects.none()
+    return applications_for_municipalities(municipality_codes=municipality_codes).filter(
+        my_number_digest=digest
+    )

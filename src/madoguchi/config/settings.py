@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -19,9 +20,13 @@ BASE_DIR = Path(__file__).resolve().parents[3]
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 VAR_DIR = Path(env_str("MADOGUCHI_VAR_DIR", str(BASE_DIR / "var")))
 
-# development | test | production. Anything but development/test is treated as production.
+# development | test | benchmark | demo | production. Anything but development/test gets the
+# production defaults (DEBUG off, secure cookies, a real secret key). `benchmark` (bench/surge.sh)
+# and `demo` (a public demonstration site) are production-like installations that may switch on
+# the bench and demo features below; `production` (or any other name) refuses them.
 ENVIRONMENT = env_str("MADOGUCHI_ENV", "development")
 IS_DEVELOPMENT = ENVIRONMENT in {"development", "test"}
+DEMO_SWITCHES_ALLOWED = ENVIRONMENT in {"development", "test", "benchmark", "demo"}
 
 DEVELOPMENT_SECRET_KEY = "madoguchi-development-only-secret-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = env_secret("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
@@ -47,7 +52,8 @@ INSTALLED_APPS = [
     "madoguchi.idp",
     "madoguchi.signin",
     "madoguchi.api",
-    "django.contrib.admin",
+    # Django's admin on the operator site: staff sign-in with TOTP, audited, minimal models.
+    "madoguchi.config.apps.OperatorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -111,6 +117,8 @@ AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Madoguchi")
+# The operator admin never shows a TOTP key or its QR code again after enrolment.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 TEMPLATES = [
     {
@@ -206,8 +214,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "madoguchi@localhost")
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語")]
-# Each app keeps its own catalogue in <app>/locale (found through INSTALLED_APPS).
-LOCALE_PATHS: list[Path] = []
+# Each app keeps its own catalogue in <app>/locale (found through INSTALLED_APPS); config (not an
+# app) keeps the operator admin's few strings in config/locale.
+LOCALE_PATHS: list[Path] = [PACKAGE_DIR / "config" / "locale"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
@@ -291,7 +300,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"my_number": {"()": "madoguchi.forms.redaction.MyNumberLogFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["my_number"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint logs every rendering step at INFO.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
@@ -311,6 +327,66 @@ if not IS_DEVELOPMENT and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
     )
 if not IS_DEVELOPMENT and len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long.")
+
+# Bench and demo switches: each opens a door that a real installation must keep shut.
+# BENCH_FLOOR_ENABLED mounts an unauthenticated, CSRF-exempt endpoint that writes request bodies
+# into the database; IDP_ENABLED outside development serves the development identity provider,
+# where anyone signs in as a demo resident with a published PIN.
+BENCH_FLOOR_ENABLED = env_bool("BENCH_FLOOR_ENABLED", False)
+_demo_switches = {
+    "BENCH_FLOOR_ENABLED": BENCH_FLOOR_ENABLED,
+    "IDP_ENABLED": not IS_DEVELOPMENT and env_bool("IDP_ENABLED", False),
+}
+_refused_switches = sorted(name for name, on in _demo_switches.items() if on)
+if _refused_switches and not DEMO_SWITCHES_ALLOWED:
+    raise ImproperlyConfigured(
+        f"{', '.join(_refused_switches)} is a bench or demo switch and is refused when "
+        f"MADOGUCHI_ENV={ENVIRONMENT!r}; use MADOGUCHI_ENV=benchmark or demo for such a site."
+    )
+
+# --- Identifiers at rest (madoguchi.core.identifiers) ------------------------------------------
+# 個人番号 and other identifiers are stored as Fernet tokens. Keys: newest first, comma-separated
+# (rotation: docs/operations.md); the keyed hash that finds an application by a number has its
+# own key. The development defaults are public, so a production installation refuses them.
+DEVELOPMENT_IDENTIFIER_ENCRYPTION_KEY = "bWFkb2d1Y2hpLWRldmVsb3BtZW50LWtleS1vbmx5ISE="
+DEVELOPMENT_IDENTIFIER_HASH_KEY = "madoguchi-development-identifier-hash-key-do-not-use"
+IDENTIFIER_ENCRYPTION_KEYS = [
+    key.strip()
+    for key in env_secret(
+        "IDENTIFIER_ENCRYPTION_KEYS", DEVELOPMENT_IDENTIFIER_ENCRYPTION_KEY
+    ).split(",")
+    if key.strip()
+]
+IDENTIFIER_HASH_KEY = env_secret("IDENTIFIER_HASH_KEY", DEVELOPMENT_IDENTIFIER_HASH_KEY)
+for _key in IDENTIFIER_ENCRYPTION_KEYS or [""]:
+    try:
+        Fernet(_key.encode())
+    except ValueError:
+        raise ImproperlyConfigured(
+            "IDENTIFIER_ENCRYPTION_KEYS: each key must be a Fernet key, 32 url-safe base64-encoded "
+            "bytes (python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())')"
+        ) from None
+if (
+    not DEMO_SWITCHES_ALLOWED
+    and DEVELOPMENT_IDENTIFIER_ENCRYPTION_KEY in IDENTIFIER_ENCRYPTION_KEYS
+):
+    raise ImproperlyConfigured(
+        "IDENTIFIER_ENCRYPTION_KEYS (or IDENTIFIER_ENCRYPTION_KEYS_FILE) must be set to your own "
+        f"Fernet keys when MADOGUCHI_ENV={ENVIRONMENT!r}: the development key is public."
+    )
+if not DEMO_SWITCHES_ALLOWED and (
+    IDENTIFIER_HASH_KEY == DEVELOPMENT_IDENTIFIER_HASH_KEY or len(IDENTIFIER_HASH_KEY) < 32
+):
+    raise ImproperlyConfigured(
+        "IDENTIFIER_HASH_KEY (or IDENTIFIER_HASH_KEY_FILE) must be set to a secret of at least 32 "
+        f"characters when MADOGUCHI_ENV={ENVIRONMENT!r}."
+    )
+
+# Error pages and e-mailed reports never show a 個人番号 (POST data, local variables); neither do
+# log lines (the filter on the console handler).
+DEFAULT_EXCEPTION_REPORTER = "madoguchi.forms.redaction.MyNumberSafeExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "madoguchi.forms.redaction.MyNumberSafeExceptionReporterFilter"
 
 # --- Resident login: OpenID Connect -------------------------------------------------------------
 # The development identity provider (madoguchi.idp, django-oauth-toolkit) speaks the protocol of the

@@ -1,7 +1,7 @@
+from django.conf import settings
 from django.urls import path
 
 from madoguchi.core import views
-from madoguchi.core.env import env_bool
 
 app_name = "core"
 
@@ -10,7 +10,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
 ]
 
-if env_bool("BENCH_FLOOR_ENABLED", False):
+# Refused by config/settings.py when MADOGUCHI_ENV=production.
+if settings.BENCH_FLOOR_ENABLED:
     from madoguchi.core.bench_floor import floor
 
     urlpatterns.append(path("bench/floor", floor, name="bench-floor"))

@@ -97,3 +97,16 @@ def form_json_schema(*, form_version: FormVersion | Definition) -> dict[str, Any
 
 # The API's message for an unknown version lives here so it is translated in this app's catalogue.
 FORM_VERSION_NOT_FOUND = gettext_lazy("There is no published form version with this id.")
+
+
+def form_my_number_value(
+    *, form_version: FormVersion | Definition, answers: Mapping[str, Any]
+) -> str:
+    """The first 個人番号 answered in a top-level my_number item of the form ("" for none)."""
+    for page in _definition(form_version).get("pages", []):
+        for item in page.get("items", []):
+            if item.get("type") == "my_number":
+                value = answers.get(item["code"])
+                if isinstance(value, str) and value:
+                    return value
+    return ""

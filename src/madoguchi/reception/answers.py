@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from madoguchi.forms import mynumber
 from madoguchi.forms import selectors as form_selectors
 from madoguchi.forms.fieldtypes import registry
 from madoguchi.forms.language import Item, iter_items
@@ -31,16 +32,29 @@ class Column:
     key: str  # e.g. "applicant.name.family": item code, then the property
     item_code: str
     part: str = ""
+    # Codes of 個人番号 items in this column (its own, or inside a group's rows): exports show
+    # them masked (********9018), never in clear.
+    masked: frozenset[str] = frozenset()
+
+
+def _my_number_codes(form_version: FormVersion) -> frozenset[str]:
+    return frozenset(
+        item["code"]
+        for page in form_version.definition.get("pages", [])
+        for item in iter_items(page.get("items", []))
+        if item.get("type") == "my_number"
+    )
 
 
 def item_columns(form_version: FormVersion) -> list[Column]:
     schema = form_selectors.form_json_schema(form_version=form_version)
+    masked = _my_number_codes(form_version)
     columns: list[Column] = []
     for code, prop in schema.get("properties", {}).items():
         if prop.get("type") == "object" and prop.get("properties"):
             columns += [Column(f"{code}.{part}", code, part) for part in prop["properties"]]
         else:
-            columns.append(Column(code, code))
+            columns.append(Column(code, code, masked=masked))
     return columns
 
 
@@ -67,10 +81,22 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _masked(value: Any, code: str, codes: frozenset[str]) -> Any:
+    if code in codes and isinstance(value, str):
+        return mynumber.mask(value)
+    if isinstance(value, list):
+        return [_masked(v, code, codes) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _masked(v, k, codes) for k, v in value.items()}
+    return value
+
+
 def column_value(answers: Mapping[str, Any], column: Column) -> str:
     value = answers.get(column.item_code)
     if column.part:
         value = value.get(column.part) if isinstance(value, Mapping) else None
+    if column.masked:
+        value = _masked(value, column.item_code, column.masked)
     return _cell(value)
 
 

@@ -17,7 +17,10 @@ WAIT = 10  # seconds; only reached when something is wrong
 def test_chain_lock_ids():
     assert chain_lock_id("") == 0
     assert chain_lock_id(CHIYODA) == 131016
-    assert chain_lock_id("13101X") == chain_lock_id("13101X")  # not a code: still one lock
+    # Not a code: still one lock, the same number in every process and Python version (a
+    # salted hash() would differ between two servers and let them append to one chain at once).
+    assert chain_lock_id("13101X") == 1467225053
+    assert chain_lock_id("13101Y") != chain_lock_id("13101X")
     assert 0 <= chain_lock_id("13101X") < 2**31
 
 

@@ -1,10 +1,14 @@
 """Tenant isolation: staff and API credentials of 横浜市 (141003) walk every staff URL and every
 reception API endpoint aimed at 千代田区's applications and get 403 or 404 — never data."""
 
+import io
+import zipfile
+
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from madoguchi.applications.models import Attachment
+from madoguchi.reception.exports import FORMATS
 from madoguchi.reception.models import WebhookDelivery
 from madoguchi.reception.testing import staff_login
 from madoguchi.reception.webhooks import endpoint_create
@@ -33,6 +37,7 @@ def staff_urls(receipt, attachment_id, delivery_id):
         ("get", f"/staff/reception/export/csv/?municipality={CHIYODA}"),
         ("get", f"/staff/reception/export/csv-sjis/?municipality={CHIYODA}"),
         ("get", f"/staff/reception/export/json/?municipality={CHIYODA}"),
+        ("get", f"/staff/reception/export/pdf-zip/?municipality={CHIYODA}"),
         ("get", f"/staff/reception/audit/?municipality={CHIYODA}"),
         ("get", f"/staff/reception/webhooks/?municipality={CHIYODA}"),
         ("post", f"/staff/reception/webhooks/deliveries/{delivery_id}/resend/"),
@@ -43,12 +48,27 @@ def staff_urls(receipt, attachment_id, delivery_id):
         ("post", f"{form}items/add/"),
         ("get", f"{form}items/disaster.date/"),
         ("post", f"{form}items/disaster.date/"),
+        ("post", f"{form}limit/"),
         ("get", f"{form}notes/"),
         ("post", f"{form}notes/"),
         ("get", f"{form}preview/"),
         ("post", f"{form}publish/"),
         ("post", f"{form}rebase/"),
     ]
+
+
+# Staff routes that show no municipality's data: signing in and out, and the staff home page.
+NOT_MUNICIPAL = {
+    "staff/",
+    "staff/login/",
+    "staff/login/code/",
+    "staff/login/code/setup/",
+    "staff/logout/",
+}
+
+
+def staff_routes():
+    return {p for p in _patterns(get_resolver()) if p.startswith("staff/")} - NOT_MUNICIPAL
 
 
 def _patterns(resolver, prefix=""):
@@ -85,13 +105,14 @@ def chiyoda_data(received, settings, tmp_path):
 def test_isolation_every_staff_url_is_closed_to_another_municipality(client, chiyoda_data):
     application, attachment, delivery = chiyoda_data
     urls = staff_urls(application.receipt_number, attachment.pk, delivery.pk)
-    # Every staff route is in the walk (a new staff page must be added here).
-    routes = {
-        p
-        for p in _patterns(get_resolver())
-        if p.startswith("staff/") and "login" not in p and "logout" not in p and p != "staff/"
-    }
-    assert len(routes) <= len({u.split("?")[0] for _m, u in urls}), routes
+    # Every staff route is in the walk, compared as sets of routes (a new staff page must be
+    # added to staff_urls, or this fails naming it). Export formats: every registered one.
+    walked = {resolve(u.split("?")[0]).route for _m, u in urls}
+    missing = staff_routes() - walked
+    assert not missing, f"staff routes not in the cross-tenant walk: {sorted(missing)}"
+    assert {u.split("/")[4] for _m, u in urls if u.startswith("/staff/reception/export/")} >= set(
+        FORMATS
+    ) | {"check"}
     data = {
         "status-to_status": "completed",
         "bulk-receipts": [application.receipt_number],
@@ -140,12 +161,21 @@ def test_isolation_yokohama_worker_gets_403_or_404(client, chiyoda_data):
 def test_isolation_exports_of_another_municipality_are_empty(client, chiyoda_data):
     application, *_ = chiyoda_data
     staff_login(client, "yokohama-worker")
-    for fmt in ("csv", "json"):
+    for fmt in FORMATS:  # every registered format (was csv and json only)
         response = client.get(
             f"/staff/reception/export/{fmt}/", {"receipt_number": application.receipt_number}
         )
-        content = b"".join(response.streaming_content).decode("utf-8-sig")
-        assert application.receipt_number not in content and "𠮷" not in content
+        assert response.status_code == 200, fmt
+        raw = b"".join(response.streaming_content)
+        blobs = [raw]
+        if raw.startswith(b"PK"):  # a ZIP: look inside, compressed bytes prove nothing
+            archive = zipfile.ZipFile(io.BytesIO(raw))
+            assert not [n for n in archive.namelist() if n.endswith(".pdf")], fmt
+            blobs = [archive.read(name) for name in archive.namelist()]
+        for blob in blobs:
+            content = blob.decode("utf-8", "ignore") + blob.decode("cp932", "ignore")
+            assert application.receipt_number not in content, fmt
+            assert "𠮷" not in content and "&#x20BB7;" not in content, fmt
 
 
 def test_isolation_reception_api_with_another_municipalitys_credential(
@@ -158,12 +188,17 @@ def test_isolation_reception_api_with_another_municipalitys_credential(
     assert listing.status_code == 200 and listing.json()["results"] == []
     listing = client.get("/api/v1/reception/applications?include_acknowledged=true", **auth)
     assert listing.json()["results"] == []
-    for method, url in [
+    walk = [
         ("get", base),
         ("get", f"{base}/attachments/{attachment.pk}"),
         ("post", f"{base}/ack"),
         ("post", f"{base}/status"),
-    ]:
+    ]
+    # Every reception API route is walked (the listing above, the rest here), as a set.
+    api_routes = {p for p in _patterns(get_resolver()) if p.startswith("api/v1/reception/")}
+    walked = {resolve(u).route for _m, u in walk} | {"api/v1/reception/applications"}
+    assert api_routes == walked, sorted(api_routes ^ walked)
+    for method, url in walk:
         response = (
             getattr(client, method)(
                 url, {"status": "completed"}, content_type="application/json", **auth
