@@ -82,9 +82,9 @@ class OperatorAdminSite(admin.AdminSite):
 
         next_url = request.GET.get("next") or reverse("admin:index", current_app=self.name)
         if not request.user.is_authenticated:
-            return redirect_to_login(next_url, login_url=reverse("core:staff-login"))
+            return redirect_to_login(next_url, login_url=reverse("accounts:staff-login"))
         if not is_verified(request):
-            return redirect(f"{reverse('core:staff-otp')}?{urlencode({'next': next_url})}")
+            return redirect(f"{reverse('accounts:staff-otp')}?{urlencode({'next': next_url})}")
         if not is_operator(request.user):
             raise PermissionDenied
         return redirect(next_url)
