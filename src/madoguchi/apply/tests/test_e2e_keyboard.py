@@ -72,8 +72,17 @@ def pick_radio(page: Any, name: str, value: str, limit: int = 120) -> None:
 
 
 def activate(page: Any, selector: str) -> None:
+    """Enter on a link or submit button, and wait until the next page has loaded: Tab presses
+    sent while the old page is still shown would land there (and be lost) on a busy machine."""
     tab_to(page, selector)
-    page.keyboard.press("Enter")
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+
+
+def submit_with_enter(page: Any) -> None:
+    """Enter in a text field submits its form; wait for the page that answers."""
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
 
 
 NEXT = "button[value=next]:not(.visually-hidden)"
@@ -92,7 +101,7 @@ def test_the_whole_journey_with_the_keyboard_alone_and_no_javascript(live, brows
         expect(page.get_by_role("heading", level=1)).to_have_text("本人確認")
         choose(page, "#id_resident", KEN)
         type_into(page, "#id_pin", "1234")
-        page.keyboard.press("Enter")
+        submit_with_enter(page)
 
         expect(page.get_by_role("heading", level=1)).to_have_text("罹災証明書の発行申請")
         activate(page, "form.apply-start button")
@@ -122,12 +131,16 @@ def test_the_whole_journey_with_the_keyboard_alone_and_no_javascript(live, brows
         pick_radio(page, "certificate.delivery", "counter")
         activate(page, NEXT)
 
+        # The upload input must be on the page and focused before Space opens the chooser.
+        expect(page.locator("#f-attachments-photos")).to_be_attached()
         tab_to(page, "#f-attachments-photos")
+        expect(page.locator("#f-attachments-photos")).to_be_focused()
         with page.expect_file_chooser() as chooser:
             page.keyboard.press("Space")
         chooser.value.set_files(
             files=[{"name": "wall.jpg", "mimeType": "image/jpeg", "buffer": JPEG}]
         )
+        assert page.locator("#f-attachments-photos").evaluate("el => el.files.length") == 1
         activate(page, NEXT)
 
         press_space_on(page, "#f-declaration-truth")
@@ -138,7 +151,7 @@ def test_the_whole_journey_with_the_keyboard_alone_and_no_javascript(live, brows
         activate(page, "a[href$='/sign/']")
 
         type_into(page, "#id_pin", DEMO_SIGN_PIN)
-        page.keyboard.press("Enter")
+        submit_with_enter(page)
 
         expect(page.get_by_role("heading", level=1)).to_have_text("申請を受け付けました")
         application = Application.objects.get()
@@ -148,7 +161,8 @@ def test_the_whole_journey_with_the_keyboard_alone_and_no_javascript(live, brows
         expect(page.locator(".receipt-panel__number")).to_have_text(number)
 
         with page.expect_download() as download:
-            activate(page, "a[href$='/copy.pdf']")
+            tab_to(page, "a[href$='/copy.pdf']")  # a download: no page to wait for
+            page.keyboard.press("Enter")
         text = "".join(
             p.extract_text()
             for p in PdfReader(io.BytesIO(download.value.path().read_bytes())).pages
