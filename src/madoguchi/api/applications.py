@@ -468,7 +468,7 @@ class SubmitView(_ResidentView):
 
         def work() -> Response:
             if application.receipt_number is None:
-                submission.signed_at_check(signed_at)
+                submission.signed_at_check(signed_at, cms_der)
                 missing = submission.missing_attachments(application)
                 if missing:
                     raise _missing_problem(missing)
