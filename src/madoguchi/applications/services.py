@@ -271,10 +271,28 @@ def signing_payload_for(
 ) -> bytes:
     """The canonical bytes a signature over these normalised answers must cover (the one
     builder: the web journey, the API's preview and both submission paths use it)."""
-    return signing_payload(
+    return signing_payload_of(
         procedure_code=form_version.procedure_code,
         municipality_code=form_version.municipality_id,
         form_version_hash=form_version.content_hash,
+        answers=answers,
+        signed_at=signed_at,
+    )
+
+
+def signing_payload_of(
+    *,
+    procedure_code: str,
+    municipality_code: str,
+    form_version_hash: str,
+    answers: Mapping[str, Any],
+    signed_at: datetime.datetime,
+) -> bytes:
+    """signing_payload_for without a stored form version (the generated docs example)."""
+    return signing_payload(
+        procedure_code=procedure_code,
+        municipality_code=municipality_code,
+        form_version_hash=form_version_hash,
         answers=answers,
         attachments=_attachments_of(answers),
         signed_at=signed_at,
