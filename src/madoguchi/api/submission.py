@@ -25,6 +25,7 @@ from madoguchi.api import conf
 from madoguchi.api.keys import Credential
 from madoguchi.api.models import ApiApplication
 from madoguchi.api.problems import ApiProblem, field_error
+from madoguchi.applications import selectors as application_selectors
 from madoguchi.applications import services as application_services
 from madoguchi.applications.models import Application, Channel
 from madoguchi.forms import selectors as form_selectors
@@ -231,7 +232,7 @@ def signed_at_check(
         message = _("The signing time is too long ago: sign the application again.")
     else:
         return signed_at
-    if cms_der and (first := application_services.application_for_envelope(cms_der=cms_der)):
+    if cms_der and (first := application_selectors.application_for_envelope(cms_der=cms_der)):
         raise replay_problem(first)
     raise ApiProblem(
         status_code=422,

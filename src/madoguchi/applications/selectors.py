@@ -10,6 +10,7 @@ from madoguchi.accounts.models import Resident
 from madoguchi.applications import receipts
 from madoguchi.applications.dedupe import dedupe_key_for
 from madoguchi.applications.models import Application, Status
+from madoguchi.signatures.services import signature_envelope_key
 
 
 def applications_for_resident(*, resident: Resident) -> QuerySet[Application]:
@@ -62,3 +63,12 @@ def application_existing_for_limit(
         .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
         .first()
     )
+
+
+def application_for_envelope(*, cms_der: bytes) -> Application | None:
+    """The application received with this signed envelope, if any (for refusals that want to
+    name the first receipt; the unique constraint is what enforces "once")."""
+    key = signature_envelope_key(cms_der=cms_der)
+    if key is None:
+        return None
+    return Application.objects.filter(signature_value_sha256=key).first()

@@ -141,15 +141,6 @@ def _conflict(*, dedupe_key: str | None, envelope_key: str | None) -> Applicatio
     return SignatureReplayed(found[0]) if found else None
 
 
-def application_for_envelope(*, cms_der: bytes) -> Application | None:
-    """The application received with this signed envelope, if any (for refusals that want to
-    name the first receipt; the unique constraint is what enforces "once")."""
-    key = signature_envelope_key(cms_der=cms_der)
-    if key is None:
-        return None
-    return Application.objects.filter(signature_value_sha256=key).first()
-
-
 def _label(actor: Actor) -> str:
     if actor is not None and actor.is_authenticated:
         return actor.get_username()

@@ -63,6 +63,24 @@ def test_the_same_envelope_is_received_once_with_any_key(
     assert Application.objects.filter(receipt_number__isnull=False).count() == 1
 
 
+def test_a_replay_is_named_as_such_also_once_its_signing_time_is_too_old(
+    http, disaster_form, sample_answers, taro, settings
+):
+    body = signed_body(
+        disaster_form, sample_answers, taro, signed_at=now_seconds() - datetime.timedelta(hours=2)
+    )
+    first = http.post(URL, json=body)
+    assert first.status_code == 201, first.json()
+    settings.API_SIGNED_AT_MAX_AGE_HOURS = 1  # by now the signing time is too old
+    again = http.post(URL, json=body)
+    assert again.status_code == 409 and problem_type(again) == "signature-replayed"
+    assert again.json()["existing_application"]["receipt_number"] == first.json()["receipt_number"]
+    fresh_but_old = signed_body(
+        disaster_form, sample_answers, taro, signed_at=now_seconds() - datetime.timedelta(hours=3)
+    )
+    assert problem_type(http.post(URL, json=fresh_but_old)) == "signed-at-too-old"
+
+
 def test_concurrent_copies_of_one_envelope_give_one_application(
     live_server, portal, disaster_form, sample_answers, taro
 ):
