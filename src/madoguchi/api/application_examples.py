@@ -81,11 +81,26 @@ ONE_REQUEST_DESCRIPTION = (
     "received only when validation, signature verification and storage all succeed; otherwise "
     "nothing is left behind (except the evidence of a refused signature). Send an "
     "Idempotency-Key to make retries safe.\n\n"
+    "署名された申請は1回だけ受け付けます：同じ署名（CMS の署名値）を別の Idempotency-Key・別の"
+    "クライアント・別のプロセスから送ると 409 signature-replayed で、existing_application が最初の"
+    "受付番号を示します（同じキー・同じ本文の再送は最初の応答の再現です）。\n\n"
+    "A signed envelope is received once: the same signature (CMS signature value) sent again "
+    "with another Idempotency-Key, by another client or from another process gets 409 "
+    "signature-replayed, whose existing_application names the first receipt (the same key with "
+    "the same body replays the first answer).\n\n"
     "エラー / errors: 401 キーなし・無効 / missing or invalid key; 403 スコープ外・テスト用キーで"
     "デモ以外の自治体 / scope, or a test key outside the demo municipalities; 409 "
-    "Idempotency-Key の再利用 / key reused; 422 invalid-answers（errors に項目ごと / per field）、"
-    "signature-rejected（outcome に検証結果コード / outcome code: revoked, expired, "
-    "payload_mismatch, …）、signer-unknown; 429 流量制限 / rate limited (Retry-After)."
+    "idempotency-key-reused, signature-replayed, duplicate-application（existing_application）; "
+    "413 request-too-large（本文が API_MAX_REQUEST_BYTES、既定 8 MiB を超える / body over "
+    "API_MAX_REQUEST_BYTES, 8 MiB by default; answered before the body is read）; "
+    "422 invalid-answers（errors に項目ごと / per field）、certificate-expired, "
+    "certificate-not-yet-valid, certificate-revoked, unknown-issuer（証明書の状態ごと / one per "
+    "certificate state, also for certificates on no card）、signature-rejected（outcome に検証"
+    "結果コード / outcome code: payload_mismatch, bad_signature, malformed, …）、signer-unknown"
+    "（有効だが登録住民の証明書でない / valid, but nobody registered holds the certificate）、"
+    "signed-at-too-old, signed-at-in-future（signed_at は受付の API_SIGNED_AT_MAX_AGE_HOURS 時間前"
+    "から5分後まで / signed_at from API_SIGNED_AT_MAX_AGE_HOURS hours before to 5 minutes after "
+    "receipt）; 429 流量制限 / rate limited (Retry-After)."
 )
 DRAFT_CREATE_DESCRIPTION = (
     "住民（X-Resident-Token のアクセストークンで認証）の代わりに下書きを作ります。回答は入力どおり"
@@ -131,7 +146,10 @@ SUBMIT_DESCRIPTION = (
     "署名（分離型 CMS、DER の base64）と signed_at を送って提出します。署名者は住民本人の"
     "署名用電子証明書でなければなりません。何度送っても受付番号は一つです。\n\n"
     "Submit with the signature (detached CMS, DER, base64) and signed_at. The signer must be "
-    "the resident's own signing certificate. Submitting again returns the same receipt."
+    "the resident's own signing certificate. Submitting again returns the same receipt; the "
+    "same signature used for another application is 409 signature-replayed. Refusals as for "
+    "POST /applications (certificate-expired, certificate-revoked, unknown-issuer, "
+    "signed-at-too-old, …)."
 )
 
 SIGNED_REQUEST = OpenApiExample(
@@ -169,7 +187,7 @@ SIGNATURE_REJECTED = OpenApiExample(
     response_only=True,
     status_codes=["422"],
     value={
-        "type": "https://madoguchi.jp/problems/signature-rejected",
+        "type": "https://madoguchi.jp/problems/certificate-revoked",
         "title": "署名を受け付けられませんでした。",
         "title_en": "The signature was not accepted.",
         "status": 422,
@@ -184,6 +202,42 @@ SIGNATURE_REJECTED = OpenApiExample(
                 "message_en": "The signing certificate has been revoked.",
             }
         ],
+    },
+)
+SIGNATURE_REPLAYED = OpenApiExample(
+    "同じ署名の再送 / the same signed envelope again",
+    response_only=True,
+    status_codes=["409"],
+    value={
+        "type": "https://madoguchi.jp/problems/signature-replayed",
+        "title": "この署名は受付番号 ABCD-2345-K の申請ですでに使われています。"
+        "署名は1回限り有効です。もう一度申請するには、改めて署名してください。",
+        "title_en": "This signature was already used for the application with receipt number "
+        "ABCD-2345-K. A signature counts once: sign again to apply again.",
+        "status": 409,
+        "detail": "署名された申請は1回だけ受け付けます。…",
+        "detail_en": "A signed application is received once. …",
+        "existing_application": {
+            "receipt_number": "ABCD2345K",
+            "receipt_display": "ABCD-2345-K",
+            "status": "submitted",
+            "submitted_at": "2026-04-01T10:15:00+09:00",
+        },
+    },
+)
+TOO_LARGE = OpenApiExample(
+    "本文が大きすぎる / body too large",
+    response_only=True,
+    status_codes=["413"],
+    value={
+        "type": "https://madoguchi.jp/problems/request-too-large",
+        "title": "リクエストが大きすぎます。",
+        "title_en": "The request is too large.",
+        "status": 413,
+        "detail": "このリクエストは8,388,608バイトまでです（送信予定は10,485,760バイト）。…",
+        "detail_en": "This request may be at most 8,388,608 bytes; it announced 10,485,760 "
+        "bytes. …",
+        "max_bytes": 8388608,
     },
 )
 DRAFT_REQUEST = OpenApiExample(

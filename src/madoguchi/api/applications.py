@@ -147,10 +147,18 @@ class ApplicationCollectionView(_ApplyView):
             401: ex.PROBLEM,
             403: ex.PROBLEM,
             409: ex.PROBLEM,
+            413: ex.PROBLEM,
             422: ex.PROBLEM,
             429: ex.PROBLEM,
         },
-        examples=[ex.SIGNED_REQUEST, ex.RECEIVED, ex.INVALID_ANSWERS, ex.SIGNATURE_REJECTED],
+        examples=[
+            ex.SIGNED_REQUEST,
+            ex.RECEIVED,
+            ex.INVALID_ANSWERS,
+            ex.SIGNATURE_REJECTED,
+            ex.SIGNATURE_REPLAYED,
+            ex.TOO_LARGE,
+        ],
         tags=TAG,
     )
     def post(self, request: Request) -> Response:
@@ -458,7 +466,7 @@ class SubmitView(_ResidentView):
             409: ex.PROBLEM,
             422: ex.PROBLEM,
         },
-        examples=[ex.SUBMIT_REQUEST, ex.RECEIVED, ex.SIGNATURE_REJECTED],
+        examples=[ex.SUBMIT_REQUEST, ex.RECEIVED, ex.SIGNATURE_REJECTED, ex.SIGNATURE_REPLAYED],
         tags=TAG,
     )
     def post(self, request: Request, application_id: str) -> Response:
@@ -470,7 +478,7 @@ class SubmitView(_ResidentView):
 
         def work() -> Response:
             if application.receipt_number is None:
-                submission.signed_at_check(signed_at)
+                submission.signed_at_check(signed_at, cms_der)
                 missing = submission.missing_attachments(application)
                 if missing:
                     raise _missing_problem(missing)

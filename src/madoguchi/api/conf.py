@@ -8,6 +8,9 @@ API_RESIDENT_TOKEN_CACHE_SECONDS  how long a validated resident access token is 
                               before asking the issuer's userinfo endpoint again (default 60)
 API_TEST_MUNICIPALITIES       comma-separated codes a test key may reach (131016,130001)
 API_SIGNED_AT_MAX_AGE_HOURS   how old a signature's signed_at may be (default 24)
+API_MAX_REQUEST_BYTES         largest API request body, JSON (default 8 MiB; larger → 413)
+API_MAX_UPLOAD_BYTES          largest multipart upload to …/attachments (default 11 MiB: one
+                              file of the forms' default maximum, 10 MiB, with its envelope)
 """
 
 from __future__ import annotations
@@ -52,6 +55,25 @@ def signed_at_max_age() -> datetime.timedelta:
         settings, "API_SIGNED_AT_MAX_AGE_HOURS", env_int("API_SIGNED_AT_MAX_AGE_HOURS", 24)
     )
     return datetime.timedelta(hours=int(hours))
+
+
+def max_request_bytes() -> int:
+    value = getattr(
+        settings, "API_MAX_REQUEST_BYTES", env_int("API_MAX_REQUEST_BYTES", 8 * 1024 * 1024)
+    )
+    return int(value)
+
+
+def max_upload_bytes() -> int:
+    value = getattr(
+        settings, "API_MAX_UPLOAD_BYTES", env_int("API_MAX_UPLOAD_BYTES", 11 * 1024 * 1024)
+    )
+    return int(value)
+
+
+def max_drain_bytes() -> int:
+    """How much of a refused body is read and thrown away so that the client gets the 413."""
+    return 64 * 1024 * 1024
 
 
 # A client's clock may run a little ahead of ours.

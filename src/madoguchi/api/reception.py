@@ -95,7 +95,11 @@ class DocumentSerializer(SummarySerializer):
     attachments = serializers.JSONField(help_text="添付ファイルとそのURL / attachments and links")
     signature = serializers.JSONField(
         allow_null=True,
-        help_text="署名検証の記録（CMSを含む）/ signature evidence, including the CMS",
+        help_text="署名検証の記録：outcome, verified_at, issuer, serial, subject, crl_number, "
+        "payload_sha256, signed_at, payload_base64（署名されたバイト列そのもの）, cms_base64"
+        "（分離型 CMS、DER）/ signature evidence: … payload_base64 (the exact signed bytes) and "
+        "cms_base64 (the detached CMS, DER): `openssl cms -verify -binary -inform DER -in "
+        "cms.der -content payload.json -CAfile root.pem` re-verifies them",
     )
     history = serializers.JSONField(help_text="状態の履歴 / status history")
 
@@ -244,11 +248,14 @@ class ApplicationView(_Base):
         summary="申請の取得 / Get an application",
         description=(
             "受付番号で申請を取得します。回答は標準項目コードをキーとし、添付ファイルのURL、"
-            "署名検証の記録（証明書の発行者・シリアル番号・CRL番号・CMS）、状態の履歴を含み"
-            "ます。\n\n"
+            "署名検証の記録（証明書の発行者・シリアル番号・CRL番号・署名されたペイロードそのもの"
+            "（payload_base64）と CMS（cms_base64））、状態の履歴を含みます。基幹システムは"
+            "この2つだけで openssl cms -verify による再検証ができます（docs/reception.md）。\n\n"
             "One application by receipt number: answers keyed by standard item code, "
-            "attachment links, signature evidence (issuer, serial, CRL number, the CMS itself) "
-            "and the status history."
+            "attachment links, signature evidence (issuer, serial, CRL number, the exact signed "
+            "payload as payload_base64 beside the detached CMS as cms_base64 — enough for a "
+            "core system to re-verify with openssl cms -verify, see docs/reception.md) and the "
+            "status history."
         ),
         parameters=[_RECEIPT],
         responses={200: DocumentSerializer, 401: _PROBLEM, 404: _PROBLEM},

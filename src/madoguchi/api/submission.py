@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from madoguchi.api import conf
 from madoguchi.api.models import ApiApplication
 from madoguchi.api.problems import ApiProblem, field_error
+from madoguchi.applications import selectors as application_selectors
 from madoguchi.applications import services as application_services
 from madoguchi.applications.types import Channel
 from madoguchi.forms import selectors as form_selectors
@@ -153,6 +154,8 @@ def problem_for(error: application_services.ApplicationError) -> ApiProblem:
         return signature_problem(Outcome(error.outcome))
     if isinstance(error, application_services.NotEditable):
         return ApiProblem(status_code=409, code=error.code, title=error.message)
+    if isinstance(error, application_services.SignatureReplayed):
+        return replay_problem(error.existing)
     if isinstance(error, application_services.DuplicateApplication):
         # 409 with the receipt the resident already holds: a portal can show it and link to
         # the status instead of retrying (the signature proved who the applicant is).
@@ -162,22 +165,50 @@ def problem_for(error: application_services.ApplicationError) -> ApiProblem:
             code=error.code,
             title=error.message,
             detail=_("This procedure accepts one application per resident or household."),
-            existing_application={
-                "receipt_number": existing.receipt_number,
-                "receipt_display": existing.receipt_display,
-                "status": existing.status,
-                "submitted_at": existing.submitted_at.isoformat()
-                if existing.submitted_at
-                else None,
-            },
+            existing_application=_existing_body(existing),
         )
     return ApiProblem(status_code=422, code=error.code, title=error.message)
 
 
-def signature_problem(outcome: Outcome, code: str = "signature_rejected") -> ApiProblem:
+def _existing_body(existing: Application) -> dict[str, Any]:
+    return {
+        "receipt_number": existing.receipt_number,
+        "receipt_display": existing.receipt_display,
+        "status": existing.status,
+        "submitted_at": existing.submitted_at.isoformat() if existing.submitted_at else None,
+    }
+
+
+def replay_problem(existing: Application) -> ApiProblem:
+    """409 for a signed envelope received before: names the first receipt, so a portal that
+    lost the first answer can show it instead of retrying."""
+    return ApiProblem(
+        status_code=409,
+        code="signature_replayed",
+        title=application_services.SignatureReplayed(existing).message,
+        detail=_(
+            "A signed application is received once. The same signature sent again — with "
+            "another Idempotency-Key, by another client or from another process — is refused."
+        ),
+        existing_application=_existing_body(existing),
+    )
+
+
+# A certificate's own state gets its own problem type (a portal tells the resident what to do:
+# renew the card, wait, use another card); every other refusal is signature-rejected, with the
+# precise reason in `outcome`.
+_OUTCOME_PROBLEMS = {
+    Outcome.EXPIRED: "certificate_expired",
+    Outcome.NOT_YET_VALID: "certificate_not_yet_valid",
+    Outcome.REVOKED: "certificate_revoked",
+    Outcome.UNKNOWN_CA: "unknown_issuer",
+}
+
+
+def signature_problem(outcome: Outcome, code: str | None = None) -> ApiProblem:
     return ApiProblem(
         status_code=422,
-        code=code,
+        code=code or _OUTCOME_PROBLEMS.get(outcome, "signature_rejected"),
         title=_("The signature was not accepted."),
         detail=outcome_message(outcome),
         outcome=str(outcome),
@@ -190,30 +221,74 @@ def signature_problem(outcome: Outcome, code: str = "signature_rejected") -> Api
 # --- Signed time ---------------------------------------------------------------------------------
 
 
-def signed_at_check(signed_at: datetime.datetime) -> datetime.datetime:
+def signed_at_check(
+    signed_at: datetime.datetime, cms_der: bytes | None = None
+) -> datetime.datetime:
+    """Refuse a signing time more than SIGNED_AT_CLOCK_SKEW ahead of ours or older than
+    API_SIGNED_AT_MAX_AGE_HOURS, each with its own problem type; an envelope that was already
+    received is named as a replay instead (looked up only here, on the refusal path)."""
     now = timezone.now()
     if signed_at > now + conf.SIGNED_AT_CLOCK_SKEW:
-        raise field_problem("signed_at", _("The signing time is in the future."))
-    if signed_at < now - conf.signed_at_max_age():
-        raise field_problem(
-            "signed_at", _("The signing time is too long ago: sign the application again.")
+        code, message = "signed_at_in_future", _("The signing time is in the future.")
+    elif signed_at < now - conf.signed_at_max_age():
+        code = "signed_at_too_old"
+        message = _("The signing time is too long ago: sign the application again.")
+    else:
+        return signed_at
+    if cms_der and (first := application_selectors.application_for_envelope(cms_der=cms_der)):
+        raise replay_problem(first)
+    raise ApiProblem(
+        status_code=422,
+        code=code,
+        title=message,
+        detail=_(
+            "signed_at must lie between %(hours)s hours before and %(minutes)s minutes after "
+            "the time of receipt."
         )
-    return signed_at
+        % {
+            "hours": int(conf.signed_at_max_age().total_seconds() // 3600),
+            "minutes": int(conf.SIGNED_AT_CLOCK_SKEW.total_seconds() // 60),
+        },
+        errors=[field_error(field="signed_at", message=message, code=code)],
+    )
 
 
 # --- The signer ---------------------------------------------------------------------------------
 
 
-def signer_resident(cms_der: bytes) -> Resident:
+def signer_resident(cms_der: bytes) -> Resident | None:
     """The applicant of a one-request submission: issuer + serial of the signing certificate
-    lead to the resident's card. Raises ApiProblem when they lead nowhere."""
+    lead to the resident's card. None when they lead to no card (the signature is then
+    verified all the same, so that the refusal says what is wrong with it). Raises ApiProblem
+    for a signature that names no certificate."""
     certificate = signer_certificate(cms_der)
     if certificate is None:
         raise signature_problem(Outcome.MALFORMED)
     issued = signature_selectors.issued_certificate_for(certificate=certificate)
     if issued is None or issued.card is None:
-        raise signature_problem(Outcome.UNKNOWN_CA, code="signer_unknown")
+        return None
     return issued.card.resident
+
+
+def signer_unknown_problem() -> ApiProblem:
+    """A signature that verifies, by a certificate on no card registered here."""
+    return ApiProblem(
+        status_code=422,
+        code="signer_unknown",
+        title=_("The signature was not accepted."),
+        detail=_(
+            "The signature is valid, but its certificate belongs to no resident registered "
+            "with this platform."
+        ),
+        outcome=str(Outcome.VALID),
+        errors=[
+            field_error(
+                field="signature",
+                message=_("This certificate belongs to no resident registered here."),
+                code="signer_unknown",
+            )
+        ],
+    )
 
 
 def signer_cache_clear() -> None:
@@ -313,11 +388,12 @@ def application_prepare_signed(
 ) -> application_services.Receivable:
     """Every check of a one-request submission, writing nothing (call it before the write
     transaction). Raises ApiProblem or ApplicationError."""
-    signed_at_check(submission.signed_at)
+    signed_at_check(submission.signed_at, submission.cms_der)
     _files_check(submission.answers, submission.files)
-    return application_services.application_receive_prepare(
+    resident = signer_resident(submission.cms_der)
+    receivable = application_services.application_receive_prepare(
         form_version=submission.form_version,
-        resident=signer_resident(submission.cms_der),
+        resident=resident,
         answers=submission.answers,
         cms_der=submission.cms_der,
         signed_at=submission.signed_at,
@@ -325,6 +401,11 @@ def application_prepare_signed(
         is_test=credential.is_test,
         actor=actor,
     )
+    if resident is None:
+        # Verification passed (an expired, revoked or untrusted certificate was refused with
+        # its own code above), but nobody here holds the certificate.
+        raise signer_unknown_problem()
+    return receivable
 
 
 def application_receive_signed(

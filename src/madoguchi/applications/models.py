@@ -86,6 +86,10 @@ class Application(models.Model):
     # unique, so of any number of concurrent submissions exactly one is received. Cleared when
     # the application is withdrawn, so the resident may apply again.
     dedupe_key = models.CharField(max_length=128, unique=True, null=True, blank=True)
+    # SHA-256 of the signature value of the CMS this application was received with: unique, so
+    # a signed envelope is received at most once, whatever Idempotency-Key, client or process
+    # sends it again (docs/signing.md, "Once"). Kept when the application is withdrawn.
+    signature_value_sha256 = models.CharField(max_length=64, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -13,6 +13,7 @@ from madoguchi.applications.dedupe import dedupe_key_for
 from madoguchi.applications.models import Application, OutboxMessage, StatusChange
 from madoguchi.applications.types import Status
 from madoguchi.core.identifiers import identifier_digest
+from madoguchi.signatures.services import signature_envelope_key
 
 if TYPE_CHECKING:
     from madoguchi.accounts.models import Resident
@@ -105,3 +106,12 @@ def applications_by_my_number(
     return applications_for_municipalities(municipality_codes=municipality_codes).filter(
         my_number_digest=digest
     )
+
+
+def application_for_envelope(*, cms_der: bytes) -> Application | None:
+    """The application received with this signed envelope, if any (for refusals that want to
+    name the first receipt; the unique constraint is what enforces "once")."""
+    key = signature_envelope_key(cms_der=cms_der)
+    if key is None:
+        return None
+    return Application.objects.filter(signature_value_sha256=key).first()

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +42,7 @@ from madoguchi.signatures.payload import signing_payload
 from madoguchi.signatures.services import (
     CheckedSignature,
     signature_check,
+    signature_envelope_key,
     signature_evidence_store,
 )
 
@@ -107,8 +109,38 @@ class DuplicateApplication(ApplicationError):
         self.existing = existing
 
 
-def _existing_for(key: str) -> Application | None:
-    return Application.objects.filter(dedupe_key=key).first()
+class SignatureReplayed(ApplicationError):
+    """This signed envelope (the same CMS signature value) was already received once."""
+
+    code = "signature_replayed"
+
+    def __init__(self, existing: Application) -> None:
+        super().__init__(
+            _(
+                "This signature was already used for the application with receipt number "
+                "%(receipt)s. A signature counts once: sign again to apply again."
+            )
+            % {"receipt": existing.receipt_display}
+        )
+        self.existing = existing
+
+
+def _conflict(*, dedupe_key: str | None, envelope_key: str | None) -> ApplicationError | None:
+    """The refusal for an application whose dedupe key or signed envelope is already taken
+    (one query for both). Where the one-per-resident rule applies it is the reason given (it
+    tells the resident what to do); otherwise a taken envelope is a replay."""
+    condition = Q()
+    if dedupe_key:
+        condition |= Q(dedupe_key=dedupe_key)
+    if envelope_key:
+        condition |= Q(signature_value_sha256=envelope_key)
+    if not condition:
+        return None
+    found = list(Application.objects.filter(condition)[:2])
+    for existing in found:
+        if dedupe_key and existing.dedupe_key == dedupe_key:
+            return DuplicateApplication(existing)
+    return SignatureReplayed(found[0]) if found else None
 
 
 def _label(actor: Actor) -> str:
@@ -259,10 +291,28 @@ def signing_payload_for(
 ) -> bytes:
     """The canonical bytes a signature over these normalised answers must cover (the one
     builder: the web journey, the API's preview and both submission paths use it)."""
-    return signing_payload(
+    return signing_payload_of(
         procedure_code=form_version.procedure_code,
         municipality_code=form_version.municipality_id,
         form_version_hash=form_version.content_hash,
+        answers=answers,
+        signed_at=signed_at,
+    )
+
+
+def signing_payload_of(
+    *,
+    procedure_code: str,
+    municipality_code: str,
+    form_version_hash: str,
+    answers: Mapping[str, Any],
+    signed_at: datetime.datetime,
+) -> bytes:
+    """signing_payload_for without a stored form version (the generated docs example)."""
+    return signing_payload(
+        procedure_code=procedure_code,
+        municipality_code=municipality_code,
+        form_version_hash=form_version_hash,
         answers=answers,
         attachments=_attachments_of(answers),
         signed_at=signed_at,
@@ -330,8 +380,9 @@ def application_submit(
         if not application.dedupe_key
         else None
     )
-    if dedupe_key and (existing := _existing_for(dedupe_key)) is not None:
-        raise DuplicateApplication(existing)
+    envelope_key = signature_envelope_key(cms_der=cms_der) if cms_der else None
+    if (conflict := _conflict(dedupe_key=dedupe_key, envelope_key=envelope_key)) is not None:
+        raise conflict
     # Verified before the transaction: verification may fetch a CRL, and on SQLite a write
     # transaction holds the database's only write lock.
     checked, payload = _signature_checked(
@@ -358,6 +409,7 @@ def application_submit(
             signature_evidence_store(checked=checked) if checked is not None else None
         )
         locked.payload_sha256 = hashlib.sha256(payload).hexdigest() if payload else ""
+        locked.signature_value_sha256 = checked.envelope_key if checked is not None else None
         if dedupe_key:
             locked.dedupe_key = dedupe_key
         _save_with_receipt(locked, dedupe_key)
@@ -378,7 +430,7 @@ class Receivable:
 def application_receive_prepare(
     *,
     form_version: FormVersion,
-    resident: Resident,
+    resident: Resident | None,
     answers: Mapping[str, Any],
     cms_der: bytes | None,
     signed_at: datetime.datetime | None,
@@ -399,8 +451,15 @@ def application_receive_prepare(
         procedure_code=form_version.procedure_code,
         resident=resident,
     )
-    if dedupe_key and (existing := _existing_for(dedupe_key)) is not None:
-        raise DuplicateApplication(existing)
+    # Only offerings with a one-per-resident rule pay for a look-up here (it also names a
+    # replayed envelope); elsewhere the unique constraint on the envelope decides at insert.
+    if dedupe_key and (
+        conflict := _conflict(
+            dedupe_key=dedupe_key,
+            envelope_key=signature_envelope_key(cms_der=cms_der) if cms_der else None,
+        )
+    ):
+        raise conflict
     application = Application(
         municipality_id=form_version.municipality_id,
         procedure_code=form_version.procedure_code,
@@ -425,6 +484,7 @@ def application_receive_prepare(
         object_id=str(application.public_id),
     )
     application.payload_sha256 = hashlib.sha256(payload).hexdigest() if payload else ""
+    application.signature_value_sha256 = checked.envelope_key if checked is not None else None
     return Receivable(application=application, checked=checked, dedupe_key=dedupe_key)
 
 
@@ -454,7 +514,8 @@ def application_receive(
 def _save_with_receipt(application: Application, dedupe_key: str | None) -> None:
     """Save under a new receipt number (when it has none yet). A receipt number that is already
     taken (30^8 numbers: rare, but possible) is drawn again; a dedupe key that is taken means a
-    concurrent submission for the same resident or household won: DuplicateApplication."""
+    concurrent submission for the same resident or household won: DuplicateApplication; a
+    signature value that is taken means the envelope was received before: SignatureReplayed."""
     give_number = not application.receipt_number
     for _attempt in range(5):
         if give_number:
@@ -464,9 +525,11 @@ def _save_with_receipt(application: Application, dedupe_key: str | None) -> None
                 application.save()
             return
         except IntegrityError:
-            existing = _existing_for(dedupe_key) if dedupe_key else None
-            if existing is not None:
-                raise DuplicateApplication(existing) from None
+            conflict = _conflict(
+                dedupe_key=dedupe_key, envelope_key=application.signature_value_sha256
+            )
+            if conflict is not None:
+                raise conflict from None
             if not give_number or not _receipt_taken(application.receipt_number):
                 raise
     raise IntegrityError("could not allocate a unique receipt number")

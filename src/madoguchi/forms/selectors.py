@@ -3,6 +3,7 @@ drafts scoped by municipality, validation and JSON Schema export of a version.""
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from madoguchi.forms import json_export, overlay, presets
 from madoguchi.forms.language import Definition
-from madoguchi.forms.models import FormVersion, MunicipalForm
+from madoguchi.forms.models import FormVersion, MunicipalForm, content_hash
 from madoguchi.forms.validation import ValidationResult, validate_definition_answers
 
 
@@ -110,3 +111,13 @@ def form_my_number_value(
                 if isinstance(value, str) and value:
                     return value
     return ""
+
+
+def standard_form_definition(*, procedure_code: str) -> tuple[Definition, str] | None:
+    """The definition a municipality publishes when it adopts the standard form unchanged, and
+    its content hash (what GET /api/v1/forms/{id} then answers as `content_hash`)."""
+    preset = presets.preset_get(procedure_code)
+    if preset is None:
+        return None
+    definition = overlay.resolve(copy.deepcopy(preset.definition), {})
+    return definition, content_hash(definition)

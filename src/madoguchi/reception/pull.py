@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
+import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
+from madoguchi.applications import services as application_services
 from madoguchi.reception import selectors, services
 from madoguchi.reception.models import ApiCredential
 
@@ -97,6 +99,23 @@ def application_summary(request: Request, application: Application) -> dict[str,
     }
 
 
+def _signed_payload_base64(application: Application) -> str | None:
+    """The signed payload as stored with the evidence; for evidence stored before the payload
+    was kept, rebuilt from the stored answers (the builder is deterministic) and returned only
+    when it has the SHA-256 the evidence recorded. None when it cannot be had exactly."""
+    evidence = application.signature_evidence
+    if evidence is None:
+        return None
+    payload = bytes(evidence.payload)
+    if not payload and application.signed_at is not None:
+        payload = application_services.signing_payload_for(
+            application.form_version, application.answers, application.signed_at
+        )
+    if not payload or hashlib.sha256(payload).hexdigest() != evidence.payload_sha256:
+        return None
+    return base64.b64encode(payload).decode()
+
+
 def application_document(request: Request, application: Application) -> dict[str, Any]:
     number = application.receipt_number or ""
     evidence = application.signature_evidence
@@ -135,6 +154,9 @@ def application_document(request: Request, application: Application) -> dict[str
                 "crl_number": evidence.crl_number,
                 "payload_sha256": evidence.payload_sha256,
                 "signed_at": application.signed_at.isoformat() if application.signed_at else None,
+                # The exact bytes signed, beside the detached CMS: a core system verifies the
+                # pair itself (`openssl cms -verify -binary -content payload …`, docs/reception.md).
+                "payload_base64": _signed_payload_base64(application),
                 "cms_base64": base64.b64encode(bytes(evidence.cms_der)).decode(),
             },
             "history": [

@@ -133,6 +133,9 @@ class SignatureEvidence(models.Model):
     outcome = models.CharField(_("Outcome"), max_length=32, choices=Outcome.choices)
     verified_at = models.DateTimeField(_("Verified at"))
     payload_sha256 = models.CharField(_("SHA-256 of the signed payload"), max_length=64)
+    # The exact bytes that were signed (detached CMS): with cms_der and the CA chain, anyone can
+    # verify the evidence again with `openssl cms -verify`. Empty in evidence stored before.
+    payload = models.BinaryField(_("Signed payload"), default=b"", blank=True)
     cms_der = models.BinaryField(_("Signature (CMS, DER)"))
     certificate_der = models.BinaryField(_("Signer certificate (DER)"), null=True, blank=True)
     issuer = models.TextField(_("Issuer"), blank=True)

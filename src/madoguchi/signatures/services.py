@@ -43,7 +43,12 @@ from madoguchi.signatures.signers import (
     PinLocked,
     signer_get,
 )
-from madoguchi.signatures.verification import VerificationResult, caches_clear, signature_verify
+from madoguchi.signatures.verification import (
+    VerificationResult,
+    caches_clear,
+    signature_value_sha256,
+    signature_verify,
+)
 
 if TYPE_CHECKING:
     from madoguchi.accounts.models import Resident
@@ -466,11 +471,23 @@ class CheckedSignature:
     payload_sha256: str
     cms_der: bytes
     issued: IssuedCertificate | None
+    payload: bytes = b""
+
+    @property
+    def envelope_key(self) -> str | None:
+        """What identifies this signed envelope (signature_envelope_key)."""
+        return signature_envelope_key(cms_der=self.cms_der)
 
     @property
     def resident(self) -> Resident | None:
         issued = self.issued
         return issued.card.resident if issued is not None and issued.card is not None else None
+
+
+def signature_envelope_key(*, cms_der: bytes) -> str | None:
+    """The key under which a signed envelope is received at most once: the SHA-256 of the CMS
+    signature value (docs/signing.md, "Once"). None for a signature that cannot be parsed."""
+    return signature_value_sha256(cms_der)
 
 
 def signature_check(
@@ -505,6 +522,7 @@ def signature_check(
         payload_sha256=hashlib.sha256(payload).hexdigest(),
         cms_der=cms_der,
         issued=issued,
+        payload=payload,
     )
 
 
@@ -517,6 +535,7 @@ def signature_evidence_store(*, checked: CheckedSignature) -> SignatureEvidence:
         outcome=checked.outcome,
         verified_at=result.verified_at,
         payload_sha256=checked.payload_sha256,
+        payload=checked.payload,
         cms_der=checked.cms_der,
         certificate_der=certificate.public_bytes(Encoding.DER) if certificate else None,
         issuer=result.issuer,

@@ -172,6 +172,19 @@ def signer_certificate(cms_der: bytes) -> x509.Certificate | None:
         return None
 
 
+def signature_value_sha256(cms_der: bytes) -> str | None:
+    """SHA-256 (hex) of the signature value of a CMS signature's one signer: what makes a signed
+    envelope unique. Re-encoding the CMS (other certificates, unsigned attributes, another DER
+    length form) keeps it; only the signer's key can make another one. Leading zero octets are
+    dropped, so the same RSA value written with and without them counts once. None when the
+    signature cannot be parsed."""
+    try:
+        value = _parse(cms_der).signature
+    except _Failed:
+        return None
+    return hashlib.sha256(value.lstrip(b"\x00")).hexdigest()
+
+
 def _parse_uncached(cms_der: bytes) -> _Parsed:
     try:
         info = asn1_cms.ContentInfo.load(cms_der, strict=True)

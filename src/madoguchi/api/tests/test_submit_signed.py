@@ -66,11 +66,16 @@ def test_same_idempotency_key_replays_and_a_different_body_conflicts(
     assert conflict.status_code == 409
     assert conflict.json()["type"].endswith("/idempotency-key-reused")
     assert conflict.json()["title_en"].startswith("This Idempotency-Key was already used")
-    # Keys are per client: another portal may use "k-1" too (and gets its own application).
+    # Keys are per client: another portal may use "k-1" too (and gets its own application for
+    # its own signature; the same signed envelope is received once, whoever sends it).
     from madoguchi.api.services import api_client_create
 
     _, other, _ = api_client_create(client_id="other", name="Other", scopes=["apply"], rate="")
-    assert post(client, body, other.raw, HTTP_IDEMPOTENCY_KEY="k-1").status_code == 201
+    replay = post(client, body, other.raw, HTTP_IDEMPOTENCY_KEY="k-1")
+    assert replay.status_code == 409 and replay.json()["type"].endswith("/signature-replayed")
+    earlier = now_seconds() - datetime.timedelta(seconds=1)
+    own = signed_body(disaster_form, sample_answers, taro, signed_at=earlier)
+    assert post(client, own, other.raw, HTTP_IDEMPOTENCY_KEY="k-1").status_code == 201
 
 
 def test_invalid_answers_are_422_per_field_and_leave_nothing(
@@ -214,7 +219,10 @@ def test_test_submissions_send_no_email(client, portal, disaster_form, sample_an
 
 def test_query_count_of_a_warm_submission(client, portal, disaster_form, sample_answers, taro):
     """The hot path of the load benchmark: no repeated lookups once caches are warm."""
-    post(client, signed_body(disaster_form, sample_answers, taro), portal["test"])
+    earlier = now_seconds() - datetime.timedelta(seconds=1)
+    post(
+        client, signed_body(disaster_form, sample_answers, taro, signed_at=earlier), portal["test"]
+    )
     body = signed_body(disaster_form, sample_answers, taro)
     with CaptureQueriesContext(connection) as queries:
         response = post(client, body, portal["test"], HTTP_IDEMPOTENCY_KEY="warm")

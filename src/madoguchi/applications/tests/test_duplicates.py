@@ -1,5 +1,7 @@
 """One application per resident (or household): the 2020 lesson of repeated submissions."""
 
+import datetime
+import itertools
 import threading
 
 import pytest
@@ -18,6 +20,8 @@ from madoguchi.applications.types import Status
 from madoguchi.catalog.models import Offering
 from madoguchi.signatures.testing import sign_as
 
+_EARLIER = itertools.count()
+
 
 def limit(procedure_code, how):
     Offering.objects.filter(municipality_id="131016", procedure_id=procedure_code).update(
@@ -27,7 +31,9 @@ def limit(procedure_code, how):
 
 def signed_submit(form, resident, answers):
     application = application_draft_create(form_version=form, resident=resident, answers=answers)
-    signed_at = timezone.now().replace(microsecond=0)
+    # One second earlier each time: identical answers signed in the same second would be the
+    # same signed envelope, which is received once.
+    signed_at = timezone.now().replace(microsecond=0) - datetime.timedelta(seconds=next(_EARLIER))
     payload = application_signing_payload(application=application, signed_at=signed_at)
     return application_submit(
         application=application, cms_der=sign_as(resident, payload), signed_at=signed_at
@@ -109,3 +115,32 @@ def test_duplicate_storm_gives_exactly_one_application(disaster_form, taro, samp
     assert len(refused) == 19
     assert set(refused) == set(received)  # every refusal points to the one application
     assert Application.objects.filter(status=Status.SUBMITTED).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_same_signed_envelope_is_stored_once_also_on_the_web_path(
+    disaster_form, taro, sample_answers
+):
+    """Two drafts with the same answers: the envelope signed for one cannot receive the other
+    too (the resident journey submits through application_submit as well)."""
+    from madoguchi.applications.services import SignatureReplayed
+
+    first, second = (
+        application_draft_create(form_version=disaster_form, resident=taro, answers=sample_answers)
+        for _ in range(2)
+    )
+    signed_at = timezone.now().replace(microsecond=0)
+    payload = application_signing_payload(application=first, signed_at=signed_at)
+    cms = sign_as(taro, payload)
+    received = application_submit(application=first, cms_der=cms, signed_at=signed_at)
+    with pytest.raises(SignatureReplayed) as refused:
+        application_submit(application=second, cms_der=cms, signed_at=signed_at)
+    assert refused.value.existing.pk == received.pk
+    assert received.receipt_display in refused.value.message
+    second.refresh_from_db()
+    assert second.status == Status.DRAFT and second.signature_value_sha256 is None
+    assert Application.objects.exclude(status=Status.DRAFT).count() == 1
+    # Withdrawing the first does not free its envelope.
+    application_withdraw(application=received, actor=None)
+    with pytest.raises(SignatureReplayed):
+        application_submit(application=second, cms_der=cms, signed_at=signed_at)

@@ -3,6 +3,9 @@ the resident fills anything in, by the same key the submission enforces."""
 
 from __future__ import annotations
 
+import datetime
+import itertools
+
 import pytest
 from django.utils import timezone
 
@@ -22,6 +25,8 @@ pytestmark = pytest.mark.django_db
 CHIYODA = "131016"
 PROCEDURE = "disaster-certificate"
 
+_EARLIER = itertools.count()
+
 
 @pytest.fixture(autouse=True)
 def _no_limits_from_other_tests():
@@ -34,7 +39,9 @@ def set_limit(limit: str) -> None:
 
 def received(form, resident, answers):
     application = application_draft_create(form_version=form, resident=resident, answers=answers)
-    signed_at = timezone.now().replace(microsecond=0)
+    # One second earlier each time: identical answers signed in the same second would be the
+    # same signed envelope, which is received once.
+    signed_at = timezone.now().replace(microsecond=0) - datetime.timedelta(seconds=next(_EARLIER))
     payload = application_signing_payload(application=application, signed_at=signed_at)
     return application_submit(
         application=application, cms_der=sign_as(resident, payload), signed_at=signed_at

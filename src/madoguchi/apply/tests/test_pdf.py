@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import datetime
 import io
+import itertools
 import time
 from typing import Any
 
@@ -19,13 +21,16 @@ from madoguchi.forms.wareki import format_wareki
 from madoguchi.signatures.testing import demo_resident, sign_as
 
 pytestmark = pytest.mark.django_db
+_EARLIER = itertools.count()
 
 
 def submitted(form_version, resident, answers) -> Application:
     application = application_draft_create(
         form_version=form_version, resident=resident, answers=answers
     )
-    signed_at = timezone.now().replace(microsecond=0)
+    # One second earlier each time: identical answers signed in the same second would be the
+    # same signed envelope, which is received once.
+    signed_at = timezone.now().replace(microsecond=0) - datetime.timedelta(seconds=next(_EARLIER))
     payload = application_signing_payload(application=application, signed_at=signed_at)
     return application_submit(
         application=application, cms_der=sign_as(resident, payload), signed_at=signed_at

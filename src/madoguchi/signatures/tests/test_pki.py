@@ -169,8 +169,11 @@ def test_export_command_writes_pem_files(taro, tmp_path):
         "signer.key",
         "chain.pem",
         "root.pem",
+        "crls.pem",
     }
     assert (tmp_path / "signer.key").stat().st_mode & 0o077 == 0
+    # The current CRLs of the signing CA and the root, for openssl cms -verify -crl_check_all.
+    assert (tmp_path / "crls.pem").read_bytes().count(b"BEGIN X509 CRL") == 2
 
 
 def test_demo_card_pem_endpoint_only_for_demo_residents(client, pki, settings):

@@ -13,8 +13,8 @@ from madoguchi.signatures.models import CertificateKind
 
 class Command(BaseCommand):
     help = (
-        "Write a demo resident's signing certificate, private key, issuing CA and root as PEM "
-        "files, for signing with `openssl cms -sign` (development only)."
+        "Write a demo resident's signing certificate, private key, issuing CA, root and the "
+        "current CRLs as PEM files, for `openssl cms -sign` and `-verify` (development only)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -49,6 +49,16 @@ class Command(BaseCommand):
                 Encoding.PEM
             ),
             "root.pem": selectors.authority_certificate(authority=root).public_bytes(Encoding.PEM),
+            # The current CRLs of the signing CA and the root, for `openssl cms -verify
+            # -crl_check_all -CRLfile crls.pem` (the same bytes /pki/crl/… serves, as PEM).
+            "crls.pem": b"".join(
+                x509.load_der_x509_crl(der).public_bytes(Encoding.PEM)
+                for der in (
+                    services.crl_current_der(slug=issued.authority.slug),
+                    services.crl_current_der(slug=selectors.ROOT),
+                )
+                if der is not None
+            ),
         }
         for name, data in files.items():
             path = out / name

@@ -1,0 +1,114 @@
+"""The same signed envelope sent at once to two server processes (gunicorn, two sync workers,
+on the test database): one application, the other copies 409 signature-replayed. The rule holds
+in the database (a unique column), not in a process's memory."""
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from django.db import connection
+
+from madoguchi.applications.models import Application
+
+from .conftest import signed_body
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROOT = Path(__file__).resolve().parents[4]
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+
+
+def _free_port() -> int:
+    if os.environ.get("MADOGUCHI_TEST_PORT"):
+        return int(os.environ["MADOGUCHI_TEST_PORT"])
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def two_processes(tmp_path):
+    """gunicorn with two sync workers on this test's database; yields (base URL, access log)."""
+    if not GUNICORN.exists():
+        pytest.skip("gunicorn is not installed")
+    # The workers use this test run's database (a file on SQLite, test_… on PostgreSQL).
+    (tmp_path / "replay_settings.py").write_text(
+        "from madoguchi.config.settings_test import *  # noqa: F403\n"
+        f"DATABASES['default']['NAME'] = {connection.settings_dict['NAME']!r}  # noqa: F405\n"
+    )
+    port = _free_port()
+    log = tmp_path / "access.log"
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT / 'src'}",
+        "DJANGO_SETTINGS_MODULE": "replay_settings",
+    }
+    server = subprocess.Popen(
+        [
+            str(GUNICORN), "madoguchi.config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+            "--workers", "2", "--access-logfile", str(log), "--access-logformat", "%(p)s %(s)s",
+        ],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/api/v1/schema/", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(server.stderr.read().decode() if server.stderr else "")
+            time.sleep(0.3)
+        yield base, log
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_one_envelope_sent_to_two_processes_gives_one_application(
+    two_processes, portal, disaster_form, sample_answers, taro
+):
+    base, log = two_processes
+    body = signed_body(disaster_form, sample_answers, taro)
+    copies = 6
+    answers: list[Any] = [None] * copies
+    barrier = threading.Barrier(copies)
+
+    def send(index):
+        with httpx.Client(base_url=base, timeout=120) as client:
+            barrier.wait()
+            response = client.post(
+                "/api/v1/applications",
+                json=body,
+                headers={
+                    "Authorization": f"Bearer {portal['test']}",
+                    "Idempotency-Key": f"process-copy-{index}",
+                },
+            )
+        answers[index] = (response.status_code, response.json())
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(copies)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(status for status, _ in answers) == [201] + [409] * (copies - 1), answers
+    receipt = next(b["receipt_number"] for s, b in answers if s == 201)
+    refused = [b for s, b in answers if s == 409]
+    assert {b["type"].rsplit("/", 1)[1] for b in refused} == {"signature-replayed"}
+    assert {b["existing_application"]["receipt_number"] for b in refused} == {receipt}
+    assert list(Application.objects.values_list("receipt_number", flat=True)) == [receipt]
+    # Both worker processes answered some of the copies.
+    lines = [line.split() for line in log.read_text().splitlines()]
+    posts = [(pid, status) for pid, status in lines if status in ("201", "409")]
+    assert len({pid for pid, _ in posts}) == 2, posts
