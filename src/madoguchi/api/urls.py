@@ -46,5 +46,5 @@ urlpatterns = [
     *applications.urlpatterns,
     *reception.urlpatterns,
     # Last: what no pattern above matched (e.g. an application id of the wrong shape).
-    re_path(r"^.*$", NoSuchEndpoint.as_view(), name="no-such-endpoint"),
+    re_path(r"^[\s\S]*$", NoSuchEndpoint.as_view(), name="no-such-endpoint"),
 ]

@@ -100,7 +100,12 @@ def test_api_docs_are_served_locally(client):
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("get", "/api/v1/applications/0"), ("post", "/api/v1/nothing-here"), ("get", "/api/v1/x/y")],
+    [
+        ("get", "/api/v1/applications/0"),
+        ("post", "/api/v1/nothing-here"),
+        ("get", "/api/v1/x/y"),
+        ("get", "/api/v1/applications/a%0Ab"),  # a newline in the path
+    ],
 )
 def test_an_unknown_api_path_is_a_404_problem_in_japanese(client, method, path):
     response = getattr(client, method)(path)
