@@ -91,6 +91,7 @@ class SignatureRejected(ApplicationError):
         # name someone else than the card's holder), and the fields that differ.
         self.mismatch = mismatch
         self.mismatched = mismatched
+        self.signer_source = ""  # the block naming the signer in the answers (applicant, …)
 
 
 class TransitionNotAllowed(ApplicationError):
@@ -294,9 +295,11 @@ def _signature_checked(
             if checked.outcome == Outcome.SIGNER_MISMATCH
             else outcome_message(Outcome(checked.outcome))
         )
-        raise SignatureRejected(
+        rejected = SignatureRejected(
             message, checked.outcome, mismatch=checked.mismatch, mismatched=checked.mismatched
         )
+        rejected.signer_source = parties.signer.source if parties else ""
+        raise rejected
     return checked, payload
 
 
@@ -379,7 +382,7 @@ class Receivable:
 def application_receive_prepare(
     *,
     form_version: FormVersion,
-    resident: Resident,
+    resident: Resident | None,
     answers: Mapping[str, Any],
     cms_der: bytes | None,
     signed_at: datetime.datetime | None,

@@ -540,6 +540,8 @@ def signature_check(
                 outcome, mismatch = Outcome.SIGNER_MISMATCH, "holder"
                 mismatched = comparison.mismatched if comparison else _RESIDENT_FIELDS
                 detail = f"certificate holder differs from the resident in {', '.join(mismatched)}"
+                # The evidence names who really signed, when a record matches the holder.
+                resident = signer_resident_find(certificate=certificate) if certificate else None
             else:
                 resident, link = expected_resident, True
     if outcome == Outcome.VALID and applicant is not None:
