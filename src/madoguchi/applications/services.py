@@ -284,11 +284,15 @@ def _signature_checked(
                 municipality_code=form_version.municipality_id,
                 object_type="application",
                 object_id=object_id,
-                data={
-                    "outcome": checked.outcome,
-                    "mismatch": checked.mismatch,
-                    "fields": list(checked.mismatched),
-                },
+                data=(
+                    {
+                        "outcome": checked.outcome,
+                        "mismatch": checked.mismatch,
+                        "fields": list(checked.mismatched),
+                    }
+                    if checked.mismatch
+                    else {"outcome": checked.outcome}
+                ),
             )
         message = (
             mismatch_message(checked.mismatch, checked.mismatched)
