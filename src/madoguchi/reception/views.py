@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from madoguchi.accounts.models import User
 from madoguchi.applications.models import Application
+from madoguchi.applications.parties import Parties
 from madoguchi.catalog import selectors as catalog_selectors
 from madoguchi.reception import access, exports, selectors, services
 from madoguchi.reception.access import Ability
@@ -156,6 +157,7 @@ def _evidence(application: Application) -> dict[str, Any] | None:
         "serial": evidence.serial,
         "subject": evidence.subject,
         "crl_number": evidence.crl_number,
+        "holder_name": evidence.holder_name,
         "payload_sha256": evidence.payload_sha256,
     }
 
@@ -172,6 +174,7 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
         "sections": answer_sections(application),
         "attachments": list(application.attachments.order_by("item_path")),
         "evidence": _evidence(application),
+        "parties": Parties.from_json(application.parties),
         "history": list(application.history.all()),
         "comments": list(selectors.comments_for(application=application)),
         "can_process": can_process,
