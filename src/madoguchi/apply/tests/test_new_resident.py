@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import datetime
 import hashlib
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -31,6 +32,7 @@ from madoguchi.forms.selectors import form_validate
 from madoguchi.forms.services import form_adopt_preset, form_publish
 from madoguchi.idp import services as idp_services
 from madoguchi.idp import testing as idp_testing
+from madoguchi.idp.models import DemoIdentity
 from madoguchi.reception.testing import staff_login
 from madoguchi.signatures import pki as profiles
 from madoguchi.signatures.cms import cms_sign
@@ -71,8 +73,8 @@ def world(live_server, master, catalog, settings):
     return {"url": live_server.url, "host": urlsplit(live_server.url).netloc, "forms": forms}
 
 
-def new_person(**overrides):
-    values = {
+def new_person(**overrides: Any) -> DemoIdentity:
+    values: dict[str, Any] = {
         "family_name": "森",
         "given_name": "鷗外",
         "family_name_kana": "モリ",
@@ -184,6 +186,7 @@ def test_a_new_person_signs_in_gets_a_resident_signs_with_a_fresh_card_and_a_rei
     first = signing_certificate(resident)
     link = CertificateLink.objects.get()
     assert (link.serial, link.resident) == (str(first.serial_number), resident)
+    assert application.signature_evidence is not None
     assert application.signature_evidence.resident == resident
     assert application.parties["is_proxy"] is False
     assert application.parties["signer"]["name"] == "森\u3000鷗外"
@@ -237,7 +240,10 @@ def test_a_card_of_another_person_is_refused_on_the_web_with_a_clear_message(wor
     card_issue(
         resident=resident,
         holder=profiles.HolderIdentity(
-            name=owner.name, address=owner.address, birth_date=owner.birth_date, gender="1"
+            name=owner.name,
+            address=owner.address,
+            birth_date=datetime.date(1990, 6, 15),
+            gender="1",
         ),
     )
     application = apply_on_the_web(world, client)
@@ -358,6 +364,7 @@ def test_api_a_certificate_of_nobody_known_creates_the_resident_from_the_certifi
     response = post(world, portal, body)
     assert response.status_code == 201, response.json()
     created = Application.objects.get(public_id=response.json()["id"]).resident
+    assert created is not None
     assert (created.family_name, created.given_name) == ("夏目", "漱石")
     assert created.birth_date == datetime.date(1967, 2, 9) and created.gender == "1"
     assert created.address == "東京都千代田区一番町1番地"
