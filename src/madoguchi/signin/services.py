@@ -8,7 +8,11 @@ from django.contrib.auth import login, logout
 from django.http import HttpRequest
 
 from madoguchi.accounts.models import Gender, Resident, User
-from madoguchi.accounts.services import resident_from_identity, resident_user_link
+from madoguchi.accounts.services import (
+    resident_from_identity,
+    resident_household_declare,
+    resident_user_link,
+)
 from madoguchi.accounts.types import PersonRecord
 from madoguchi.audit.services import audit_record
 from madoguchi.municipalities.selectors import municipality_for_address
@@ -123,3 +127,22 @@ def resident_sign_in_failed(*, request: HttpRequest, reason: str, detail: str = 
 def resident_sign_out(*, request: HttpRequest) -> None:
     """End the platform session (Django audits auth.logout); the claims go with it."""
     logout(request)
+
+
+def resident_household_declare_for(
+    *, request: HttpRequest, resident: Resident, is_householder: bool, relationship: str
+) -> Resident:
+    """The signed-in resident declares their place in their household (audited)."""
+    resident = resident_household_declare(
+        resident=resident, is_householder=is_householder, relationship=relationship
+    )
+    audit_record(
+        action="resident.household_declared",
+        actor=request.user,
+        municipality_code=resident.municipality_id,
+        object_type="accounts.resident",
+        object_id=str(resident.pk),
+        ip_address=_ip(request),
+        data={"is_householder": is_householder},
+    )
+    return resident

@@ -478,3 +478,22 @@ def test_api_a_declared_proxy_is_accepted_and_staff_see_both_parties(world, port
     assert "署名者（代理人）" in html and "森\u3000鷗外" in html and "長男" in html
     assert "対象者" in html and "森\u3000峰子" in html and "1946-03-03" in html
     assert mother.name == "森\u3000峰子"
+
+
+def test_a_new_resident_declares_their_household_and_it_is_marked_declared(world):
+    person = new_person()
+    client = sign_in(world, person.subject)
+    page = client.get("/signin/me/").content.decode()
+    assert "住民基本台帳では、あなたの世帯はまだ確認されていません" in page
+    refused = client.post("/signin/me/", {"is_householder": "no"})
+    assert (
+        refused.status_code == 400
+        and "世帯主との続柄を入力してください。" in refused.content.decode()
+    )
+    response = client.post("/signin/me/", {"is_householder": "no", "relationship": "子"})
+    assert response.status_code == 302
+    resident = resident_of(person.subject)
+    assert resident.household.source == HouseholdSource.DECLARED
+    assert (resident.is_householder, resident.relationship) == (False, "子")
+    assert AuditEvent.objects.filter(action="resident.household_declared").count() == 1
+    assert "世帯の申告を保存しました。" in client.get("/signin/me/").content.decode()

@@ -58,7 +58,9 @@ def test_other_addresses_do_not():
 
 def test_compare_reports_the_fields_that_differ_and_requires_a_name():
     person = PersonFacts(
-        name="葛\U000e0100城 健", birth_date=datetime.date(1978, 3, 16), address="千代田区永田町1-7-1"
+        name="葛\U000e0100城 健",
+        birth_date=datetime.date(1978, 3, 16),
+        address="千代田区永田町1-7-1",
     )
     result = holder_compare(holder=HOLDER, person=person)
     assert result.mismatched == ("birth_date",) and not result.matches
