@@ -85,7 +85,13 @@ ONE_REQUEST_DESCRIPTION = (
     "デモ以外の自治体 / scope, or a test key outside the demo municipalities; 409 "
     "Idempotency-Key の再利用 / key reused; 422 invalid-answers（errors に項目ごと / per field）、"
     "signature-rejected（outcome に検証結果コード / outcome code: revoked, expired, "
-    "payload_mismatch, …）、signer-unknown; 429 流量制限 / rate limited (Retry-After)."
+    "payload_mismatch, …）、signer-mismatch（署名者が申請者でない / the signer is not the "
+    "applicant: mismatch applicant|holder）、signer-unknown; 429 流量制限 / rate limited "
+    "(Retry-After).\n\n"
+    "申請者 / applicant: 証明書の発行者とシリアル番号にひも付いた住民、なければ証明書の基本4情報が"
+    "一致する住民、なければ検証後に証明書から住民を登録します / the resident linked to the "
+    "certificate, else the one whose record matches its 基本4情報, else a resident created from "
+    "the verified certificate."
 )
 DRAFT_CREATE_DESCRIPTION = (
     "住民（X-Resident-Token のアクセストークンで認証）の代わりに下書きを作ります。回答は入力どおり"
