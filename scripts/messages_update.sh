@@ -7,7 +7,10 @@ cd "$(dirname "$0")/.."
 PY="${PY:-.venv/bin/python}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-msgcat --use-first -o "$tmp/compendium.po" src/madoguchi/*/locale/ja/LC_MESSAGES/django.po
+# COMPENDIUM_EXTRA: more catalogues to take translations from (e.g. both sides of a merge).
+# shellcheck disable=SC2086
+msgcat --use-first -o "$tmp/compendium.po" src/madoguchi/*/locale/ja/LC_MESSAGES/django.po \
+  ${COMPENDIUM_EXTRA:-}
 for locale in src/madoguchi/*/locale; do
   app="$(dirname "$locale")"
   (cd "$app" && "$OLDPWD/$PY" "$OLDPWD/manage.py" makemessages -l ja --no-obsolete -v 0)

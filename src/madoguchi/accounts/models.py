@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from madoguchi.accounts.types import Gender, Role
+from madoguchi.accounts.types import Gender, HouseholdSource, Role
 
 
 class User(AbstractUser):
@@ -63,10 +63,17 @@ class Membership(models.Model):
 
 
 class Household(models.Model):
-    """A 世帯 as recorded in the resident registry (住民基本台帳)."""
+    """A 世帯: as recorded in the resident registry (住民基本台帳) when a registry adapter knows
+    it, otherwise as the resident declared it (or a household of one, not yet confirmed)."""
 
     municipality = models.ForeignKey("municipalities.Municipality", on_delete=models.PROTECT)
     code = models.CharField(_("Household number"), max_length=32)
+    source = models.CharField(
+        _("Source"),
+        max_length=16,
+        choices=HouseholdSource.choices,
+        default=HouseholdSource.REGISTRY,
+    )
 
     class Meta:
         verbose_name = _("Household")
@@ -123,3 +130,47 @@ class Resident(models.Model):
     @property
     def name(self) -> str:
         return f"{self.family_name}\u3000{self.given_name}"
+
+
+class ResidentIdentity(models.Model):
+    """The resident an identity provider vouches for: (issuer, subject) → resident.
+
+    Subjects are unique per issuer only, so the key is the pair. Created on the first sign-in
+    (accounts.services.resident_from_identity)."""
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="identities")
+    issuer = models.CharField(_("Issuer"), max_length=255)
+    subject = models.CharField(_("Subject"), max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("Last signed in"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Resident identity")
+        verbose_name_plural = _("Resident identities")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="resident_identity_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject}"
+
+
+class ResidentChange(models.Model):
+    """One change of a resident's record and where it came from (append-only history)."""
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="changes")
+    changed_at = models.DateTimeField(auto_now_add=True)
+    # "identity" (a sign-in's verified claims), "certificate" (a signature's 基本4情報),
+    # "declaration" (the resident's own household declaration).
+    source = models.CharField(_("Source"), max_length=16)
+    issuer = models.CharField(_("Issuer"), max_length=255, blank=True)
+    # {field: {"old": ..., "new": ...}}, values as stored (dates in ISO 8601).
+    changes = models.JSONField(_("Changes"))
+
+    class Meta:
+        verbose_name = _("Change of a resident record")
+        verbose_name_plural = _("Changes of resident records")
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.resident_id} {self.changed_at:%Y-%m-%d %H:%M} {self.source}"

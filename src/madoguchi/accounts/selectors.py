@@ -6,6 +6,7 @@ read Membership directly, so tenant isolation lives in one place.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections.abc import Iterable
 
@@ -13,7 +14,8 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
-from madoguchi.accounts.models import Membership, Resident, User
+from madoguchi.accounts.demo import demo_resident_subjects
+from madoguchi.accounts.models import Membership, Resident, ResidentChange, User
 from madoguchi.accounts.types import Role
 
 
@@ -75,10 +77,32 @@ def staff_for(*, municipality_code: str, roles: Iterable[Role]) -> list[User]:
     )
 
 
+def resident_list() -> QuerySet[Resident]:
+    """Every resident record, oldest first (operator commands; pages scope by municipality)."""
+    return Resident.objects.order_by("pk")
+
+
 def demo_resident_list() -> QuerySet[Resident]:
     """The synthetic demo residents (accounts/data/demo.json), householders first."""
-    from madoguchi.accounts.services import demo_resident_subjects
-
     return Resident.objects.filter(subject__in=demo_resident_subjects()).order_by(
         "household__code", "-is_householder", "birth_date", "pk"
     )
+
+
+def resident_for_identity(*, issuer: str, subject: str) -> Resident | None:
+    """The resident an identity provider's (issuer, subject) was linked to on sign-in."""
+    return (
+        Resident.objects.select_related("municipality")
+        .filter(identities__issuer=issuer, identities__subject=subject)
+        .first()
+    )
+
+
+def residents_born_on(*, birth_date: datetime.date) -> QuerySet[Resident]:
+    """Candidates for a match on 基本4情報 (the caller compares name and address)."""
+    return Resident.objects.filter(birth_date=birth_date).order_by("pk")
+
+
+def resident_change_list(*, resident: Resident) -> QuerySet[ResidentChange]:
+    """The history of the resident's record, oldest first."""
+    return ResidentChange.objects.filter(resident=resident).order_by("changed_at", "pk")

@@ -1,4 +1,5 @@
-"""Writes to accounts: staff users, memberships and the synthetic demo residents."""
+"""Writes to accounts: staff users, memberships, residents (from identity providers and
+signatures) and the synthetic demo residents."""
 
 from __future__ import annotations
 
@@ -9,25 +10,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from madoguchi.accounts.models import Household, Membership, Resident, User
+from madoguchi.accounts.demo import DEMO_DATA as DEMO_DATA
+from madoguchi.accounts.demo import DEMO_PASSWORD as DEMO_PASSWORD
+from madoguchi.accounts.demo import demo_resident_subject as demo_resident_subject
+from madoguchi.accounts.demo import demo_resident_subjects as demo_resident_subjects
+from madoguchi.accounts.models import (
+    Household,
+    Membership,
+    Resident,
+    ResidentChange,
+    ResidentIdentity,
+    User,
+)
+from madoguchi.accounts.registry import registry_configured
+from madoguchi.accounts.selectors import resident_get
+from madoguchi.accounts.types import HouseholdSource, PersonRecord
+from madoguchi.audit.services import audit_record
 from madoguchi.core.records import changed_fields_save
-
-DEMO_DATA = Path(__file__).parent / "data" / "demo.json"
-# Documented in the README; demo data is refused outside development (see the command).
-DEMO_PASSWORD = "madoguchi-demo-2026"  # noqa: S105
-_DEMO_NAMESPACE = uuid.UUID("0f4f1c4e-3d57-5b0e-9d53-6d61646f6775")
-
-
-def demo_resident_subject(key: str) -> uuid.UUID:
-    """Stable identifier of a demo resident, the same on every installation."""
-    return uuid.uuid5(_DEMO_NAMESPACE, key)
-
-
-def demo_resident_subjects(*, path: Path = DEMO_DATA) -> list[uuid.UUID]:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return [demo_resident_subject(person["key"]) for person in data["residents"]]
 
 
 def resident_user_link(*, resident: Resident, user: User) -> User:
@@ -126,3 +128,231 @@ def demo_data_load(*, path: Path = DEMO_DATA) -> DemoLoadResult:
         else:
             _sync(resident, values, result)
     return result
+
+
+# --- Residents from identity -----------------------------------------------------------------
+
+# The fields a trusted source may set, in the order the history lists them.
+_PERSON_FIELDS = (
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    "birth_date",
+    "gender",
+    "postal_code",
+    "address",
+)
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def _household_for(*, municipality_code: str, person: PersonRecord) -> tuple[Household, bool, str]:
+    """(household, is_householder, relationship) from the registry adapter when one is
+    configured and knows the person; otherwise a new household of one, not confirmed."""
+    registry = registry_configured()
+    found = (
+        registry.household_for(municipality_code=municipality_code, person=person)
+        if registry is not None
+        else None
+    )
+    if found is not None:
+        household, _ = Household.objects.get_or_create(
+            municipality_id=municipality_code,
+            code=found.household_code,
+            defaults={"source": HouseholdSource.REGISTRY},
+        )
+        taken = Resident.objects.filter(household=household, is_householder=True).exists()
+        return household, found.is_householder and not taken, found.relationship
+    household = Household.objects.create(
+        municipality_id=municipality_code,
+        code=f"U-{uuid.uuid4().hex[:16]}",
+        source=HouseholdSource.UNCONFIRMED,
+    )
+    return household, True, ""
+
+
+def _resident_create(*, person: PersonRecord, municipality_code: str) -> Resident:
+    assert person.birth_date is not None
+    household, is_householder, relationship = _household_for(
+        municipality_code=municipality_code, person=person
+    )
+    return Resident.objects.create(
+        municipality_id=municipality_code,
+        household=household,
+        is_householder=is_householder,
+        relationship=relationship,
+        family_name=person.family_name,
+        given_name=person.given_name,
+        family_name_kana=person.family_name_kana,
+        given_name_kana=person.given_name_kana,
+        birth_date=person.birth_date,
+        gender=person.gender,
+        postal_code=person.postal_code,
+        address=person.address,
+    )
+
+
+def resident_update_from(
+    *,
+    resident: Resident,
+    person: PersonRecord,
+    source: str,
+    issuer: str = "",
+    municipality_code: str | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Bring the record up to what a trusted source says now, keeping a history row of what
+    changed (and an audit event). Fields the source leaves empty are kept. `municipality_code`
+    is the municipality of the person's current address (the caller resolves it from the
+    municipality master); a move to another municipality moves the resident there, into a
+    household of that municipality. Returns the changes ({} when nothing changed)."""
+    changes: dict[str, dict[str, Any]] = {}
+    for field in _PERSON_FIELDS:
+        new = getattr(person, field)
+        if new in ("", None):
+            continue
+        old = getattr(resident, field)
+        if old != new:
+            changes[field] = {"old": _jsonable(old), "new": _jsonable(new)}
+            setattr(resident, field, new)
+    if not changes:
+        return {}
+    moved = "address" in changes or "postal_code" in changes
+    if moved and municipality_code and municipality_code != resident.municipality_id:
+        changes["municipality"] = {"old": resident.municipality_id, "new": municipality_code}
+        resident.municipality_id = municipality_code
+        household, is_householder, relationship = _household_for(
+            municipality_code=municipality_code, person=person
+        )
+        resident.household, resident.is_householder = household, is_householder
+        resident.relationship = relationship
+    resident.save()
+    ResidentChange.objects.create(resident=resident, source=source, issuer=issuer, changes=changes)
+    audit_record(
+        action="resident.updated",
+        municipality_code=resident.municipality_id,
+        object_type="accounts.resident",
+        object_id=str(resident.pk),
+        data={"source": source, "issuer": issuer, "fields": sorted(changes)},
+    )
+    return changes
+
+
+def _identity_resident(
+    *, issuer: str, subject: str, person: PersonRecord, municipality_code: str | None
+) -> Resident | None:
+    now = timezone.now()
+    identity = (
+        ResidentIdentity.objects.select_for_update()
+        .select_related("resident")
+        .filter(issuer=issuer, subject=subject)
+        .first()
+    )
+    if identity is not None:
+        identity.last_seen_at = now
+        identity.save(update_fields=["last_seen_at"])
+        resident_update_from(
+            resident=identity.resident,
+            person=person,
+            source="identity",
+            issuer=issuer,
+            municipality_code=municipality_code,
+        )
+        return identity.resident
+    # The development IdP releases the registry's own identifier as `sub` (demo residents).
+    resident = resident_get(subject=subject)
+    if resident is not None and resident.identities.filter(issuer=issuer).exists():
+        resident = None  # already known at this issuer under another subject
+    if resident is not None:
+        resident_update_from(
+            resident=resident,
+            person=person,
+            source="identity",
+            issuer=issuer,
+            municipality_code=municipality_code,
+        )
+    else:
+        if not person.is_complete or not municipality_code:
+            return None
+        resident = _resident_create(person=person, municipality_code=municipality_code)
+        audit_record(
+            action="resident.created",
+            municipality_code=resident.municipality_id,
+            object_type="accounts.resident",
+            object_id=str(resident.pk),
+            data={"source": "identity", "issuer": issuer},
+        )
+    ResidentIdentity.objects.create(
+        resident=resident, issuer=issuer, subject=subject, last_seen_at=now
+    )
+    return resident
+
+
+def resident_from_identity(
+    *, issuer: str, subject: str, person: PersonRecord, municipality_code: str | None
+) -> Resident | None:
+    """The resident an identity provider vouches for, found by (issuer, subject) — created on
+    the first sign-in from the verified claims, and updated (with history) on later ones.
+    `municipality_code`: the municipality of the claimed address (the caller resolves it from
+    the municipality master, municipalities.selectors.municipality_for_address).
+
+    None when the claims are not enough for a record (no name, birth date or address was
+    released) or the address lies in no known municipality: the person may still sign in, but
+    cannot apply. Two first sign-ins of one person at once create one resident."""
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                return _identity_resident(
+                    issuer=issuer,
+                    subject=subject,
+                    person=person,
+                    municipality_code=municipality_code,
+                )
+        except IntegrityError:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def resident_create_from_certificate(*, person: PersonRecord, municipality_code: str) -> Resident:
+    """A resident record from a signing certificate's 基本4情報, for an applicant whose card is
+    on no record yet (the API's one-request submission; docs/api.md); `municipality_code` is
+    the municipality of the certificate's address."""
+    with transaction.atomic():
+        resident = _resident_create(person=person, municipality_code=municipality_code)
+        audit_record(
+            action="resident.created",
+            municipality_code=resident.municipality_id,
+            object_type="accounts.resident",
+            object_id=str(resident.pk),
+            data={"source": "certificate"},
+        )
+    return resident
+
+
+@transaction.atomic
+def resident_household_declare(
+    *, resident: Resident, is_householder: bool, relationship: str
+) -> Resident:
+    """The resident's own statement of their place in their household, where no registry
+    adapter confirmed it. Marks the household as declared; a registry household is not changed."""
+    resident = Resident.objects.select_for_update().select_related("household").get(pk=resident.pk)
+    household = resident.household
+    if household.source == HouseholdSource.REGISTRY:
+        return resident
+    changes: dict[str, dict[str, Any]] = {}
+    if household.source != HouseholdSource.DECLARED:
+        changes["household_source"] = {"old": household.source, "new": HouseholdSource.DECLARED}
+        household.source = HouseholdSource.DECLARED
+        household.save(update_fields=["source"])
+    if resident.is_householder != is_householder:
+        changes["is_householder"] = {"old": resident.is_householder, "new": is_householder}
+    if resident.relationship != relationship:
+        changes["relationship"] = {"old": resident.relationship, "new": relationship}
+    resident.is_householder, resident.relationship = is_householder, relationship
+    resident.save(update_fields=["is_householder", "relationship"])
+    if changes:
+        ResidentChange.objects.create(resident=resident, source="declaration", changes=changes)
+    return resident

@@ -1,6 +1,10 @@
-"""Types of the accounts app that other apps may use: choices stored in its models."""
+"""Types of the accounts app that other apps may use: the choices stored in its models, and the
+shapes other apps hand to its services."""
 
 from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -21,3 +25,32 @@ class Gender(models.TextChoices):
     FEMALE = "2", _("Female")
     NOT_KNOWN = "0", _("Not known")
     NOT_APPLICABLE = "9", _("Not applicable")
+
+
+class HouseholdSource(models.TextChoices):
+    # Where the platform learnt who lives together (dedupe "one application per household"
+    # trusts only what is recorded here; docs/identity.md).
+    REGISTRY = "registry", _("Resident registry")
+    DECLARED = "declared", _("Declared by the resident")
+    UNCONFIRMED = "unconfirmed", _("Not confirmed (a household of one until declared)")
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """What a trusted source (an identity provider's verified claims, a certificate's 基本4情報)
+    says about a person. Empty strings / None: the source did not say (never overwrites).
+    Values exactly as given: names and addresses are not normalised."""
+
+    family_name: str = ""
+    given_name: str = ""
+    family_name_kana: str = ""
+    given_name_kana: str = ""
+    birth_date: datetime.date | None = None
+    gender: str = ""  # ISO/IEC 5218 code
+    postal_code: str = ""  # 7 digits, or ""
+    address: str = ""
+
+    @property
+    def is_complete(self) -> bool:
+        """Enough to create a resident record: name, birth date and address."""
+        return bool(self.family_name and self.birth_date and self.address)

@@ -3,7 +3,8 @@
 A portal that signed the resident in with the authentication app passes the resident's access
 token; the platform asks the issuer's userinfo endpoint (found through discovery) who it belongs
 to, and caches the answer briefly so a draft edited field by field does not cost a round trip
-per request. The `sub` claim is the resident's registry subject.
+per request. The resident is found by (issuer, `sub`) — created from the userinfo claims
+the first time, as the web sign-in does.
 """
 
 from __future__ import annotations
@@ -17,20 +18,22 @@ import httpx
 from django.utils.translation import gettext as _
 from rest_framework.request import Request
 
-from madoguchi.accounts.selectors import resident_get
+from madoguchi.accounts.selectors import resident_for_identity
 from madoguchi.api import conf
 from madoguchi.api.problems import ApiProblem
 from madoguchi.signin import conf as signin_conf
+from madoguchi.signin.claims import claims_from_token
+from madoguchi.signin.services import resident_user_get_or_create
+
+if TYPE_CHECKING:
+    from madoguchi.accounts.models import Resident
 
 HEADER = "HTTP_X_RESIDENT_TOKEN"
 
 _lock = threading.Lock()
 _metadata: dict[str, tuple[float, str]] = {}  # issuer → (fetched, userinfo endpoint)
-_tokens: dict[str, tuple[float, str]] = {}  # sha256(token) → (expires, sub)
+_tokens: dict[str, tuple[float, dict[str, Any]]] = {}  # sha256(token) → (expires, userinfo)
 _MAX_TOKENS = 10_000
-
-if TYPE_CHECKING:
-    from madoguchi.accounts.models import Resident
 
 
 def _unauthorised(code: str, title: str) -> ApiProblem:
@@ -77,7 +80,7 @@ def _userinfo_endpoint(client: httpx.Client) -> str:
     return endpoint
 
 
-def _subject_for(token: str) -> str:
+def _userinfo_for(token: str) -> dict[str, Any]:
     digest = hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
     now = time.monotonic()
     with _lock:
@@ -97,14 +100,16 @@ def _subject_for(token: str) -> str:
     if response.status_code != 200:
         raise _issuer_unavailable(f"userinfo: HTTP {response.status_code}")
     try:
-        subject = str(response.json()["sub"])
-    except (ValueError, KeyError, TypeError) as exc:
+        userinfo = response.json()
+        if not isinstance(userinfo, dict) or not userinfo.get("sub"):
+            raise ValueError("no sub")
+    except ValueError as exc:
         raise _issuer_unavailable("userinfo: no sub claim") from exc
     with _lock:
         if len(_tokens) >= _MAX_TOKENS:
             _tokens.clear()
-        _tokens[digest] = (now + conf.resident_token_cache_seconds(), subject)
-    return subject
+        _tokens[digest] = (now + conf.resident_token_cache_seconds(), userinfo)
+    return userinfo
 
 
 def resident_from_request(request: Request) -> Resident:
@@ -117,12 +122,26 @@ def resident_from_request(request: Request) -> Resident:
             "resident_token_required",
             _("This endpoint acts for a resident: send their access token in X-Resident-Token."),
         )
-    resident = resident_get(subject=_subject_for(token))
+    userinfo = _userinfo_for(token)
+    issuer = signin_conf.issuer()
+    subject = str(userinfo["sub"])
+    # Known at this issuer (signed in before, here or on the web): no write on the hot path.
+    # Otherwise the resident is found or created from the userinfo claims, as the web sign-in
+    # does (madoguchi.signin.services.resident_user_get_or_create).
+    resident = resident_for_identity(issuer=issuer, subject=subject)
+    if resident is None:
+        _user, resident = resident_user_get_or_create(
+            claims=claims_from_token(issuer=issuer, claims=userinfo)
+        )
     if resident is None:
         raise ApiProblem(
             status_code=403,
             code="resident_not_registered",
             title=_("The signed-in person is not in the resident registry of this platform."),
+            detail=_(
+                "The identity provider released no name, date of birth or address in Japan for "
+                "this person: ask for the scopes name, birthdate and address."
+            ),
         )
     return resident
 

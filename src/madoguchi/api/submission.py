@@ -25,9 +25,11 @@ from madoguchi.api.models import ApiApplication
 from madoguchi.api.problems import ApiProblem, field_error
 from madoguchi.applications import selectors as application_selectors
 from madoguchi.applications import services as application_services
+from madoguchi.applications.parties import parties_from_answers
 from madoguchi.applications.types import Channel
 from madoguchi.forms import selectors as form_selectors
 from madoguchi.signatures import selectors as signature_selectors
+from madoguchi.signatures import services as signature_services
 from madoguchi.signatures.outcomes import Outcome, outcome_message
 from madoguchi.signatures.verification import signer_certificate
 
@@ -151,6 +153,8 @@ def problem_for(error: application_services.ApplicationError) -> ApiProblem:
             ],
         )
     if isinstance(error, application_services.SignatureRejected):
+        if error.outcome == Outcome.SIGNER_MISMATCH:
+            return signer_mismatch_problem(error)
         return signature_problem(Outcome(error.outcome))
     if isinstance(error, application_services.NotEditable):
         return ApiProblem(status_code=409, code=error.code, title=error.message)
@@ -205,6 +209,38 @@ _OUTCOME_PROBLEMS = {
 }
 
 
+def signer_mismatch_problem(error: application_services.SignatureRejected) -> ApiProblem:
+    """422 signer-mismatch: a valid signature, but not by the applicant. `mismatch` says whose
+    details differ from the certificate's: "applicant" (the signer named in the answers —
+    errors point at those items) or "holder" (the resident the application is for)."""
+    if error.mismatch == "applicant":
+        errors = [
+            field_error(
+                field=f"answers.{error.signer_source}.{f}",
+                message=error.message,
+                code="signer_mismatch",
+            )
+            for f in error.mismatched
+        ]
+        detail = _(
+            "Send the applicant's name, date of birth and address exactly as the certificate "
+            "holder's, or declare a proxy (proxy.* or submitter.* items) and sign as the proxy."
+        )
+    else:
+        errors = [field_error(field="signature", message=error.message, code="signer_mismatch")]
+        detail = _("Sign with the certificate of the resident the application is for.")
+    return ApiProblem(
+        status_code=422,
+        code="signer_mismatch",
+        title=error.message,
+        detail=detail,
+        outcome=str(Outcome.SIGNER_MISMATCH),
+        mismatch=error.mismatch,
+        fields=list(error.mismatched),
+        errors=errors,
+    )
+
+
 def signature_problem(outcome: Outcome, code: str | None = None) -> ApiProblem:
     return ApiProblem(
         status_code=422,
@@ -256,18 +292,49 @@ def signed_at_check(
 # --- The signer ---------------------------------------------------------------------------------
 
 
-def signer_resident(cms_der: bytes) -> Resident | None:
-    """The applicant of a one-request submission: issuer + serial of the signing certificate
-    lead to the resident's card. None when they lead to no card (the signature is then
-    verified all the same, so that the refusal says what is wrong with it). Raises ApiProblem
-    for a signature that names no certificate."""
-    certificate = signer_certificate(cms_der)
+def signer_resident(submission: SignedSubmission) -> Resident | None:
+    """The applicant of a one-request submission, found from the signing certificate alone
+    (docs/api.md "Who the applicant is"): the resident its issuer + serial were linked to;
+    else the resident whose record matches its 基本4情報; else — once the signature has
+    verified and the answers name the holder — a new resident record made from the
+    certificate, in the municipality of its address. None when the signature does not verify
+    (application_receive_prepare then refuses it with its evidence). Raises ApiProblem."""
+    certificate = signer_certificate(submission.cms_der)
     if certificate is None:
         raise signature_problem(Outcome.MALFORMED)
-    issued = signature_selectors.issued_certificate_for(certificate=certificate)
-    if issued is None or issued.card is None:
+    found = signature_services.signer_resident_find(certificate=certificate)
+    if found is not None:
+        return found
+    # Nobody yet: verify before creating anything (the outcome is cached per certificate, so
+    # the second verification of the submission itself costs little).
+    answers, payload = payload_preview(
+        form_version=submission.form_version,
+        answers=submission.answers,
+        signed_at=submission.signed_at,
+    )
+    parties = parties_from_answers(answers)
+    checked = signature_services.signature_check(
+        payload=payload,
+        cms_der=submission.cms_der,
+        applicant=(
+            signature_services.ApplicantBinding(person=parties.signer.facts()) if parties else None
+        ),
+    )
+    if checked.outcome != Outcome.VALID:
         return None
-    return issued.card.resident
+    try:
+        return signature_services.signer_resident_create(certificate=certificate)
+    except signature_services.UnknownMunicipality:
+        raise ApiProblem(
+            status_code=422,
+            code="signer_unknown",
+            title=_("The signature was not accepted."),
+            detail=_(
+                "The address on the signing certificate lies in no municipality we know, so "
+                "the applicant cannot be registered. Contact the municipality."
+            ),
+            outcome="signer_unknown",
+        ) from None
 
 
 def signer_unknown_problem() -> ApiProblem:
@@ -390,7 +457,7 @@ def application_prepare_signed(
     transaction). Raises ApiProblem or ApplicationError."""
     signed_at_check(submission.signed_at, submission.cms_der)
     _files_check(submission.answers, submission.files)
-    resident = signer_resident(submission.cms_der)
+    resident = signer_resident(submission)
     receivable = application_services.application_receive_prepare(
         form_version=submission.form_version,
         resident=resident,

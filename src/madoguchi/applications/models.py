@@ -81,6 +81,10 @@ class Application(models.Model):
         blank=True,
         related_name="+",
     )
+    # Who signed and whom the application concerns (applications.parties.Parties), bound to
+    # the signing certificate on submission; {} for drafts and unsigned procedures' forms that
+    # name nobody.
+    parties = models.JSONField(_("Parties"), default=dict, blank=True)
     submitted_at = models.DateTimeField(_("Submitted at"), null=True, blank=True)
     # Set on submission when the offering allows one application per resident or household;
     # unique, so of any number of concurrent submissions exactly one is received. Cleared when

@@ -32,14 +32,16 @@ from madoguchi.applications.models import (
     OutboxMessage,
     StatusChange,
 )
+from madoguchi.applications.parties import Parties, parties_from_answers
 from madoguchi.applications.receipts import receipt_number_new
 from madoguchi.applications.types import Channel, Status
 from madoguchi.audit.services import audit_record
 from madoguchi.core.identifiers import identifier_digest
 from madoguchi.forms import selectors as form_selectors
-from madoguchi.signatures.outcomes import Outcome, outcome_message
+from madoguchi.signatures.outcomes import Outcome, mismatch_message, outcome_message
 from madoguchi.signatures.payload import signing_payload
 from madoguchi.signatures.services import (
+    ApplicantBinding,
     CheckedSignature,
     signature_check,
     signature_envelope_key,
@@ -84,9 +86,16 @@ class SignatureMissing(ApplicationError):
 class SignatureRejected(ApplicationError):
     code = "signature_rejected"
 
-    def __init__(self, message: str, outcome: str) -> None:
+    def __init__(
+        self, message: str, outcome: str, mismatch: str = "", mismatched: tuple[str, ...] = ()
+    ) -> None:
         super().__init__(message)
         self.outcome = outcome
+        # For SIGNER_MISMATCH: "holder" (another person's card) or "applicant" (the answers
+        # name someone else than the card's holder), and the fields that differ.
+        self.mismatch = mismatch
+        self.mismatched = mismatched
+        self.signer_source = ""  # the block naming the signer in the answers (applicant, …)
 
 
 class TransitionNotAllowed(ApplicationError):
@@ -338,7 +347,13 @@ def _signature_checked(
     if not cms_der or signed_at is None:
         raise SignatureMissing(_("This procedure needs your My Number Card signature."))
     payload = signing_payload_for(form_version, answers, signed_at)
-    checked = signature_check(payload=payload, cms_der=cms_der, expected_resident=resident)
+    parties = parties_from_answers(answers)
+    checked = signature_check(
+        payload=payload,
+        cms_der=cms_der,
+        expected_resident=resident,
+        applicant=ApplicantBinding(person=parties.signer.facts()) if parties else None,
+    )
     if checked.outcome != Outcome.VALID:
         with transaction.atomic():
             signature_evidence_store(checked=checked)
@@ -348,10 +363,32 @@ def _signature_checked(
                 municipality_code=form_version.municipality_id,
                 object_type="application",
                 object_id=object_id,
-                data={"outcome": checked.outcome},
+                data=(
+                    {
+                        "outcome": checked.outcome,
+                        "mismatch": checked.mismatch,
+                        "fields": list(checked.mismatched),
+                    }
+                    if checked.mismatch
+                    else {"outcome": checked.outcome}
+                ),
             )
-        raise SignatureRejected(outcome_message(Outcome(checked.outcome)), checked.outcome)
+        message = (
+            mismatch_message(checked.mismatch, checked.mismatched)
+            if checked.outcome == Outcome.SIGNER_MISMATCH
+            else outcome_message(Outcome(checked.outcome))
+        )
+        rejected = SignatureRejected(
+            message, checked.outcome, mismatch=checked.mismatch, mismatched=checked.mismatched
+        )
+        rejected.signer_source = parties.signer.source if parties else ""
+        raise rejected
     return checked, payload
+
+
+def _parties_json(answers: Mapping[str, Any]) -> dict[str, Any]:
+    parties: Parties | None = parties_from_answers(answers)
+    return parties.to_json() if parties is not None else {}
 
 
 def application_submit(
@@ -402,6 +439,7 @@ def application_submit(
         previous = locked.status
         locked.answers = result.answers
         locked.my_number_digest = _my_number_digest(locked.form_version, result.answers)
+        locked.parties = _parties_json(result.answers)
         locked.status = Status.SUBMITTED
         locked.submitted_at = timezone.now()
         locked.signed_at = signed_at
@@ -470,6 +508,7 @@ def application_receive_prepare(
         raw_answers=dict(answers),
         answers=result.answers,
         my_number_digest=_my_number_digest(form_version, result.answers),
+        parties=_parties_json(result.answers),
         signed_at=signed_at,
         dedupe_key=dedupe_key,
         status=Status.SUBMITTED,

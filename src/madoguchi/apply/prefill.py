@@ -1,5 +1,8 @@
 """Answers prefilled from the claims of the resident's login (name, reading, birth date,
-address), for the items a form has. Values stay editable: they are raw answers like any other."""
+address), for the items a form has. Values stay editable: they are raw answers like any other.
+
+The signer's items are prefilled exactly as the identity provider gave them, so an honest
+resident's answers match their card's 基本4情報 and never meet the signer-mismatch refusal."""
 
 from __future__ import annotations
 
@@ -41,6 +44,16 @@ PREFILL: dict[str, tuple[str, Callable[[ResidentClaims], Any]]] = {
     "applicant.name_kana": ("furigana", _kana),
     "applicant.birth_date": ("date", _birth_date),
     "applicant.address": ("address", _address),
+    # 介護 forms: the insured person is most often the signed-in resident; a proxy (submitter)
+    # overwrites these and is the signed-in resident themself.
+    "insured.name": ("name", _name),
+    "insured.name_kana": ("furigana", _kana),
+    "insured.birth_date": ("date", _birth_date),
+    "insured.address": ("address", _address),
+    "submitter.name": ("name", _name),
+    # A declared proxy (forms/presets/_blocks/proxy.json) signs: they are the signed-in person.
+    "proxy.name": ("name", _name),
+    "proxy.address": ("address", _address),
 }
 
 

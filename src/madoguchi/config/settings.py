@@ -298,6 +298,14 @@ SPECTACULAR_SETTINGS = {
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Residents ------------------------------------------------------------------------------------
+# The resident-registry adapter that says who lives in which household (accounts/registry.py):
+# "demo" (accounts/data/demo.json) in development, none elsewhere until a municipality's
+# adapter is registered. Demo data is refused in production.
+ACCOUNTS_RESIDENT_REGISTRY = env_str("ACCOUNTS_RESIDENT_REGISTRY", "demo" if IS_DEVELOPMENT else "")
+if ACCOUNTS_RESIDENT_REGISTRY == "demo" and not IS_DEVELOPMENT:
+    raise ImproperlyConfigured("ACCOUNTS_RESIDENT_REGISTRY=demo is for development only.")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from madoguchi.idp.models import DemoIdentity
+
 if TYPE_CHECKING:
     from madoguchi.accounts.models import Resident
 
@@ -29,23 +31,36 @@ CLAIM_SCOPES: dict[str, str] = {
 }
 
 
-def resident_claims(resident: Resident) -> dict[str, Any]:
-    """Every claim about `resident`; the validator keeps those the granted scopes allow."""
-    return {
-        "sub": str(resident.subject),
-        "name": resident.name,
-        "family_name": resident.family_name,
-        "given_name": resident.given_name,
-        f"name{KANA}": f"{resident.family_name_kana}\u3000{resident.given_name_kana}",
-        f"family_name{KANA}": resident.family_name_kana,
-        f"given_name{KANA}": resident.given_name_kana,
+def _claims(subject: str, person: Resident | DemoIdentity) -> dict[str, Any]:
+    claims: dict[str, Any] = {
+        "sub": subject,
+        "name": person.name,
+        "family_name": person.family_name,
+        "given_name": person.given_name,
+        f"name{KANA}": f"{person.family_name_kana}\u3000{person.given_name_kana}",
+        f"family_name{KANA}": person.family_name_kana,
+        f"given_name{KANA}": person.given_name_kana,
         # The standard address claim is an object (OpenID Connect Core §5.1.1).
         "address": {
-            "formatted": resident.address,
-            "postal_code": resident.postal_code,
+            "formatted": person.address,
+            "postal_code": person.postal_code,
             "country": "JP",
         },
-        "birthdate": resident.birth_date.isoformat(),
         # ISO/IEC 5218 code as recorded ("1" male, "2" female, "0" not known, "9" n/a).
-        "gender": resident.gender,
+        "gender": person.gender,
     }
+    if person.birth_date is not None:
+        claims["birthdate"] = person.birth_date.isoformat()
+    return claims
+
+
+def identity_claims(identity: DemoIdentity) -> dict[str, Any]:
+    """Every claim the IdP holds about `identity`; the validator keeps those the granted scopes
+    allow."""
+    return _claims(identity.subject, identity)
+
+
+def resident_claims(resident: Resident) -> dict[str, Any]:
+    """The claims the IdP releases for a demo resident it copied from the registry (tests of
+    other apps use this to stand in for a completed sign-in)."""
+    return _claims(str(resident.subject), resident)

@@ -2,34 +2,48 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
 
 from madoguchi.accounts.selectors import demo_resident_list as accounts_demo_resident_list
 from madoguchi.idp.models import DemoIdentity
 
-if TYPE_CHECKING:
-    from madoguchi.accounts.models import Resident
+
+@dataclass(frozen=True)
+class Person:
+    """One entry of the sign-in page's list."""
+
+    subject: str
+    name: str
+    birth_date_iso: str
 
 
-def demo_resident_list() -> QuerySet[Resident]:
-    """The residents a tester may sign in as, in a stable order (household, then householder
-    first). Only residents with a demo subject exist in development databases."""
-    return accounts_demo_resident_list()
+def person_list() -> list[Person]:
+    """Whom a tester may sign in as: the demo residents (household, then householder first),
+    then the other fictional people the IdP was given, oldest first."""
+    people = [
+        Person(str(r.subject), r.name, r.birth_date.isoformat())
+        for r in accounts_demo_resident_list()
+    ]
+    seen = {p.subject for p in people}
+    for identity in DemoIdentity.objects.filter(resident__isnull=True).order_by("created_at", "pk"):
+        if identity.subject not in seen:
+            people.append(
+                Person(
+                    identity.subject,
+                    identity.name,
+                    identity.birth_date.isoformat() if identity.birth_date else "",
+                )
+            )
+    return people
 
 
-def resident_for_idp_user(*, user: AbstractBaseUser | AnonymousUser) -> Resident | None:
+def identity_for_idp_user(*, user: AbstractBaseUser | AnonymousUser) -> DemoIdentity | None:
     if not user.is_authenticated:
         return None
-    identity = DemoIdentity.objects.select_related("resident").filter(user_id=user.pk).first()
-    return identity.resident if identity else None
+    return DemoIdentity.objects.filter(user_id=user.pk).first()
 
 
 def demo_identity_for_subject(*, subject: str) -> DemoIdentity | None:
-    return (
-        DemoIdentity.objects.select_related("user", "resident")
-        .filter(resident__subject=subject)
-        .first()
-    )
+    return DemoIdentity.objects.select_related("user", "resident").filter(subject=subject).first()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.hashers import check_password
 from django.db import IntegrityError, transaction
@@ -13,27 +14,102 @@ from django.utils import timezone
 from oauth2_provider.models import get_application_model
 
 from madoguchi.accounts import services as account_services
+from madoguchi.core.records import changed_fields_save
 from madoguchi.idp import conf
-from madoguchi.idp.models import DemoIdentity
+from madoguchi.idp.models import DemoIdentity, new_subject
 
 if TYPE_CHECKING:
-    from madoguchi.accounts.models import Resident
+    from madoguchi.accounts.models import Resident, User
+
+PERSON_FIELDS = (
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    "birth_date",
+    "gender",
+    "postal_code",
+    "address",
+)
+
+
+def _identity_user(subject: str, name: str) -> User:
+    user, _ = account_services.passwordless_user_get_or_create(
+        username=f"idp-{subject}"[:150], display_name=f"IdP: {name}"
+    )
+    return user
 
 
 def demo_identity_get_or_create(*, resident: Resident) -> DemoIdentity:
-    """The IdP's own account for `resident` (see DemoIdentity for why it is not the platform's)."""
+    """The IdP's record of a demo resident, copied from the registry (and brought up to date
+    with it, since the demo data is the source of the demo people)."""
+    values = {field: getattr(resident, field) for field in PERSON_FIELDS}
     identity = DemoIdentity.objects.select_related("user").filter(resident=resident).first()
     if identity is not None:
+        changed_fields_save(identity, values)
         return identity
     try:
         with transaction.atomic():
-            user, _ = account_services.passwordless_user_get_or_create(
-                username=f"idp-{resident.subject}", display_name=f"IdP: {resident.name}"
+            subject = str(resident.subject)
+            return DemoIdentity.objects.create(
+                resident=resident,
+                subject=subject,
+                user=_identity_user(subject, resident.name),
+                **values,
             )
-            return DemoIdentity.objects.create(resident=resident, user=user)
     except IntegrityError:
         # Two first sign-ins of the same resident at once: the other one created it.
         return DemoIdentity.objects.select_related("user").get(resident=resident)
+
+
+def demo_person_create(
+    *,
+    family_name: str,
+    given_name: str,
+    family_name_kana: str,
+    given_name_kana: str,
+    birth_date: datetime.date,
+    gender: str,
+    postal_code: str,
+    address: str,
+) -> DemoIdentity:
+    """A fictional person the IdP knows and the platform does not (yet): they become a resident
+    by signing in. A new random subject, as a real issuer's would be."""
+    subject = new_subject()
+    with transaction.atomic():
+        return DemoIdentity.objects.create(
+            subject=subject,
+            user=_identity_user(subject, f"{family_name}\u3000{given_name}"),
+            family_name=family_name,
+            given_name=given_name,
+            family_name_kana=family_name_kana,
+            given_name_kana=given_name_kana,
+            birth_date=birth_date,
+            gender=gender,
+            postal_code=postal_code,
+            address=address,
+        )
+
+
+def demo_person_update(*, identity: DemoIdentity, **values: Any) -> DemoIdentity:
+    """Change what the IdP says about a person (a move, a new name), as the registry behind a
+    real issuer would after a notification (転居届)."""
+    unknown = set(values) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValueError(f"not a person field: {sorted(unknown)}")
+    changed_fields_save(identity, values)
+    return identity
+
+
+def demo_identity_for(*, subject: str) -> DemoIdentity | None:
+    """The identity to sign in as: a demo resident's (created from the registry on first use)
+    or another fictional person's."""
+    from madoguchi.accounts.selectors import resident_get
+
+    resident = resident_get(subject=subject)
+    if resident is not None:
+        return demo_identity_get_or_create(resident=resident)
+    return DemoIdentity.objects.select_related("user").filter(subject=subject).first()
 
 
 @dataclass(frozen=True)
@@ -44,11 +120,10 @@ class PinCheck:
     identity: DemoIdentity
 
 
-def demo_pin_check(*, resident: Resident, pin: str) -> PinCheck:
-    """Check the demo 利用者証明用 PIN of `resident`, counting wrong entries like the card does:
+def demo_pin_check(*, identity: DemoIdentity, pin: str) -> PinCheck:
+    """Check the demo 利用者証明用 PIN of `identity`, counting wrong entries like the card does:
     the third wrong entry in a row locks it, a right one resets the count. A locked identity
     stays locked whatever PIN is entered."""
-    identity = demo_identity_get_or_create(resident=resident)
     with transaction.atomic():
         # Row lock: two wrong entries racing must both count.
         identity = (

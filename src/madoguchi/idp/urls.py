@@ -37,6 +37,7 @@ oauth2_patterns: list[URLPattern | URLResolver] = [
 
 idp_patterns: list[URLPattern | URLResolver] = [
     path("login/", views.sign_in, name="sign-in"),
+    path("people/new/", views.new_person, name="new-person"),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -7,7 +7,7 @@ from typing import Any
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
 from madoguchi.idp import selectors
-from madoguchi.idp.claims import CLAIM_SCOPES, resident_claims
+from madoguchi.idp.claims import CLAIM_SCOPES, identity_claims
 
 
 class ResidentOAuth2Validator(OAuth2Validator):  # type: ignore[misc]
@@ -16,12 +16,12 @@ class ResidentOAuth2Validator(OAuth2Validator):  # type: ignore[misc]
     oidc_claim_scope = CLAIM_SCOPES
 
     def get_claim_dict(self, request: Any) -> dict[str, Any]:
-        resident = selectors.resident_for_idp_user(user=request.user)
-        if resident is None:
-            # Only demo identities get grants, so this means the resident was deleted after
+        identity = selectors.identity_for_idp_user(user=request.user)
+        if identity is None:
+            # Only demo identities get grants, so this means the identity was deleted after
             # the grant: release nothing but an identifier that matches no one.
             return {"sub": f"idp-user-{request.user.pk}"}
-        return resident_claims(resident)
+        return identity_claims(identity)
 
     def get_discovery_claims(self, request: Any) -> list[str]:
         return list(CLAIM_SCOPES)

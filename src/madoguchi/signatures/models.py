@@ -171,3 +171,35 @@ class SignatureEvidence(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.outcome == Outcome.VALID
+
+
+class CertificateLink(models.Model):
+    """A signing certificate (issuer + serial, as the real reception system identifies the
+    applicant) linked to the resident it belongs to.
+
+    Written on the certificate's first valid signature by that resident, after its 基本4情報
+    matched the resident's record (signatures/holder.py). A re-issued card (new serial, e.g.
+    after a move) is linked again the same way. Any JPKI-like certificate that chains to a
+    configured root can be linked — it need not be one this platform issued.
+    """
+
+    issuer_sha256 = models.CharField(max_length=64)
+    serial = models.CharField(_("Serial number"), max_length=64)
+    resident = models.ForeignKey(
+        "accounts.Resident", on_delete=models.CASCADE, related_name="certificate_links"
+    )
+    holder_name = models.TextField(_("Name of the certificate holder"), blank=True)
+    not_after = models.DateTimeField(_("Valid until"), null=True, blank=True)
+    linked_at = models.DateTimeField(_("Linked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Certificate linked to a resident")
+        verbose_name_plural = _("Certificates linked to residents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer_sha256", "serial"], name="signatures_link_issuer_serial"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.serial} → resident {self.resident_id}"

@@ -79,3 +79,27 @@ MESSAGES: dict[Outcome, Promise] = {
 
 def outcome_message(outcome: Outcome) -> str:
     return str(MESSAGES[outcome])
+
+
+FIELD_LABELS: dict[str, Promise] = {
+    "name": _("name"),
+    "birth_date": _("date of birth"),
+    "address": _("address"),
+    "gender": _("gender"),
+}
+
+
+def mismatch_message(reason: str, fields: tuple[str, ...] | list[str]) -> str:
+    """What a SIGNER_MISMATCH means for the person and what to do about it (Japanese)."""
+    labels = "、".join(str(FIELD_LABELS.get(f, f)) for f in fields) or str(FIELD_LABELS["name"])
+    if reason == "applicant":
+        return _(
+            "The applicant's %(fields)s in the application differs from the My Number Card used "
+            "to sign. Correct the applicant's details exactly as on the card, or, if you are "
+            "applying for someone else, apply as their proxy (代理人)."
+        ) % {"fields": labels}
+    return _(
+        "This My Number Card is not yours: its %(fields)s differs from the signed-in person's. "
+        "Sign with your own card. If your name or address has changed, renew the signing "
+        "certificate at your municipal office first."
+    ) % {"fields": labels}

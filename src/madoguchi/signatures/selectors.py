@@ -14,6 +14,7 @@ from madoguchi.signatures.models import (
     Card,
     CertificateAuthority,
     CertificateKind,
+    CertificateLink,
     CertificateRevocationList,
     IssuedCertificate,
     SignatureEvidence,
@@ -99,13 +100,46 @@ def issued_certificate_for(*, certificate: x509.Certificate) -> IssuedCertificat
 
 def issued_cache_clear() -> None:
     issued_cache.clear()
+    link_cache.clear()
+
+
+# certificate fingerprint → the resident it was linked to; links are never changed, so a found
+# link is kept for a minute (a missing one is asked again: it may be written any moment).
+link_cache: TtlCache[bytes, Resident] = TtlCache(ttl=60.0, max_entries=100_000)
+
+
+def linked_resident_for(*, certificate: x509.Certificate) -> Resident | None:
+    """The resident this certificate (issuer + serial) was linked to on its first signature."""
+    key = certificate.fingerprint(hashes.SHA256())
+    cached = link_cache.get(key)
+    if cached is not None:
+        return cached
+    link = (
+        CertificateLink.objects.select_related("resident")
+        .filter(
+            issuer_sha256=name_sha256(certificate.issuer), serial=str(certificate.serial_number)
+        )
+        .first()
+    )
+    if link is None:
+        return None
+    link_cache.put(key, link.resident)
+    return link.resident
 
 
 def resident_for_certificate(*, certificate: x509.Certificate) -> Resident | None:
+    """Who holds this certificate as far as the platform knows: the resident it was linked to,
+    else — for a certificate of the development PKI — the resident whose virtual card it is on.
+    (Signature checks trust only the link: a virtual card may carry someone else's 基本4情報.)"""
+    linked = linked_resident_for(certificate=certificate)
+    if linked is not None:
+        return linked
     issued = issued_certificate_for(certificate=certificate)
-    if issued is None or issued.card is None:
-        return None
-    return issued.card.resident
+    return issued.card.resident if issued is not None and issued.card is not None else None
+
+
+def certificate_links_for(*, resident: Resident) -> list[CertificateLink]:
+    return list(CertificateLink.objects.filter(resident=resident).order_by("linked_at", "pk"))
 
 
 def crl_latest(*, authority: CertificateAuthority) -> CertificateRevocationList | None:

@@ -17,6 +17,11 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
 
+from madoguchi.accounts.selectors import residents_born_on
+from madoguchi.accounts.services import resident_create_from_certificate
+from madoguchi.accounts.types import Gender, PersonRecord
+from madoguchi.audit.services import audit_record
+from madoguchi.municipalities.selectors import municipality_for_address
 from madoguchi.signatures import conf, pki, selectors
 from madoguchi.signatures.crl import (
     CrlFetcher,
@@ -25,11 +30,13 @@ from madoguchi.signatures.crl import (
     crl_cache,
     crl_distribution_urls,
 )
+from madoguchi.signatures.holder import PersonFacts, holder_compare
 from madoguchi.signatures.keys import private_key_unwrap, private_key_wrap, rsa_key_generate
 from madoguchi.signatures.models import (
     Card,
     CertificateAuthority,
     CertificateKind,
+    CertificateLink,
     CertificateRevocationList,
     IssuedCertificate,
     SignatureEvidence,
@@ -266,9 +273,11 @@ def signing_certificate_issue(
     card: Card,
     not_before: datetime.datetime | None = None,
     not_after: datetime.datetime | None = None,
+    holder: pki.HolderIdentity | None = None,
 ) -> IssuedCertificate:
     """A new 署名用電子証明書 for the card's resident, with the resident's current name, address,
-    birth date and gender. `not_before`/`not_after` exist for tests of expired certificates."""
+    birth date and gender (or `holder`'s: a card issued to someone else, for tests of a borrowed
+    card). `not_before`/`not_after` exist for tests of expired certificates."""
     authority = selectors.authority_get(slug=SIGNING_CA)
     if authority is None:
         raise LookupError("the signing CA does not exist; run pki_setup_demo")
@@ -276,7 +285,7 @@ def signing_certificate_issue(
     key = rsa_key_generate(role=f"card:{card.resident.subject}:sign")
     serial = x509.random_serial_number()
     certificate = pki.signing_certificate_build(
-        holder=_holder(card.resident),
+        holder=holder or _holder(card.resident),
         public_key=key.public_key(),
         issuer=_issuer(authority),
         serial=serial,
@@ -321,9 +330,16 @@ def _authentication_certificate_issue(*, card: Card) -> IssuedCertificate:
 
 @transaction.atomic
 def card_issue(
-    *, resident: Resident, sign_pin: str = DEMO_SIGN_PIN, auth_pin: str = DEMO_AUTH_PIN
+    *,
+    resident: Resident,
+    sign_pin: str = DEMO_SIGN_PIN,
+    auth_pin: str = DEMO_AUTH_PIN,
+    holder: pki.HolderIdentity | None = None,
 ) -> Card:
-    """Issue a virtual My Number Card with both certificates; an existing card is returned as is."""
+    """Issue a virtual My Number Card with both certificates; an existing card is returned as is.
+
+    The card is the one in `resident`'s reader; its signing certificate carries the resident's
+    基本4情報 — or `holder`'s, to imitate someone signing with another person's card (refused)."""
     existing = selectors.card_get(resident=resident)
     if existing is not None:
         return existing
@@ -334,7 +350,7 @@ def card_issue(
         sign_pin_hash=make_password(sign_pin),
         auth_pin_hash=make_password(auth_pin),
     )
-    signing_certificate_issue(card=card)
+    signing_certificate_issue(card=card, holder=holder)
     _authentication_certificate_issue(card=card)
     return card
 
@@ -478,10 +494,45 @@ class CheckedSignature:
         """What identifies this signed envelope (signature_envelope_key)."""
         return signature_envelope_key(cms_der=self.cms_der)
 
-    @property
-    def resident(self) -> Resident | None:
-        issued = self.issued
-        return issued.card.resident if issued is not None and issued.card is not None else None
+    # The resident the certificate belongs to (its link, or the expected resident it is about
+    # to be linked to); None when unknown.
+    resident: Resident | None = None
+    # Link the certificate to `resident` when the evidence is stored (its first signature).
+    link: bool = False
+    # Why a valid signature is SIGNER_MISMATCH: "holder" (not the signed-in resident's card)
+    # or "applicant" (the answers name someone else); and the fields that differ.
+    mismatch: str = ""
+    mismatched: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ApplicantBinding:
+    """Who the answers say signs (docs/signing.md "Who the signer is"): compared with the
+    certificate's holder. `require` lists the fields that must be present and equal."""
+
+    person: PersonFacts
+    require: tuple[str, ...] = ("name",)
+
+
+def holder_facts(certificate: x509.Certificate) -> PersonFacts | None:
+    holder = pki.holder_identity_from_certificate(certificate)
+    if holder is None:
+        return None
+    return PersonFacts(
+        name=holder.name, birth_date=holder.birth_date, address=holder.address, gender=holder.gender
+    )
+
+
+def resident_facts(resident: Resident) -> PersonFacts:
+    return PersonFacts(
+        name=resident.name,
+        birth_date=resident.birth_date,
+        address=resident.address,
+        gender=resident.gender,
+    )
+
+
+_RESIDENT_FIELDS = ("name", "birth_date", "address")
 
 
 def signature_envelope_key(*, cms_der: bytes) -> str | None:
@@ -495,26 +546,59 @@ def signature_check(
     payload: bytes,
     cms_der: bytes,
     expected_resident: Resident | None = None,
+    applicant: ApplicantBinding | None = None,
     moment: datetime.datetime | None = None,
 ) -> CheckedSignature:
     """Verify without writing anything (callers keep it out of their write transaction: on
     SQLite a write transaction holds the database's only write lock).
 
-    With `expected_resident`, a valid signature by anyone else's certificate is SIGNER_MISMATCH:
-    the certificate's issuer and serial must lead to that resident's card.
+    With `expected_resident` (the signed-in resident, or the applicant the API resolved), a
+    valid signature must be by that resident's certificate: one linked to them, or — on its
+    first use — one whose 基本4情報 match their record (then `link` is set and storing the
+    evidence links it). Anything else is SIGNER_MISMATCH ("holder"). With `applicant`, the
+    person the answers name as the signer must be the certificate's holder too, else
+    SIGNER_MISMATCH ("applicant").
     """
     result: VerificationResult = signature_verify(payload=payload, cms_der=cms_der, moment=moment)
     certificate = result.certificate
     issued = selectors.issued_certificate_for(certificate=certificate) if certificate else None
-    resident = issued.card.resident if issued is not None and issued.card is not None else None
+    resident = selectors.linked_resident_for(certificate=certificate) if certificate else None
+    holder = holder_facts(certificate) if certificate else None
     outcome, detail = result.outcome, result.detail
-    if (
-        outcome == Outcome.VALID
-        and expected_resident is not None
-        and (resident is None or resident.pk != expected_resident.pk)
-    ):
-        outcome = Outcome.SIGNER_MISMATCH
-        detail = f"certificate belongs to resident {resident.pk if resident else 'unknown'}"
+    link, mismatch = False, ""
+    mismatched: tuple[str, ...] = ()
+    if outcome == Outcome.VALID and expected_resident is not None:
+        if resident is not None and resident.pk != expected_resident.pk:
+            outcome, mismatch = Outcome.SIGNER_MISMATCH, "holder"
+            detail = f"certificate is linked to resident {resident.pk}"
+        elif resident is None:
+            comparison = (
+                holder_compare(
+                    holder=holder,
+                    person=resident_facts(expected_resident),
+                    require=_RESIDENT_FIELDS,
+                )
+                if holder is not None
+                else None
+            )
+            if comparison is None or not comparison.matches:
+                outcome, mismatch = Outcome.SIGNER_MISMATCH, "holder"
+                mismatched = comparison.mismatched if comparison else _RESIDENT_FIELDS
+                detail = f"certificate holder differs from the resident in {', '.join(mismatched)}"
+                # The evidence names who really signed, when a record matches the holder.
+                resident = signer_resident_find(certificate=certificate) if certificate else None
+            else:
+                resident, link = expected_resident, True
+    if outcome == Outcome.VALID and applicant is not None:
+        comparison = (
+            holder_compare(holder=holder, person=applicant.person, require=applicant.require)
+            if holder is not None
+            else None
+        )
+        if comparison is None or not comparison.matches:
+            outcome, mismatch, link = Outcome.SIGNER_MISMATCH, "applicant", False
+            mismatched = comparison.mismatched if comparison else applicant.require
+            detail = f"the applicant in the answers differs in {', '.join(mismatched)}"
     return CheckedSignature(
         result=result,
         outcome=outcome,
@@ -523,14 +607,36 @@ def signature_check(
         cms_der=cms_der,
         issued=issued,
         payload=payload,
+        resident=resident,
+        link=link,
+        mismatch=mismatch,
+        mismatched=tuple(mismatched),
     )
 
 
 def signature_evidence_store(*, checked: CheckedSignature) -> SignatureEvidence:
-    """Keep the evidence of a checked signature (valid or not)."""
+    """Keep the evidence of a checked signature (valid or not); on a certificate's first valid
+    signature, link it to its resident (in the caller's transaction)."""
     result = checked.result
     certificate = result.certificate
     holder = pki.holder_identity_from_certificate(certificate) if certificate else None
+    if checked.link and certificate is not None and checked.resident is not None:
+        CertificateLink.objects.get_or_create(
+            issuer_sha256=selectors.name_sha256(certificate.issuer),
+            serial=str(certificate.serial_number),
+            defaults={
+                "resident": checked.resident,
+                "holder_name": holder.name if holder else "",
+                "not_after": certificate.not_valid_after_utc,
+            },
+        )
+        audit_record(
+            action="signature.certificate_linked",
+            municipality_code=checked.resident.municipality_id,
+            object_type="accounts.resident",
+            object_id=str(checked.resident.pk),
+            data={"serial": str(certificate.serial_number), "issuer": result.issuer},
+        )
     return SignatureEvidence.objects.create(
         outcome=checked.outcome,
         verified_at=result.verified_at,
@@ -549,6 +655,50 @@ def signature_evidence_store(*, checked: CheckedSignature) -> SignatureEvidence:
     )
 
 
+def signer_resident_find(*, certificate: x509.Certificate) -> Resident | None:
+    """The resident a signing certificate belongs to: the one it is linked to, else the resident
+    whose record matches its 基本4情報 (name, birth date, address; gender when recorded) —
+    the oldest record if several do. None when no record matches."""
+    linked = selectors.linked_resident_for(certificate=certificate)
+    if linked is not None:
+        return linked
+    holder = holder_facts(certificate)
+    if holder is None or holder.birth_date is None:
+        return None
+    for candidate in residents_born_on(birth_date=holder.birth_date):
+        comparison = holder_compare(
+            holder=holder, person=resident_facts(candidate), require=_RESIDENT_FIELDS
+        )
+        if comparison.matches:
+            return candidate
+    return None
+
+
+class UnknownMunicipality(LookupError):
+    """The certificate's address lies in no municipality of the master."""
+
+
+def signer_resident_create(*, certificate: x509.Certificate) -> Resident:
+    """A resident record from a verified certificate's 基本4情報 (name, birth date, gender,
+    address; no reading), in the municipality of its address. Call only after the signature
+    verified. Raises UnknownMunicipality."""
+    holder = pki.holder_identity_from_certificate(certificate)
+    municipality = municipality_for_address(address=holder.address) if holder is not None else None
+    if holder is None or municipality is None:
+        raise UnknownMunicipality(holder.address if holder else "")
+    family, _, given = holder.name.replace("\u3000", " ").partition(" ")
+    return resident_create_from_certificate(
+        person=PersonRecord(
+            family_name=family.strip(),
+            given_name=given.strip(),
+            birth_date=holder.birth_date,
+            gender=holder.gender if holder.gender in Gender.values else "",
+            address=holder.address,
+        ),
+        municipality_code=municipality.code,
+    )
+
+
 def signature_verify_and_store(
     *,
     payload: bytes,
@@ -557,11 +707,11 @@ def signature_verify_and_store(
     moment: datetime.datetime | None = None,
 ) -> SignatureEvidence:
     """Verify and keep the evidence, in one call. Failed verifications are stored too."""
-    return signature_evidence_store(
-        checked=signature_check(
-            payload=payload, cms_der=cms_der, expected_resident=expected_resident, moment=moment
-        )
+    checked = signature_check(
+        payload=payload, cms_der=cms_der, expected_resident=expected_resident, moment=moment
     )
+    with transaction.atomic():  # the link (first signature) and the evidence together
+        return signature_evidence_store(checked=checked)
 
 
 # --- The demo PKI -------------------------------------------------------------------------------

@@ -8,9 +8,15 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import login, logout
 from django.http import HttpRequest
 
-from madoguchi.accounts.selectors import resident_get
-from madoguchi.accounts.services import passwordless_user_get_or_create, resident_user_link
+from madoguchi.accounts.services import (
+    passwordless_user_get_or_create,
+    resident_from_identity,
+    resident_household_declare,
+    resident_user_link,
+)
+from madoguchi.accounts.types import Gender, PersonRecord
 from madoguchi.audit.services import audit_record
+from madoguchi.municipalities.selectors import municipality_for_address
 from madoguchi.signin.claims import ResidentClaims, claims_to_session
 
 if TYPE_CHECKING:
@@ -34,15 +40,40 @@ def _username_for(*, issuer: str, subject: str) -> str:
     return f"oidc-{digest}"
 
 
-def resident_user_get_or_create(*, claims: ResidentClaims) -> tuple[User, Resident | None]:
-    """The platform user for the person the issuer vouched for.
+def person_from_claims(claims: ResidentClaims) -> PersonRecord:
+    """The verified claims as accounts' record of a person (exactly as issued)."""
+    return PersonRecord(
+        family_name=claims.family_name,
+        given_name=claims.given_name,
+        family_name_kana=claims.family_name_kana,
+        given_name_kana=claims.given_name_kana,
+        birth_date=claims.birthdate,
+        gender=claims.gender if claims.gender in Gender.values else "",
+        postal_code=claims.postal_code if len(claims.postal_code) == 7 else "",
+        address=claims.address,
+    )
 
-    A registered resident (Resident.subject == sub) gets the user linked to that resident,
-    created and linked on first sign-in. Someone the registry does not know (the real issuer
-    knows everyone in Japan) still gets a user of their own, keyed by issuer and subject; their
-    claims live in the session only.
+
+def resident_user_get_or_create(*, claims: ResidentClaims) -> tuple[User, Resident | None]:
+    """The platform user and the resident for the person the issuer vouched for.
+
+    The resident is found by (issuer, subject), created from the verified claims on the first
+    sign-in and updated with history on later ones (accounts.services.resident_from_identity);
+    its municipality comes from the claimed address. The user is linked to the resident,
+    created on first sign-in. Claims too thin for a record (no name, birth date or address) give
+    a user without a resident, who can sign in but not apply.
     """
-    resident = resident_get(subject=claims.subject)
+    municipality = (
+        municipality_for_address(address=claims.address, postal_code=claims.postal_code)
+        if claims.address
+        else None
+    )
+    resident = resident_from_identity(
+        issuer=claims.issuer,
+        subject=claims.subject,
+        person=person_from_claims(claims),
+        municipality_code=municipality.code if municipality is not None else None,
+    )
     if resident is not None and resident.user is not None:
         return resident.user, resident
     user, _created = passwordless_user_get_or_create(
@@ -97,3 +128,22 @@ def resident_sign_in_failed(*, request: HttpRequest, reason: str, detail: str = 
 def resident_sign_out(*, request: HttpRequest) -> None:
     """End the platform session (Django audits auth.logout); the claims go with it."""
     logout(request)
+
+
+def resident_household_declare_for(
+    *, request: HttpRequest, resident: Resident, is_householder: bool, relationship: str
+) -> Resident:
+    """The signed-in resident declares their place in their household (audited)."""
+    resident = resident_household_declare(
+        resident=resident, is_householder=is_householder, relationship=relationship
+    )
+    audit_record(
+        action="resident.household_declared",
+        actor=request.user,
+        municipality_code=resident.municipality_id,
+        object_type="accounts.resident",
+        object_id=str(resident.pk),
+        ip_address=_ip(request),
+        data={"is_householder": is_householder},
+    )
+    return resident

@@ -14,20 +14,23 @@ from urllib.parse import urlencode, urlsplit
 
 import requests
 from authlib.common.errors import AuthlibBaseError
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from joserfc.errors import JoseError
 
-from madoguchi.accounts.types import Gender
+from madoguchi.accounts.types import Gender, HouseholdSource
 from madoguchi.signin import conf, services
 from madoguchi.signin.claims import claims_from_token
 from madoguchi.signin.client import IssuerMismatchError, OIDCClient, oidc_client
 from madoguchi.signin.decorators import resident_login_required
 from madoguchi.signin.errors import PROBLEMS
-from madoguchi.signin.selectors import resident_claims
+from madoguchi.signin.forms import HouseholdDeclarationForm
+from madoguchi.signin.selectors import resident_claims, resident_for
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +67,7 @@ def _problem(request: HttpRequest, reason: str, next_url: str, detail: str = "")
 @require_GET
 def start(request: HttpRequest) -> HttpResponse:
     next_url = safe_next(request, request.GET.get("next"))
-    redirect_uri = conf.redirect_uri(request)
+    redirect_uri = request.build_absolute_uri(reverse("signin:callback"))
     try:
         client = oidc_client()
         authorization = client.create_authorization_url(redirect_uri)
@@ -152,12 +155,40 @@ def signed_out(request: HttpRequest) -> HttpResponse:
     return render(request, "signin/signed_out.html")
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @resident_login_required
 def status(request: HttpRequest) -> HttpResponse:
-    """Who is signed in and what the issuer told us: the prefill data, for the resident to see."""
+    """Who is signed in and what the issuer told us (the prefill data), and — where no registry
+    adapter confirmed it — the resident's own declaration of their household."""
     claims = resident_claims(request)
     gender_label = ""
     if claims is not None and claims.gender in Gender.values:
         gender_label = str(Gender(claims.gender).label)
-    return render(request, "signin/status.html", {"claims": claims, "gender_label": gender_label})
+    resident = resident_for(request.user)
+    declarable = resident is not None and resident.household.source != HouseholdSource.REGISTRY
+    form = None
+    if declarable and resident is not None:
+        form = HouseholdDeclarationForm(
+            request.POST if request.method == "POST" else None,
+            initial={
+                "is_householder": "yes" if resident.is_householder else "no",
+                "relationship": resident.relationship,
+            },
+        )
+        if request.method == "POST" and form.is_valid():
+            services.resident_household_declare_for(
+                request=request,
+                resident=resident,
+                is_householder=form.cleaned_data["is_householder"] == "yes",
+                relationship=form.cleaned_data["relationship"],
+            )
+            messages.success(request, _("Your household declaration was saved."))
+            return HttpResponseRedirect(reverse("signin:status"))
+    elif request.method == "POST":
+        return HttpResponseRedirect(reverse("signin:status"))
+    return render(
+        request,
+        "signin/status.html",
+        {"claims": claims, "gender_label": gender_label, "resident": resident, "form": form},
+        status=400 if form is not None and form.errors else 200,
+    )

@@ -14,6 +14,7 @@ import pytest
 from django.core.servers.basehttp import WSGIServer
 
 from madoguchi.applications.models import Application
+from madoguchi.applications.testing import answers_naming
 from madoguchi.applications.types import Status
 from madoguchi.catalog.services import offering_upsert
 from madoguchi.forms import presets
@@ -67,7 +68,10 @@ def bodies_for(version, signers, count):
     phone = next(k for k in sample if k.endswith(".phone"))  # varied: 100 distinct requests
     return [
         signed_body(
-            version, {**sample, phone: f"03-9876-{n:04d}"}, signers[n % len(signers)], files=False
+            version,
+            answers_naming(signers[n % len(signers)], {**sample, phone: f"03-9876-{n:04d}"}),
+            signers[n % len(signers)],
+            files=False,
         )
         for n in range(count)
     ]

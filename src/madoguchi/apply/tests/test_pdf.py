@@ -16,6 +16,7 @@ from madoguchi.applications.services import (
     application_signing_payload,
     application_submit,
 )
+from madoguchi.applications.testing import answers_naming
 from madoguchi.apply.tests.conftest import sign_in
 from madoguchi.forms.wareki import format_wareki
 from madoguchi.signatures.testing import demo_resident, sign_as
@@ -89,8 +90,7 @@ def test_the_copy_holds_every_answer_as_selectable_text(
 def test_a_variation_sequence_survives_into_the_copy(client, disaster_form, sample_answers, pki):
     ken = demo_resident("katsuragi-ken")
     answers = {
-        **sample_answers,
-        "applicant.name": {"family": ken.family_name, "given": ken.given_name},
+        **answers_naming(ken, sample_answers),
         "disaster.owner_name": {"family": ken.family_name, "given": ken.given_name},
     }
     application = submitted(disaster_form, ken, answers)

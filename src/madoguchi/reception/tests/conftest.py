@@ -8,6 +8,7 @@ from madoguchi.applications.services import (
     application_signing_payload,
     application_submit,
 )
+from madoguchi.applications.testing import answers_naming
 from madoguchi.forms import presets
 from madoguchi.forms.services import form_adopt_preset, form_publish
 from madoguchi.reception.services import api_credential_create
@@ -41,7 +42,7 @@ def submit(form_version, key, name, kana):
     resident = demo_resident(key)
     preset = presets.preset_get("disaster-certificate")
     assert preset is not None
-    answers = copy.deepcopy(preset.samples[0])
+    answers = answers_naming(resident, copy.deepcopy(preset.samples[0]))
     answers["applicant.name"] = name
     answers["applicant.name_kana"] = kana
     answers["disaster.owner_name"] = name

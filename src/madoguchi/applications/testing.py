@@ -1,0 +1,36 @@
+"""Helpers for tests of other apps: answers that name a given resident as the signer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from madoguchi.accounts.models import Resident
+
+
+def answers_naming(resident: Resident, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """`answers` with the signer's block (applicant.*, or insured.* for 介護 forms) filled in
+    with `resident`'s name, reading, birth date and address, as the web journey prefills them —
+    so the signature of `resident`'s card binds to the answers. On a 介護 form the insured
+    person becomes the submitter too (submitter.kind "self")."""
+    prefix = "insured" if "insured.name" in answers else "applicant"
+    postal = resident.postal_code
+    answers = dict(answers)
+    if prefix == "insured" and "submitter.kind" in answers:
+        # The insured person applies themself (no proxy).
+        answers["submitter.kind"] = "self"
+        for key in ("submitter.name", "submitter.relationship"):
+            answers.pop(key, None)
+    return {
+        **answers,
+        f"{prefix}.name": {"family": resident.family_name, "given": resident.given_name},
+        f"{prefix}.name_kana": {
+            "family": resident.family_name_kana,
+            "given": resident.given_name_kana,
+        },
+        f"{prefix}.birth_date": resident.birth_date.isoformat(),
+        f"{prefix}.address": {
+            "postal_code": f"{postal[:3]}-{postal[3:]}" if len(postal) == 7 else postal,
+            "address": resident.address,
+        },
+    }
