@@ -114,3 +114,4 @@ def test_an_unknown_api_path_is_a_404_problem_in_japanese(client, method, path):
     body = response.json()
     assert (body["status"], body["type"].rsplit("/", 1)[-1]) == (404, "not-found")
     assert body["title_en"] == "There is no such API endpoint."
+    assert body["title"] == "そのような API はありません。"
