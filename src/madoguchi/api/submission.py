@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import threading
-import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +25,9 @@ from madoguchi.applications import selectors as application_selectors
 from madoguchi.applications import services as application_services
 from madoguchi.applications.parties import parties_from_answers
 from madoguchi.applications.types import Channel
+from madoguchi.core.ttlcache import TtlCache
 from madoguchi.forms import selectors as form_selectors
+from madoguchi.forms.fieldtypes.files import file_answers
 from madoguchi.signatures import selectors as signature_selectors
 from madoguchi.signatures import services as signature_services
 from madoguchi.signatures.outcomes import Outcome, outcome_message
@@ -41,18 +41,10 @@ if TYPE_CHECKING:
 
 # --- Form versions ------------------------------------------------------------------------------
 
-_FORM_TTL = 30.0  # seconds a "newest published version" answer is reused
-_forms_lock = threading.Lock()
-_versions: dict[str, FormVersion] = {}  # id → version (published versions never change)
-_newest: dict[tuple[str, str], tuple[float, str]] = {}  # (municipality, procedure) → (at, id)
-
-
-def _remember(version: FormVersion) -> FormVersion:
-    with _forms_lock:
-        if len(_versions) > 5_000:
-            _versions.clear()
-        _versions[str(version.pk)] = version
-    return version
+# Published versions never change, so an id → version entry may live as long as the process
+# (bounded in number); "the newest published version" of a procedure is reused for 30 s.
+_versions: TtlCache[str, FormVersion] = TtlCache(ttl=float("inf"), max_entries=5_000)
+_newest: TtlCache[tuple[str, str], str] = TtlCache(ttl=30.0)
 
 
 def form_version_resolve(
@@ -65,12 +57,11 @@ def form_version_resolve(
     """The form version a request names, checked against the key's reach. Raises ApiProblem."""
     version: FormVersion | None = None
     if form_version_id:
-        with _forms_lock:
-            version = _versions.get(str(form_version_id))
+        version = _versions.get(str(form_version_id))
         if version is None:
             version = form_selectors.form_version_get(form_version_id=form_version_id)
             if version is not None:
-                _remember(version)
+                _versions.put(str(version.pk), version)
         if version is None:
             raise field_problem("form_version_id", str(form_selectors.FORM_VERSION_NOT_FOUND))
         if municipality_code and version.municipality_id != municipality_code:
@@ -81,11 +72,9 @@ def form_version_resolve(
             raise field_problem("procedure_code", _("This form version is for another procedure."))
     elif municipality_code and procedure_code:
         key = (municipality_code, procedure_code)
-        now = time.monotonic()
-        with _forms_lock:
-            cached = _newest.get(key)
-            if cached is not None and now - cached[0] < _FORM_TTL:
-                version = _versions.get(cached[1])
+        newest_id = _newest.get(key)
+        if newest_id is not None:
+            version = _versions.get(newest_id)
         if version is None:
             version = form_selectors.published_form_version_for(
                 municipality_code=municipality_code, procedure_code=procedure_code
@@ -95,9 +84,8 @@ def form_version_resolve(
                     "procedure_code",
                     _("This municipality does not accept this procedure online."),
                 )
-            _remember(version)
-            with _forms_lock:
-                _newest[key] = (now, str(version.pk))
+            _versions.put(str(version.pk), version)
+            _newest.put(key, str(version.pk))
     else:
         raise field_problem(
             "form_version_id",
@@ -108,9 +96,8 @@ def form_version_resolve(
 
 
 def form_cache_clear() -> None:
-    with _forms_lock:
-        _versions.clear()
-        _newest.clear()
+    _versions.clear()
+    _newest.clear()
 
 
 def municipality_check(*, credential: Credential, municipality_code: str) -> None:
@@ -376,27 +363,6 @@ def payload_preview(
 
 
 # --- Files ---------------------------------------------------------------------------------------
-
-_FILE_KEYS = {"name", "sha256", "content_type", "size"}
-
-
-def file_answers(answers: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
-    """(path, metadata) of every file answer, at any depth (paths as the validator writes them:
-    ``attachments.photos``, ``household.members[0].x``)."""
-    for key, value in answers.items():
-        path = f"{prefix}.{key}" if prefix else str(key)
-        yield from _walk(value, path)
-
-
-def _walk(value: Any, path: str) -> Iterator[tuple[str, Any]]:
-    if isinstance(value, Mapping):
-        if set(value) >= _FILE_KEYS:
-            yield path, value
-            return
-        yield from file_answers(value, path)
-    elif isinstance(value, list):
-        for index, inner in enumerate(value):
-            yield from _walk(inner, f"{path}[{index}]")
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from madoguchi.applications.types import Channel, Status
 from madoguchi.audit.services import audit_record
 from madoguchi.core.identifiers import identifier_digest
 from madoguchi.forms import selectors as form_selectors
+from madoguchi.forms.fieldtypes.files import file_answers
 from madoguchi.signatures.outcomes import Outcome, mismatch_message, outcome_message
 from madoguchi.signatures.payload import signing_payload
 from madoguchi.signatures.services import (
@@ -273,21 +274,10 @@ def applications_identifiers_reencrypt(*, chunk: int = 500) -> int:
 
 def _attachments_of(answers: Mapping[str, Any]) -> list[dict[str, str]]:
     """Every file answer (at any depth) as {name, sha256}: what the payload commits to."""
-    found: list[dict[str, str]] = []
-
-    def walk(value: Any) -> None:
-        if isinstance(value, Mapping):
-            if {"name", "sha256", "content_type", "size"} <= set(value):
-                found.append({"name": str(value["name"]), "sha256": str(value["sha256"])})
-                return
-            for inner in value.values():
-                walk(inner)
-        elif isinstance(value, list):
-            for inner in value:
-                walk(inner)
-
-    walk(answers)
-    return found
+    return [
+        {"name": str(meta["name"]), "sha256": str(meta["sha256"])}
+        for _path, meta in file_answers(answers)
+    ]
 
 
 def application_signing_payload(*, application: Application, signed_at: datetime.datetime) -> bytes:

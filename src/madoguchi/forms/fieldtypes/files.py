@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -29,6 +29,29 @@ def file_metadata(upload: Any) -> dict[str, Any]:
         "size": int(upload.size or 0),
         "sha256": digest.hexdigest(),
     }
+
+
+# The keys of a stored file answer (see file_metadata and FileType.normalise).
+FILE_ANSWER_KEYS = frozenset({"name", "sha256", "content_type", "size"})
+
+
+def file_answers(answers: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """(path, metadata) of every file answer, at any depth, in answer order (paths as the
+    validator writes them: ``attachments.photos``, ``household.members[0].x``)."""
+    for key, value in answers.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        yield from _file_answers_in(value, path)
+
+
+def _file_answers_in(value: Any, path: str) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, Mapping):
+        if set(value) >= FILE_ANSWER_KEYS:
+            yield path, value
+            return
+        yield from file_answers(value, path)
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            yield from _file_answers_in(inner, f"{path}[{index}]")
 
 
 def _human_size(size: int) -> str:
