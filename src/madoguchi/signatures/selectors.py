@@ -123,8 +123,12 @@ def linked_resident_for(*, certificate: x509.Certificate) -> Resident | None:
     )
     if link is None:
         return None
-    link_cache.put(key, link.resident)
+    link_remember(certificate=certificate, link=link)
     return link.resident
+
+
+def link_remember(*, certificate: x509.Certificate, link: CertificateLink) -> None:
+    link_cache.put(certificate.fingerprint(hashes.SHA256()), link.resident)
 
 
 def resident_for_certificate(*, certificate: x509.Certificate) -> Resident | None:

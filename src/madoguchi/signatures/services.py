@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -621,7 +622,7 @@ def signature_evidence_store(*, checked: CheckedSignature) -> SignatureEvidence:
     certificate = result.certificate
     holder = pki.holder_identity_from_certificate(certificate) if certificate else None
     if checked.link and certificate is not None and checked.resident is not None:
-        CertificateLink.objects.get_or_create(
+        link, _created = CertificateLink.objects.get_or_create(
             issuer_sha256=selectors.name_sha256(certificate.issuer),
             serial=str(certificate.serial_number),
             defaults={
@@ -629,6 +630,11 @@ def signature_evidence_store(*, checked: CheckedSignature) -> SignatureEvidence:
                 "holder_name": holder.name if holder else "",
                 "not_after": certificate.not_valid_after_utc,
             },
+        )
+        # Links never change: this process knows it from now on, once it is committed (the
+        # hot path then asks the database nothing about this certificate again).
+        transaction.on_commit(
+            functools.partial(selectors.link_remember, certificate=certificate, link=link)
         )
         audit_record(
             action="signature.certificate_linked",
