@@ -93,6 +93,10 @@ def test_the_whole_journey_with_the_keyboard_alone_and_no_javascript(live, brows
         viewport={"width": 360, "height": 780}, locale="ja-JP", java_script_enabled=False
     )
     page = context.new_page()
+    # Playwright turns on file-chooser interception in the browser when the first listener is
+    # added, asynchronously: registered only around the key press, a busy machine can open the
+    # chooser before interception is on and the event never comes. Listen from the start.
+    page.on("filechooser", lambda _chooser: None)
     try:
         page.goto(f"{live}/procedures/disaster-certificate/?municipality=131016")
         activate(page, "a.button[href^='/apply/start/']")
