@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup install assets messages messages-update data lint typecheck pytest e2e-deps bench-deps fuzz clean bench-search bench-surge bench-crash
+.PHONY: run test setup install assets messages messages-update data lint typecheck pytest e2e-deps e2e-load bench-deps fuzz clean bench-search bench-surge bench-crash
 
 run: setup ## set everything up and serve on http://127.0.0.1:8000 with a task worker
 	$(PY) scripts/run.py
@@ -65,6 +65,9 @@ bench-deps: ## wrk (load generator) and the PostgreSQL 15 server binaries, for t
 messages-update: install ## refresh locale/ja from the source (then translate the new msgids)
 	@scripts/need.sh msgmerge gettext
 	PY=$(PY) scripts/messages_update.sh
+
+e2e-load: install assets messages e2e-deps ## the browser tests 5 times in a row beside two busy processes (RUNS)
+	scripts/e2e_under_load.sh
 
 FUZZ_URL ?= http://127.0.0.1:8000
 fuzz: install ## schemathesis against a running server (`make run` first): no 5xx, responses match the schema
