@@ -24,9 +24,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         every: int | None = options["every"]
+        try:
+            self._publish(every=every, verbosity=options["verbosity"])
+        except KeyboardInterrupt:  # Ctrl-C on `make run` reaches every process of the group
+            return
+
+    def _publish(self, *, every: int | None, verbosity: int) -> None:
         while True:
             published = audit_anchor_publish()
-            if options["verbosity"] >= 1:
+            if verbosity >= 1:
                 self.stdout.write(
                     f"audit anchor {published.name}: {published.chains} chains, "
                     f"{published.events} events"
