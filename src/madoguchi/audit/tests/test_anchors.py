@@ -160,3 +160,13 @@ def test_production_refuses_to_sign_without_a_configured_key(settings):
     settings.IS_DEVELOPMENT = False
     with pytest.raises(ImproperlyConfigured, match="AUDIT_ANCHOR_SIGNING_KEY_FILE"):
         audit_anchor_publish()
+
+
+@pytest.mark.django_db
+def test_the_publish_command_stores_one_anchor_that_the_verify_command_then_checks():
+    record(CHIYODA, 1)
+    out = io.StringIO()
+    call_command("audit_anchor_publish", stdout=out)
+    assert "1 chains, 1 events" in out.getvalue()
+    assert audit_anchor_verify().anchors == 1
+    assert "matches the newest anchor" in verify_command()
