@@ -2,7 +2,10 @@ import base64
 import copy
 import datetime
 import hashlib
+import threading
+from typing import Any
 
+import httpx
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
@@ -110,3 +113,42 @@ def signed_body(form_version, answers, signer, *, signed_at=None, payload=None, 
     if files:
         body["files"] = {"attachments.photos": {"content_base64": base64.b64encode(PHOTO).decode()}}
     return body
+
+
+def post_copies_at_once(
+    *, base_url: str, api_key: str, body: dict[str, Any], copies: int, key_prefix: str
+) -> list[tuple[int, Any]]:
+    """POST the same signed body `copies` times at once (a barrier releases every thread
+    together), each with its own Idempotency-Key. Returns (status, JSON body) per copy."""
+    answers: list[Any] = [None] * copies
+    barrier = threading.Barrier(copies)
+
+    def send(index: int) -> None:
+        with httpx.Client(base_url=base_url, timeout=120) as client:
+            barrier.wait()
+            response = client.post(
+                "/api/v1/applications",
+                json=body,
+                headers={
+                    "Authorization": f"Bearer {api_key}",
+                    "Idempotency-Key": f"{key_prefix}-{index}",
+                },
+            )
+        answers[index] = (response.status_code, response.json())
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(copies)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+def assert_received_once(answers: list[tuple[int, Any]]) -> str:
+    """One 201 and only signature-replayed 409s naming it; returns the receipt number."""
+    assert sorted(status for status, _ in answers) == [201] + [409] * (len(answers) - 1), answers
+    receipt: str = next(b["receipt_number"] for s, b in answers if s == 201)
+    refused = [b for s, b in answers if s == 409]
+    assert {b["type"].rsplit("/", 1)[1] for b in refused} == {"signature-replayed"}
+    assert {b["existing_application"]["receipt_number"] for b in refused} == {receipt}
+    return receipt

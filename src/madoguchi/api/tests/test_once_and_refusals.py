@@ -5,8 +5,6 @@ on no card); signing times out of range have their own codes; an oversized body 
 import base64
 import datetime
 import json
-import threading
-from typing import Any
 
 import httpx
 import pytest
@@ -20,7 +18,14 @@ from madoguchi.signatures.testing import (
     signing_issued,
 )
 
-from .conftest import PHOTO, now_seconds, payload_for, signed_body
+from .conftest import (
+    PHOTO,
+    assert_received_once,
+    now_seconds,
+    payload_for,
+    post_copies_at_once,
+    signed_body,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -85,35 +90,12 @@ def test_concurrent_copies_of_one_envelope_give_one_application(
     live_server, portal, disaster_form, sample_answers, taro
 ):
     body = signed_body(disaster_form, sample_answers, taro)
-    copies = 8
-    answers: list[Any] = [None] * copies
-    barrier = threading.Barrier(copies)
-
-    def send(index):
-        with httpx.Client(base_url=live_server.url, timeout=120) as client:
-            barrier.wait()
-            response = client.post(
-                URL,
-                json=body,
-                headers={
-                    "Authorization": f"Bearer {portal['test']}",
-                    "Idempotency-Key": f"copy-{index}",
-                },
-            )
-        answers[index] = (response.status_code, response.json())
-
-    threads = [threading.Thread(target=send, args=(i,)) for i in range(copies)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    statuses = sorted(status for status, _ in answers)
-    assert statuses == [201] + [409] * (copies - 1), answers
-    receipt = next(b["receipt_number"] for s, b in answers if s == 201)
-    refused = [b for s, b in answers if s == 409]
-    assert {b["type"].rsplit("/", 1)[1] for b in refused} == {"signature-replayed"}
-    assert {b["existing_application"]["receipt_number"] for b in refused} == {receipt}
+    answers = post_copies_at_once(
+        base_url=live_server.url, api_key=portal["test"], body=body, copies=8, key_prefix="copy"
+    )
+    receipt = assert_received_once(answers)
     assert Application.objects.count() == 1
+    assert Application.objects.get().receipt_number == receipt
 
 
 def _forged_body(form_version, answers, forged):

@@ -7,10 +7,8 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -18,7 +16,7 @@ from django.db import connection
 
 from madoguchi.applications.models import Application
 
-from .conftest import now_seconds, signed_body
+from .conftest import assert_received_once, now_seconds, post_copies_at_once, signed_body
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -76,31 +74,6 @@ def two_processes(tmp_path):
         server.wait(timeout=30)
 
 
-def _send_copies(base, portal, body, copies, round_no):
-    answers: list[Any] = [None] * copies
-    barrier = threading.Barrier(copies)
-
-    def send(index):
-        with httpx.Client(base_url=base, timeout=120) as client:
-            barrier.wait()
-            response = client.post(
-                "/api/v1/applications",
-                json=body,
-                headers={
-                    "Authorization": f"Bearer {portal['test']}",
-                    "Idempotency-Key": f"process-copy-{round_no}-{index}",
-                },
-            )
-        answers[index] = (response.status_code, response.json())
-
-    threads = [threading.Thread(target=send, args=(i,)) for i in range(copies)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return answers
-
-
 def test_one_envelope_sent_to_two_processes_gives_one_application(
     two_processes, portal, disaster_form, sample_answers, taro
 ):
@@ -121,12 +94,14 @@ def test_one_envelope_sent_to_two_processes_gives_one_application(
             taro,
             signed_at=first + datetime.timedelta(seconds=round_no),
         )
-        answers = _send_copies(base, portal, body, copies, round_no)
-        assert sorted(status for status, _ in answers) == [201] + [409] * (copies - 1), answers
-        receipt = next(b["receipt_number"] for s, b in answers if s == 201)
-        refused = [b for s, b in answers if s == 409]
-        assert {b["type"].rsplit("/", 1)[1] for b in refused} == {"signature-replayed"}
-        assert {b["existing_application"]["receipt_number"] for b in refused} == {receipt}
+        answers = post_copies_at_once(
+            base_url=base,
+            api_key=portal["test"],
+            body=body,
+            copies=copies,
+            key_prefix=f"process-copy-{round_no}",
+        )
+        receipt = assert_received_once(answers)
         receipts.append(receipt)
         stored = Application.objects.order_by("receipt_number")
         assert list(stored.values_list("receipt_number", flat=True)) == sorted(receipts)
