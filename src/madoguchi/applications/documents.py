@@ -20,6 +20,7 @@ _copy_renderer: CopyRenderer | None = None
 
 def copy_renderer_register(renderer: CopyRenderer) -> None:
     """Set the renderer of the resident's copy: `renderer(application=...) -> PDF bytes`."""
+    # A registry filled once, by AppConfig.ready(), before any request.
     global _copy_renderer
     _copy_renderer = renderer
 
