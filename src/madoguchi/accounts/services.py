@@ -27,7 +27,7 @@ from madoguchi.accounts.models import (
 )
 from madoguchi.accounts.registry import registry_configured
 from madoguchi.accounts.selectors import resident_get
-from madoguchi.accounts.types import HouseholdSource, PersonRecord
+from madoguchi.accounts.types import PERSON_FIELDS, HouseholdSource, PersonRecord
 from madoguchi.audit.services import audit_record
 from madoguchi.core.records import changed_fields_save
 
@@ -132,18 +132,6 @@ def demo_data_load(*, path: Path = DEMO_DATA) -> DemoLoadResult:
 
 # --- Residents from identity -----------------------------------------------------------------
 
-# The fields a trusted source may set, in the order the history lists them.
-_PERSON_FIELDS = (
-    "family_name",
-    "given_name",
-    "family_name_kana",
-    "given_name_kana",
-    "birth_date",
-    "gender",
-    "postal_code",
-    "address",
-)
-
 
 def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime.date) else value
@@ -209,7 +197,7 @@ def resident_update_from(
     municipality master); a move to another municipality moves the resident there, into a
     household of that municipality. Returns the changes ({} when nothing changed)."""
     changes: dict[str, dict[str, Any]] = {}
-    for field in _PERSON_FIELDS:
+    for field in PERSON_FIELDS:
         new = getattr(person, field)
         if new in ("", None):
             continue

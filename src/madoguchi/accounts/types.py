@@ -4,7 +4,7 @@ shapes other apps hand to its services."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -54,3 +54,8 @@ class PersonRecord:
     def is_complete(self) -> bool:
         """Enough to create a resident record: name, birth date and address."""
         return bool(self.family_name and self.birth_date and self.address)
+
+
+# The fields of a person a trusted source may set, in the order the history lists them (the
+# resident record and the development IdP's people carry the same ones).
+PERSON_FIELDS = tuple(field.name for field in fields(PersonRecord))

@@ -14,23 +14,13 @@ from django.utils import timezone
 from oauth2_provider.models import get_application_model
 
 from madoguchi.accounts import services as account_services
+from madoguchi.accounts.types import PERSON_FIELDS
 from madoguchi.core.records import changed_fields_save
 from madoguchi.idp import conf
 from madoguchi.idp.models import DemoIdentity, new_subject
 
 if TYPE_CHECKING:
     from madoguchi.accounts.models import Resident, User
-
-PERSON_FIELDS = (
-    "family_name",
-    "given_name",
-    "family_name_kana",
-    "given_name_kana",
-    "birth_date",
-    "gender",
-    "postal_code",
-    "address",
-)
 
 
 def _identity_user(subject: str, name: str) -> User:
