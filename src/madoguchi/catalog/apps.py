@@ -11,10 +11,12 @@ class CatalogConfig(AppConfig):
 
     def ready(self) -> None:
         from madoguchi.catalog.models import Offering
-        from madoguchi.catalog.selectors import application_limit_cache
+        from madoguchi.catalog.selectors import LIMITS_GENERATION
+        from madoguchi.core.generations import bump
 
+        # In the saving transaction: every process's limit cache reloads once it commits.
         def forget(**_kwargs: Any) -> None:
-            application_limit_cache.clear()
+            bump(LIMITS_GENERATION)
 
         post_save.connect(forget, sender=Offering, weak=False, dispatch_uid="catalog_limit_save")
         post_delete.connect(forget, sender=Offering, weak=False, dispatch_uid="catalog_limit_del")

@@ -141,9 +141,12 @@ def procedure_search(
     return hits
 
 
-# Read by every submission. A change through the ORM in this process clears it (signals in
-# catalog.apps); other processes see it within 10 seconds.
-application_limit_cache: TtlCache[tuple[str, str], str] = TtlCache(ttl=10.0)
+# Read by every submission. A change through the ORM bumps the generation in its transaction
+# (signals in catalog.apps), so every process sees it at its next lookup (core.generations).
+LIMITS_GENERATION = "catalog.limits"
+application_limit_cache: TtlCache[tuple[str, str], str] = TtlCache(
+    ttl=300.0, generation=LIMITS_GENERATION
+)
 
 
 def offering_application_limit(*, municipality_code: str, procedure_code: str) -> str:

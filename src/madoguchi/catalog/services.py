@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from madoguchi.audit.services import audit_record
 from madoguchi.catalog.models import LifeEvent, Offering, Procedure
-from madoguchi.catalog.selectors import application_limit_cache
 from madoguchi.catalog.types import ApplicationLimit
 from madoguchi.core.records import changed_fields_save
 from madoguchi.municipalities import selectors as municipality_selectors
@@ -125,7 +124,8 @@ def offering_limit_set(
 
     Only applications received from now on carry the dedupe key, so a change never touches
     existing applications. Saved with `.save()` so that the post_save signal (catalog.apps)
-    clears this process's cache of limits at once; the audit event shares the transaction, so
+    bumps the limits' generation in this transaction, and every process sees the change at its
+    next lookup; the audit event shares the transaction, so
     the change and its record stand or fall together. Raises OfferingError.
     """
     if limit not in ApplicationLimit.values:
@@ -155,9 +155,6 @@ def offering_limit_set(
             object_id=str(offering.pk),
             data={"procedure_code": procedure_code, "from": previous, "to": limit},
         )
-        # The signal cleared the cache on save, but a concurrent request of this process may
-        # have reloaded the old value before the commit; forget it again once committed.
-        transaction.on_commit(application_limit_cache.clear)
     return offering
 
 

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "madoguchi.core.middleware.PermissionsPolicyMiddleware",
+    # Cached limits and webhook endpoints compare their generation once per request at most.
+    "madoguchi.core.generations.GenerationScopeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

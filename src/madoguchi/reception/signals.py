@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from madoguchi.core.generations import bump
 from madoguchi.reception import webhooks
 from madoguchi.reception.models import WebhookEndpoint
 
@@ -26,4 +27,4 @@ def _outbox_written(sender: Any, instance: OutboxMessage, created: bool, **kwarg
 @receiver(post_save, sender=WebhookEndpoint, dispatch_uid="reception_endpoint_saved")
 @receiver(post_delete, sender=WebhookEndpoint, dispatch_uid="reception_endpoint_deleted")
 def _endpoints_changed(sender: Any, **kwargs: Any) -> None:
-    webhooks.endpoint_cache.clear()
+    bump(webhooks.ENDPOINTS_GENERATION)

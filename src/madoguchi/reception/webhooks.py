@@ -48,9 +48,12 @@ def endpoint_create(*, municipality_code: str, url: str) -> WebhookEndpoint:
     )
 
 
-# Every outbox message asks; endpoints change rarely. Changes in this process clear it at once
-# (signals), other processes see them within 10 seconds.
-endpoint_cache: TtlCache[str, tuple[WebhookEndpoint, ...]] = TtlCache(ttl=10.0)
+# Every outbox message asks; endpoints change rarely. A change bumps the generation in its
+# transaction (reception.signals), so every process sees it at its next lookup.
+ENDPOINTS_GENERATION = "reception.webhooks"
+endpoint_cache: TtlCache[str, tuple[WebhookEndpoint, ...]] = TtlCache(
+    ttl=300.0, generation=ENDPOINTS_GENERATION
+)
 
 
 def active_endpoints(municipality_code: str) -> tuple[WebhookEndpoint, ...]:
