@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -12,7 +13,7 @@ from madoguchi.applications import receipts
 from madoguchi.applications.dedupe import dedupe_key_for
 from madoguchi.applications.models import Application, OutboxMessage, StatusChange
 from madoguchi.applications.proxies import proxy_check
-from madoguchi.applications.types import Status
+from madoguchi.applications.types import Channel, Status
 from madoguchi.core.identifiers import identifier_digest
 from madoguchi.forms import selectors as form_selectors
 from madoguchi.signatures.services import signature_envelope_key
@@ -146,4 +147,20 @@ def applications_concerning_resident(*, resident: Resident) -> QuerySet[Applicat
         .exclude(status=Status.DRAFT)
         .select_related("form_version", "municipality")
         .order_by("-submitted_at")
+    )
+
+
+def counter_application(
+    *, municipality_codes: Iterable[str], public_id: uuid.UUID | str
+) -> Application | None:
+    """An application entered at the counter in one of these municipalities (its draft
+    included: staff fill it in with the resident), or None."""
+    return (
+        Application.objects.filter(
+            municipality_id__in=list(municipality_codes),
+            public_id=str(public_id),
+            channel=Channel.COUNTER,
+        )
+        .select_related("form_version", "municipality", "resident", "assisted_by")
+        .first()
     )

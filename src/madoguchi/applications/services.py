@@ -722,3 +722,98 @@ def application_draft_discard(*, application: Application, actor: AbstractBaseUs
 def _delete_files(files: list[Any]) -> None:
     for stored in files:
         stored.delete(save=False)
+
+
+# --- at the municipal counter (docs/proxies.md) -----------------------------------------------
+
+
+def application_counter_start(
+    *,
+    form_version: FormVersion,
+    resident: Resident,
+    staff: AbstractBaseUser,
+    answers: Mapping[str, Any] | None = None,
+) -> Application:
+    """A draft that `staff` enters at the counter with `resident`, who is present (channel
+    "counter"). It is the resident's own application — their My page lists it, and only their
+    card can sign it — and it names who assisted. Audited: staff open a resident's application."""
+    with transaction.atomic():
+        draft = application_draft_create(
+            form_version=form_version,
+            resident=resident,
+            user=resident.user,
+            channel=Channel.COUNTER,
+            answers=answers,
+        )
+        draft.assisted_by = staff  # type: ignore[assignment]
+        draft.save(update_fields=["assisted_by"])
+        audit_record(
+            action="application.counter_started",
+            actor=staff,
+            municipality_code=form_version.municipality_id,
+            object_type="application",
+            object_id=str(draft.public_id),
+            data={"procedure": form_version.procedure_code, "resident": resident.pk},
+        )
+    return draft
+
+
+def application_paper_register(
+    *,
+    application: Application,
+    actor: AbstractBaseUser,
+    received_on: datetime.date,
+    scan: UploadedFile[bytes] | None = None,
+) -> Application:
+    """Receive a paper application that staff keyed in at the counter (channel "counter"), so
+    that every application lives in one place. Validated like any other (the form, the proxy
+    check, the one-per-resident rule) and received under a receipt number, with no electronic
+    signature: the paper, signed by hand, is the original, and its scan is kept with it.
+    Idempotent like application_submit."""
+    if application.channel != Channel.COUNTER or application.assisted_by_id is None:
+        raise NotEditable(_("Only an application entered at the counter can be registered."))
+    if application.status not in EDITABLE:
+        if application.receipt_number:
+            return application
+        raise NotEditable(_("This application can no longer be submitted."))
+    result = _validated(application)
+    subject_resident = _proxy_checked(
+        answers=result.answers,
+        signer=application.resident,
+        municipality_code=application.municipality_id,
+    )
+    dedupe_key = dedupe_key_for(
+        municipality_code=application.municipality_id,
+        procedure_code=application.procedure_code,
+        resident=subject_resident or application.resident,
+    )
+    if (conflict := _conflict(dedupe_key=dedupe_key, envelope_key=None)) is not None:
+        raise conflict
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status not in EDITABLE:
+            return locked
+        if scan is not None:
+            _attachment_create(application=locked, item_path=PAPER_SCAN_ITEM, upload=scan)
+        previous = locked.status
+        locked.answers = result.answers
+        locked.my_number_digest = _my_number_digest(locked.form_version, result.answers)
+        locked.parties = _parties_json(result.answers)
+        locked.subject_resident = subject_resident
+        locked.status = Status.SUBMITTED
+        locked.submitted_at = timezone.now()
+        locked.dedupe_key = dedupe_key
+        _save_with_receipt(locked, dedupe_key)
+        _record_change(
+            locked,
+            previous,
+            Status.SUBMITTED,
+            actor,
+            _("Paper application received at the counter on %(date)s.")
+            % {"date": received_on.isoformat()},
+        )
+    return locked
+
+
+# The attachment path of a paper application's scan (no form item has a leading underscore).
+PAPER_SCAN_ITEM = "_paper.scan"
