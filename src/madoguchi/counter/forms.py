@@ -25,7 +25,7 @@ class ResidentLookupForm(forms.Form):
     birth_date = forms.DateField(
         label=_("Date of birth"),
         help_text=_("For example 1950-01-20."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "required": _("Enter the date of birth."),
             "invalid": _("Enter the date of birth as year-month-day, for example 1950-01-20."),
@@ -38,7 +38,7 @@ class PaperForm(forms.Form):
 
     received_on = forms.DateField(
         label=_("Date the paper application was received"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "required": _("Enter the date the paper application was received."),
             "invalid": _("Enter the date as year-month-day, for example 2026-12-03."),
