@@ -16,6 +16,7 @@ from madoguchi.applications.types import Channel, Status
 from madoguchi.apply.tests.conftest import publish, sign_in
 from madoguchi.apply.tests.journey import PAGES, photo
 from madoguchi.audit.models import AuditEvent
+from madoguchi.catalog.services import offering_set_offline
 from madoguchi.reception.testing import staff_login
 from madoguchi.signatures.services import DEMO_SIGN_PIN
 from madoguchi.signatures.testing import demo_resident
@@ -118,8 +119,12 @@ def test_staff_of_another_municipality_see_nothing(disaster_form):
 @pytest.mark.django_db
 def test_a_paper_application_is_registered_in_the_same_place(disaster_form):
     hanako = demo_resident("yoshida-hanako")
+    # A counter-only procedure: its form is published, but it is not offered online.
+    offering_set_offline(municipality_code="131016", procedure_code="disaster-certificate")
     staff = Client()
     worker = staff_login(staff, "chiyoda-worker")
+    listed = staff.get(f"/staff/counter/residents/{hanako.subject}/").content.decode()
+    assert "窓口のみ" in listed
     application = _start(staff, hanako, disaster_form)
     _fill(staff, application)
 

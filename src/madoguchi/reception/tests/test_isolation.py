@@ -130,9 +130,10 @@ def test_isolation_every_staff_url_is_closed_to_another_municipality(client, chi
     from madoguchi.applications.services import application_counter_start
     from madoguchi.signatures.testing import demo_resident
 
+    taro = demo_resident("yoshida-taro")
     draft = application_counter_start(
         form_version=application.form_version,
-        resident=demo_resident("yoshida-taro"),
+        resident=taro,
         staff=User.objects.get(username="chiyoda-worker"),
     )
     urls = staff_urls(application.receipt_number, attachment.pk, delivery.pk) + counter_urls(draft)
@@ -162,7 +163,7 @@ def test_isolation_every_staff_url_is_closed_to_another_municipality(client, chi
                 continue
             if url.startswith("/staff/counter/?") and response.status_code == 200:
                 # The search takes no municipality: only the user's own residents are found.
-                assert str(draft.resident.subject) not in response.content.decode()
+                assert str(taro.subject) not in response.content.decode()
                 continue
             assert response.status_code in DENIED, (username, method, url, response.status_code)
     application.refresh_from_db()
@@ -170,7 +171,7 @@ def test_isolation_every_staff_url_is_closed_to_another_municipality(client, chi
     assert not application.reception_comments.exists()
     draft.refresh_from_db()
     assert draft.status == "draft" and draft.raw_answers == {}
-    assert not draft.resident.applications.exclude(pk=draft.pk).filter(channel="counter").exists()
+    assert not taro.applications.exclude(pk=draft.pk).filter(channel="counter").exists()
     attempts = delivery.attempts
     delivery.refresh_from_db()
     assert delivery.attempts == attempts  # no resend was triggered
