@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 
 from madoguchi.accounts.demo import demo_resident_subjects
 from madoguchi.accounts.models import Membership, Resident, ResidentChange, User
-from madoguchi.accounts.types import Role
+from madoguchi.accounts.types import HouseholdSource, Role
 
 
 def membership_list(*, user: User) -> QuerySet[Membership]:
@@ -106,3 +106,28 @@ def residents_born_on(*, birth_date: datetime.date) -> QuerySet[Resident]:
 def resident_change_list(*, resident: Resident) -> QuerySet[ResidentChange]:
     """The history of the resident's record, oldest first."""
     return ResidentChange.objects.filter(resident=resident).order_by("changed_at", "pk")
+
+
+def household_members(*, resident: Resident) -> QuerySet[Resident]:
+    """The other members of `resident`'s household, when the resident registry recorded it
+    (a declared or unconfirmed household proves nothing about who a parent's children are)."""
+    if resident.household.source != HouseholdSource.REGISTRY:
+        return Resident.objects.none()
+    return (
+        Resident.objects.filter(household_id=resident.household_id)
+        .exclude(pk=resident.pk)
+        .select_related("user")
+        .order_by("birth_date", "pk")
+    )
+
+
+def residents_of(
+    *, municipality_codes: Iterable[str], birth_date: datetime.date
+) -> QuerySet[Resident]:
+    """Residents of these municipalities born on `birth_date` (candidates for a match on name;
+    the caller compares the name as written)."""
+    return (
+        Resident.objects.filter(municipality_id__in=list(municipality_codes), birth_date=birth_date)
+        .select_related("user", "household")
+        .order_by("pk")
+    )

@@ -58,6 +58,24 @@ class Application(models.Model):
         related_name="applications",
     )
     channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.WEB)
+    # The person concerned (対象者) when a proxy applied for a resident the registry knows
+    # (applications/proxies.py); their My page lists the application too. None otherwise.
+    subject_resident = models.ForeignKey(
+        "accounts.Resident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications_concerning",
+    )
+    # The staff member who entered it at the counter with the resident, or registered the paper
+    # application (channel "counter").
+    assisted_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # Sent with a portal's test key: processed like any other, but no notification leaves.
     is_test = models.BooleanField(default=False)
     status = models.CharField(

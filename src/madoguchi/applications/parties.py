@@ -13,8 +13,9 @@ from the standard item codes, which every municipal customisation keeps:
   `proxy.relationship`; forms/presets/_blocks/proxy.json), and is then the signer; otherwise
   the applicant signs.
 
-Issue 17 (proxy applications: 委任状, care managers, the person concerned's My page) extends this
-model, not a second one.
+Why the proxy may apply (`Parties.basis`: a parent of a minor child, a 委任状, a care manager
+with their office) is decided and checked against the resident registry in
+applications/proxies.py (issue 17, docs/proxies.md).
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ class Party:
     address: str = ""
     relationship: str = ""  # the signer's relationship to the subject (proxies)
     source: str = ""  # the block it was read from: applicant, proxy, insured, submitter
+    # A care manager's office (居宅介護支援事業所): name and 介護保険事業所番号.
+    office_name: str = ""
+    office_number: str = ""
 
     def facts(self) -> PersonFacts:
         return PersonFacts(
@@ -48,12 +52,21 @@ class Parties:
     signer: Party
     subject: Party
     is_proxy: bool
+    basis: str = ""  # applications.types.ProxyBasis of a proxy, "" otherwise
+
+    @property
+    def basis_label(self) -> str:
+        """Why the proxy may apply, in words ("" when not a proxy)."""
+        from madoguchi.applications.types import ProxyBasis
+
+        return str(ProxyBasis(self.basis).label) if self.basis in ProxyBasis.values else ""
 
     def to_json(self) -> dict[str, Any]:
         return {
             "signer": asdict(self.signer),
             "subject": asdict(self.subject),
             "is_proxy": self.is_proxy,
+            "basis": self.basis,
         }
 
     @classmethod
@@ -64,6 +77,7 @@ class Parties:
             signer=Party(**data["signer"]),
             subject=Party(**data["subject"]),
             is_proxy=bool(data.get("is_proxy")),
+            basis=str(data.get("basis") or ""),
         )
 
 
@@ -83,7 +97,12 @@ def _date(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _party(answers: Mapping[str, Any], prefix: str, relationship: str = "") -> Party | None:
+def _party(
+    answers: Mapping[str, Any],
+    prefix: str,
+    relationship: str = "",
+    office_name: str = "",
+) -> Party | None:
     name = _name(answers.get(f"{prefix}.name"))
     if not name:
         return None
@@ -93,7 +112,18 @@ def _party(answers: Mapping[str, Any], prefix: str, relationship: str = "") -> P
         address=_address(answers.get(f"{prefix}.address")),
         relationship=relationship,
         source=prefix,
+        office_name=office_name,
+        office_number=str(answers.get(f"{prefix}.office_number") or ""),
     )
+
+
+# How the declaring item's answer names the proxy's basis (applications.types.ProxyBasis).
+PROXY_KINDS = {"parent": "parent", "care_manager": "care_manager", "delegate": "power_of_attorney"}
+SUBMITTER_KINDS = {
+    "agency": "care_manager",
+    "family": "power_of_attorney",
+    "other": "power_of_attorney",
+}
 
 
 def parties_from_answers(answers: Mapping[str, Any]) -> Parties | None:
@@ -105,14 +135,31 @@ def parties_from_answers(answers: Mapping[str, Any]) -> Parties | None:
         if kind in (None, "", "self"):
             return Parties(signer=insured, subject=insured, is_proxy=False)
         relationship = str(answers.get("submitter.relationship") or kind)
-        submitter = _party(answers, "submitter", relationship)
+        basis = SUBMITTER_KINDS.get(str(kind), "")
+        submitter = _party(
+            answers,
+            "submitter",
+            relationship,
+            # For a care manager the item holds the office's name (本人との関係または事業所名).
+            office_name=relationship if basis == "care_manager" else "",
+        )
         if submitter is None:
             return Parties(signer=insured, subject=insured, is_proxy=False)
-        return Parties(signer=submitter, subject=insured, is_proxy=True)
+        return Parties(signer=submitter, subject=insured, is_proxy=True, basis=basis)
     applicant = _party(answers, "applicant")
     if applicant is None:
         return None
-    proxy = _party(answers, "proxy", str(answers.get("proxy.relationship") or ""))
+    # A draft's raw answers may still hold a proxy's name after "self" was chosen again (the
+    # validator drops hidden items; what was typed is kept).
+    if answers.get("proxy.is_proxy") not in (None, "proxy"):
+        return Parties(signer=applicant, subject=applicant, is_proxy=False)
+    proxy = _party(
+        answers,
+        "proxy",
+        str(answers.get("proxy.relationship") or ""),
+        office_name=str(answers.get("proxy.office_name") or ""),
+    )
     if proxy is not None:
-        return Parties(signer=proxy, subject=applicant, is_proxy=True)
+        basis = PROXY_KINDS.get(str(answers.get("proxy.kind") or ""), "")
+        return Parties(signer=proxy, subject=applicant, is_proxy=True, basis=basis)
     return Parties(signer=applicant, subject=applicant, is_proxy=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -11,12 +12,15 @@ from django.db.models import Prefetch, QuerySet
 from madoguchi.applications import receipts
 from madoguchi.applications.dedupe import dedupe_key_for
 from madoguchi.applications.models import Application, OutboxMessage, StatusChange
-from madoguchi.applications.types import Status
+from madoguchi.applications.proxies import proxy_check
+from madoguchi.applications.types import Channel, Status
 from madoguchi.core.identifiers import identifier_digest
+from madoguchi.forms import selectors as form_selectors
 from madoguchi.signatures.services import signature_envelope_key
 
 if TYPE_CHECKING:
     from madoguchi.accounts.models import Resident
+    from madoguchi.forms.validation import ValidationResult
 
 
 def applications_for_resident(*, resident: Resident) -> QuerySet[Application]:
@@ -115,3 +119,48 @@ def application_for_envelope(*, cms_der: bytes) -> Application | None:
     if key is None:
         return None
     return Application.objects.filter(signature_value_sha256=key).first()
+
+
+def application_answers_check(*, application: Application) -> ValidationResult:
+    """Every answer as the submission will judge it: the form's validation, then (when that
+    passes) whether a declared proxy may apply for the person concerned — for the
+    check-your-answers page, so the refusal is shown there at its item and not only on signing."""
+    result = form_selectors.form_validate(
+        form_version=application.form_version, answers=application.raw_answers
+    )
+    if result.is_valid:
+        checked = proxy_check(
+            answers=result.answers,
+            signer=application.resident,
+            municipality_code=application.municipality_id,
+        )
+        result.errors += list(checked.errors)
+    return result
+
+
+def applications_concerning_resident(*, resident: Resident) -> QuerySet[Application]:
+    """Received applications a proxy made for `resident` (the person concerned), for their My
+    page: read only — the proxy who signed is the one who may change or withdraw them."""
+    return (
+        Application.objects.filter(subject_resident=resident)
+        .exclude(resident=resident)
+        .exclude(status=Status.DRAFT)
+        .select_related("form_version", "municipality")
+        .order_by("-submitted_at")
+    )
+
+
+def counter_application(
+    *, municipality_codes: Iterable[str], public_id: uuid.UUID | str
+) -> Application | None:
+    """An application entered at the counter in one of these municipalities (its draft
+    included: staff fill it in with the resident), or None."""
+    return (
+        Application.objects.filter(
+            municipality_id__in=list(municipality_codes),
+            public_id=str(public_id),
+            channel=Channel.COUNTER,
+        )
+        .select_related("form_version", "municipality", "resident", "assisted_by")
+        .first()
+    )

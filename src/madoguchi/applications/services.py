@@ -33,12 +33,14 @@ from madoguchi.applications.models import (
     StatusChange,
 )
 from madoguchi.applications.parties import Parties, parties_from_answers
+from madoguchi.applications.proxies import DECLARING_ITEMS, POWER_OF_ATTORNEY_ITEMS, proxy_check
 from madoguchi.applications.receipts import receipt_number_new
 from madoguchi.applications.types import Channel, Status
 from madoguchi.audit.services import audit_record
 from madoguchi.core.identifiers import identifier_digest
 from madoguchi.forms import selectors as form_selectors
 from madoguchi.forms.fieldtypes.files import file_answers
+from madoguchi.forms.validation import FieldError, ValidationResult
 from madoguchi.signatures.outcomes import Outcome, mismatch_message, outcome_message
 from madoguchi.signatures.payload import signing_payload
 from madoguchi.signatures.services import (
@@ -52,7 +54,6 @@ from madoguchi.signatures.services import (
 if TYPE_CHECKING:
     from madoguchi.accounts.models import Resident
     from madoguchi.forms.models import FormVersion
-    from madoguchi.forms.validation import ValidationResult
 
 Actor = AbstractBaseUser | AnonymousUser | None
 EDITABLE = {Status.DRAFT, Status.RETURNED}
@@ -199,11 +200,44 @@ def application_answers_save(
     if page_id:
         application.last_page = page_id
     application.save(update_fields=["raw_answers", "last_page", "updated_at"])
-    return form_selectors.form_validate(
+    result = form_selectors.form_validate(
         form_version=application.form_version,
         answers=raw,
         page_ids=[page_id] if page_id else None,
     )
+    if page_id and result.is_valid:
+        result.errors += _proxy_errors_on_page(application, result, page_id)
+    return result
+
+
+def _proxy_errors_on_page(
+    application: Application, result: ValidationResult, page_id: str
+) -> list[FieldError]:
+    """The proxy check's refusals on the page that declares the proxy, so that a stranger
+    learns at once, at the item, that they need a 委任状 (not only when signing)."""
+    page = next(
+        (p for p in application.form_version.definition["pages"] if p["id"] == page_id), None
+    )
+    codes = {item["code"] for item in page["items"]} if page else set()
+    if not codes & {*DECLARING_ITEMS, *POWER_OF_ATTORNEY_ITEMS}:
+        return []
+    checked = proxy_check(
+        answers=result.answers,
+        signer=application.resident,
+        municipality_code=application.municipality_id,
+    )
+    return [error for error in checked.errors if error.item in codes]
+
+
+def _proxy_checked(
+    *, answers: Mapping[str, Any], signer: Resident | None, municipality_code: str
+) -> Resident | None:
+    """The person concerned in the registry (None when not a proxy or not found); raises
+    InvalidAnswers when the proxy may not apply for them (applications/proxies.py)."""
+    checked = proxy_check(answers=answers, signer=signer, municipality_code=municipality_code)
+    if not checked.is_valid:
+        raise InvalidAnswers(ValidationResult(answers=dict(answers), errors=list(checked.errors)))
+    return checked.subject_resident
 
 
 def application_attachment_store(
@@ -398,11 +432,17 @@ def application_submit(
             return application
         raise NotEditable(_("This application can no longer be submitted."))
     result = _validated(application)
+    subject_resident = _proxy_checked(
+        answers=result.answers,
+        signer=application.resident,
+        municipality_code=application.municipality_id,
+    )
     dedupe_key = (
         dedupe_key_for(
             municipality_code=application.municipality_id,
             procedure_code=application.procedure_code,
-            resident=application.resident,
+            # One application per person concerned: a proxy's counts for the one it is for.
+            resident=subject_resident or application.resident,
         )
         if not application.dedupe_key
         else None
@@ -430,6 +470,7 @@ def application_submit(
         locked.answers = result.answers
         locked.my_number_digest = _my_number_digest(locked.form_version, result.answers)
         locked.parties = _parties_json(result.answers)
+        locked.subject_resident = subject_resident
         locked.status = Status.SUBMITTED
         locked.submitted_at = timezone.now()
         locked.signed_at = signed_at
@@ -474,10 +515,15 @@ def application_receive_prepare(
     result = form_selectors.form_validate(form_version=form_version, answers=answers)
     if not result.is_valid:
         raise InvalidAnswers(result)
+    subject_resident = _proxy_checked(
+        answers=result.answers,
+        signer=resident,
+        municipality_code=form_version.municipality_id,
+    )
     dedupe_key = dedupe_key_for(
         municipality_code=form_version.municipality_id,
         procedure_code=form_version.procedure_code,
-        resident=resident,
+        resident=subject_resident or resident,
     )
     # Only offerings with a one-per-resident rule pay for a look-up here (it also names a
     # replayed envelope); elsewhere the unique constraint on the envelope decides at insert.
@@ -499,6 +545,7 @@ def application_receive_prepare(
         answers=result.answers,
         my_number_digest=_my_number_digest(form_version, result.answers),
         parties=_parties_json(result.answers),
+        subject_resident=subject_resident,
         signed_at=signed_at,
         dedupe_key=dedupe_key,
         status=Status.SUBMITTED,
@@ -675,3 +722,98 @@ def application_draft_discard(*, application: Application, actor: AbstractBaseUs
 def _delete_files(files: list[Any]) -> None:
     for stored in files:
         stored.delete(save=False)
+
+
+# --- at the municipal counter (docs/proxies.md) -----------------------------------------------
+
+
+def application_counter_start(
+    *,
+    form_version: FormVersion,
+    resident: Resident,
+    staff: AbstractBaseUser,
+    answers: Mapping[str, Any] | None = None,
+) -> Application:
+    """A draft that `staff` enters at the counter with `resident`, who is present (channel
+    "counter"). It is the resident's own application — their My page lists it, and only their
+    card can sign it — and it names who assisted. Audited: staff open a resident's application."""
+    with transaction.atomic():
+        draft = application_draft_create(
+            form_version=form_version,
+            resident=resident,
+            user=resident.user,
+            channel=Channel.COUNTER,
+            answers=answers,
+        )
+        draft.assisted_by = staff  # type: ignore[assignment]
+        draft.save(update_fields=["assisted_by"])
+        audit_record(
+            action="application.counter_started",
+            actor=staff,
+            municipality_code=form_version.municipality_id,
+            object_type="application",
+            object_id=str(draft.public_id),
+            data={"procedure": form_version.procedure_code, "resident": resident.pk},
+        )
+    return draft
+
+
+def application_paper_register(
+    *,
+    application: Application,
+    actor: AbstractBaseUser,
+    received_on: datetime.date,
+    scan: UploadedFile[bytes] | None = None,
+) -> Application:
+    """Receive a paper application that staff keyed in at the counter (channel "counter"), so
+    that every application lives in one place. Validated like any other (the form, the proxy
+    check, the one-per-resident rule) and received under a receipt number, with no electronic
+    signature: the paper, signed by hand, is the original, and its scan is kept with it.
+    Idempotent like application_submit."""
+    if application.channel != Channel.COUNTER or application.assisted_by_id is None:
+        raise NotEditable(_("Only an application entered at the counter can be registered."))
+    if application.status not in EDITABLE:
+        if application.receipt_number:
+            return application
+        raise NotEditable(_("This application can no longer be submitted."))
+    result = _validated(application)
+    subject_resident = _proxy_checked(
+        answers=result.answers,
+        signer=application.resident,
+        municipality_code=application.municipality_id,
+    )
+    dedupe_key = dedupe_key_for(
+        municipality_code=application.municipality_id,
+        procedure_code=application.procedure_code,
+        resident=subject_resident or application.resident,
+    )
+    if (conflict := _conflict(dedupe_key=dedupe_key, envelope_key=None)) is not None:
+        raise conflict
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status not in EDITABLE:
+            return locked
+        if scan is not None:
+            _attachment_create(application=locked, item_path=PAPER_SCAN_ITEM, upload=scan)
+        previous = locked.status
+        locked.answers = result.answers
+        locked.my_number_digest = _my_number_digest(locked.form_version, result.answers)
+        locked.parties = _parties_json(result.answers)
+        locked.subject_resident = subject_resident
+        locked.status = Status.SUBMITTED
+        locked.submitted_at = timezone.now()
+        locked.dedupe_key = dedupe_key
+        _save_with_receipt(locked, dedupe_key)
+        _record_change(
+            locked,
+            previous,
+            Status.SUBMITTED,
+            actor,
+            _("Paper application received at the counter on %(date)s.")
+            % {"date": received_on.isoformat()},
+        )
+    return locked
+
+
+# The attachment path of a paper application's scan (no form item has a leading underscore).
+PAPER_SCAN_ITEM = "_paper.scan"

@@ -19,7 +19,9 @@ def answers_naming(resident: Resident, answers: Mapping[str, Any]) -> dict[str, 
     if prefix == "insured" and "submitter.kind" in answers:
         # The insured person applies themself (no proxy).
         answers["submitter.kind"] = "self"
-        for key in ("submitter.name", "submitter.relationship"):
+        for key in [
+            key for key in answers if key.startswith("submitter.") and key != "submitter.kind"
+        ]:
             answers.pop(key, None)
     return {
         **answers,

@@ -19,3 +19,15 @@ class Status(models.TextChoices):
 class Channel(models.TextChoices):
     WEB = "web", _("Web")
     API = "api", _("Application API")
+    # Entered at the municipal counter by a case worker with the resident present (signed on
+    # the counter device with the resident's own card), or a paper application registered by
+    # staff (Application.assisted_by says who; docs/proxies.md).
+    COUNTER = "counter", _("Counter")
+
+
+class ProxyBasis(models.TextChoices):
+    """Why a proxy (代理人) may apply for the person concerned (applications/proxies.py)."""
+
+    PARENT = "parent", _("Parent of a minor child of the same household")
+    POWER_OF_ATTORNEY = "power_of_attorney", _("Power of attorney (委任状)")
+    CARE_MANAGER = "care_manager", _("Care manager (介護支援専門員)")

@@ -18,8 +18,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from madoguchi.applications import selectors as application_selectors
 from madoguchi.applications import services as application_services
-from madoguchi.applications.types import Status
+from madoguchi.applications.parties import parties_from_answers
+from madoguchi.applications.types import Channel, Status
 from madoguchi.forms import selectors as form_selectors
 from madoguchi.forms.rendering import error_summary
 from madoguchi.signatures import services as signature_services
@@ -106,6 +108,9 @@ def _context(application: Application, current: str, **extra: Any) -> dict[str, 
         "steps": steps,
         "step": step,
         "step_count": len(steps),
+        # Whose application it is, on every page (apply/_whose.html; docs/proxies.md).
+        "whose": parties_from_answers(application.raw_answers),
+        "assisted": application.channel == Channel.COUNTER,
         **extra,
     }
 
@@ -251,9 +256,7 @@ def check(request: HttpRequest, resident: Resident, application: Application) ->
     if application.status not in EDITABLE:
         return _after_submission(application)
     definition = application.form_version.definition
-    result = form_selectors.form_validate(
-        form_version=application.form_version, answers=application.raw_answers
-    )
+    result = application_selectors.application_answers_check(application=application)
     entries = []
     for error in result.errors:
         page_id = flow.page_of_item(definition, error.item) or definition["pages"][0]["id"]
@@ -384,6 +387,9 @@ def receipt(request: HttpRequest, resident: Resident, application: Application) 
             "procedure_name": context.name or application.form_version.definition["title"],
             "offering": context.offering,
             "email": resident.email,
+            "subject_has_account": bool(
+                application.subject_resident_id and application.subject_resident.user_id  # type: ignore[union-attr]
+            ),
         },
     )
 
@@ -418,7 +424,13 @@ def copy_pdf(request: HttpRequest, resident: Resident, application: Application)
 def mypage(request: HttpRequest, resident: Resident) -> HttpResponse:
     page_data = selectors.mypage_for(resident=resident)
     all_apps = page_data.drafts + page_data.returned + page_data.received
-    names = selectors.procedure_names(codes={a.procedure_code for a in all_apps})
+    # Applications a proxy made for this resident (docs/proxies.md): listed, read only.
+    concerning = list(application_selectors.applications_concerning_resident(resident=resident))
+    names = selectors.procedure_names(codes={a.procedure_code for a in all_apps + concerning})
+    for application in concerning:
+        application.procedure_name = names.get(  # type: ignore[attr-defined]
+            application.procedure_code, application.form_version.definition["title"]
+        )
     for application in all_apps:
         application.procedure_name = names.get(  # type: ignore[attr-defined]
             application.procedure_code, application.form_version.definition["title"]
@@ -434,9 +446,13 @@ def mypage(request: HttpRequest, resident: Resident) -> HttpResponse:
         object_type="accounts.resident",
         object_id=str(resident.pk),
         ip_address=_ip(request),
-        data={"count": len(all_apps)},
+        data={"count": len(all_apps), "concerning": len(concerning)},
     )
-    return render(request, "apply/mypage.html", {"mypage": page_data, "resident": resident})
+    return render(
+        request,
+        "apply/mypage.html",
+        {"mypage": page_data, "resident": resident, "concerning": concerning},
+    )
 
 
 @require_GET

@@ -283,6 +283,9 @@ def disaster_answers(person_name, birth_date, address, postal="100-0013"):
     return answers
 
 
+POWER_OF_ATTORNEY = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
 def body_for(form, answers, signer: Resident | None, files=True, card=None):
     signed_at = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     normalised = form_validate(form_version=form, answers=answers)
@@ -446,8 +449,21 @@ def test_api_a_declared_proxy_is_accepted_and_staff_see_both_parties(world, port
         "submitter.kind": "family",
         "submitter.name": {"family": "森", "given": "鷗外"},
         "submitter.relationship": "長男",
+        # A family member applies with the mother's 委任状 (issue 17, docs/proxies.md).
+        "submitter.power_of_attorney": {
+            "name": "ininjo.pdf",
+            "content_type": "application/pdf",
+            "size": len(POWER_OF_ATTORNEY),
+            "sha256": hashlib.sha256(POWER_OF_ATTORNEY).hexdigest(),
+        },
     }
-    response = post(world, portal, body_for(form, answers, son_resident, files=False))
+    body = body_for(form, answers, son_resident, files=False)
+    body["files"] = {
+        "submitter.power_of_attorney": {
+            "content_base64": base64.b64encode(POWER_OF_ATTORNEY).decode()
+        }
+    }
+    response = post(world, portal, body)
     assert response.status_code == 201, response.json()
     application = Application.objects.get(public_id=response.json()["id"])
     assert application.parties["is_proxy"] is True
@@ -456,7 +472,13 @@ def test_api_a_declared_proxy_is_accepted_and_staff_see_both_parties(world, port
 
     # A stranger's name as the proxy does not pass.
     stranger = {**answers, "submitter.name": {"family": "樋口", "given": "一葉"}}
-    refused = post(world, portal, body_for(form, stranger, son_resident, files=False))
+    body = body_for(form, stranger, son_resident, files=False)
+    body["files"] = {
+        "submitter.power_of_attorney": {
+            "content_base64": base64.b64encode(POWER_OF_ATTORNEY).decode()
+        }
+    }
+    refused = post(world, portal, body)
     assert refused.status_code == 422
     assert refused.json()["type"].endswith("/signer-mismatch")
 

@@ -7,6 +7,7 @@ import zipfile
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
+from madoguchi.accounts.models import User
 from madoguchi.applications.models import Attachment
 from madoguchi.reception.exports import FORMATS
 from madoguchi.reception.models import WebhookDelivery
@@ -57,6 +58,28 @@ def staff_urls(receipt, attachment_id, delivery_id):
     ]
 
 
+def counter_urls(draft):
+    """The counter's URLs (madoguchi.counter) aimed at a 千代田区 resident's counter draft."""
+    resident = draft.resident
+    app = f"/staff/counter/{draft.public_id}/"
+    return [
+        (
+            "get",
+            f"/staff/counter/?family_name={resident.family_name}&given_name="
+            f"{resident.given_name}&birth_date={resident.birth_date.isoformat()}",
+        ),
+        ("get", f"/staff/counter/residents/{resident.subject}/"),
+        ("post", f"/staff/counter/residents/{resident.subject}/start/{draft.form_version_id}/"),
+        ("get", f"{app}applicant/"),
+        ("post", f"{app}applicant/"),
+        ("get", f"{app}check/"),
+        ("get", f"{app}sign/"),
+        ("post", f"{app}sign/"),
+        ("post", f"{app}paper/"),
+        ("get", f"{app}done/"),
+    ]
+
+
 # Staff routes that show no municipality's data: signing in and out, and the staff home page.
 NOT_MUNICIPAL = {
     "staff/",
@@ -104,7 +127,16 @@ def chiyoda_data(received, settings, tmp_path):
 
 def test_isolation_every_staff_url_is_closed_to_another_municipality(client, chiyoda_data):
     application, attachment, delivery = chiyoda_data
-    urls = staff_urls(application.receipt_number, attachment.pk, delivery.pk)
+    from madoguchi.applications.services import application_counter_start
+    from madoguchi.signatures.testing import demo_resident
+
+    taro = demo_resident("yoshida-taro")
+    draft = application_counter_start(
+        form_version=application.form_version,
+        resident=taro,
+        staff=User.objects.get(username="chiyoda-worker"),
+    )
+    urls = staff_urls(application.receipt_number, attachment.pk, delivery.pk) + counter_urls(draft)
     # Every staff route is in the walk, compared as sets of routes (a new staff page must be
     # added to staff_urls, or this fails naming it). Export formats: every registered one.
     walked = {resolve(u.split("?")[0]).route for _m, u in urls}
@@ -129,10 +161,17 @@ def test_isolation_every_staff_url_is_closed_to_another_municipality(client, chi
                 # The forms list takes no municipality: an administrator sees their own only.
                 assert "千代田区" not in response.content.decode()
                 continue
+            if url.startswith("/staff/counter/?") and response.status_code == 200:
+                # The search takes no municipality: only the user's own residents are found.
+                assert str(taro.subject) not in response.content.decode()
+                continue
             assert response.status_code in DENIED, (username, method, url, response.status_code)
     application.refresh_from_db()
     assert application.status == "submitted"
     assert not application.reception_comments.exists()
+    draft.refresh_from_db()
+    assert draft.status == "draft" and draft.raw_answers == {}
+    assert not taro.applications.exclude(pk=draft.pk).filter(channel="counter").exists()
     attempts = delivery.attempts
     delivery.refresh_from_db()
     assert delivery.attempts == attempts  # no resend was triggered
