@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime
 import io
 import itertools
-import time
 from typing import Any
 
 import pytest
@@ -58,9 +57,7 @@ def test_the_copy_holds_every_answer_as_selectable_text(
 ):
     application = submitted(disaster_form, taro, sample_answers)
     sign_in(client, taro)
-    started = time.perf_counter()
     response = client.get(f"/apply/{application.public_id}/copy.pdf")
-    elapsed = time.perf_counter() - started
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert "attachment;" in response["Content-Disposition"]
@@ -84,7 +81,6 @@ def test_the_copy_holds_every_answer_as_selectable_text(
     assert "有効" in text
     # Text, in the embedded Noto Sans JP: selectable and searchable, not an image.
     assert any("Noto-Sans-JP" in name for name in fonts_of(data)), fonts_of(data)
-    assert elapsed < 10, elapsed
 
 
 def test_a_variation_sequence_survives_into_the_copy(client, disaster_form, sample_answers, pki):
