@@ -19,3 +19,15 @@ class Status(models.TextChoices):
 class Channel(models.TextChoices):
     WEB = "web", _("Web")
     API = "api", _("Application API")
+
+
+class ScanStatus(models.TextChoices):
+    """An attachment's virus scan (madoguchi.core.scanning.Verdict, stored)."""
+
+    PENDING = "pending", _("Being checked for viruses")
+    CLEAN = "clean", _("No virus found")
+    INFECTED = "infected", _("Virus found")
+
+
+# The statuses that end an application: its retention period counts from the change to one.
+DECIDED = (Status.COMPLETED, Status.REJECTED, Status.WITHDRAWN)

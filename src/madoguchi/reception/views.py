@@ -32,6 +32,7 @@ from madoguchi.accounts import selectors as account_selectors
 from madoguchi.accounts.staff_auth import staff_required
 from madoguchi.accounts.types import Role
 from madoguchi.applications.parties import Parties
+from madoguchi.applications.types import ScanStatus
 from madoguchi.catalog import selectors as catalog_selectors
 from madoguchi.reception import access, exports, selectors, services
 from madoguchi.reception.access import Ability
@@ -293,8 +294,8 @@ def attachment_download(
 ) -> FileResponse:
     application = _application(request, receipt_number, Ability.READ)
     attachment = application.attachments.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise Http404
+    if attachment is None or attachment.scan_status != ScanStatus.CLEAN:
+        raise Http404  # quarantined files are not handed out (docs/scanning.md)
     services.audit_view(
         action="reception.attachment_downloaded",
         actor=request.user,
