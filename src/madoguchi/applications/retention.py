@@ -337,9 +337,9 @@ def retention_daily() -> dict[str, int]:
 def retention_schedule(*, at: datetime.datetime | None = None) -> bool:
     """Queue the next daily run unless one is queued already (idempotent: `make run` and a
     deployment may call it on every start). False when none was queued."""
-    deferred = retention_daily.using(run_after=at or next_run_at())
-    if not deferred.get_backend().supports_defer:
+    if not retention_daily.get_backend().supports_defer:
         return False
+    deferred = retention_daily.using(run_after=at or next_run_at())
     from django_tasks_db.models import DBTaskResult
 
     waiting = DBTaskResult.objects.filter(task_path=DAILY_TASK_PATH, status="READY")

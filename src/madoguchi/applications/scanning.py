@@ -131,12 +131,12 @@ def scan_fields(result: ScanResult) -> dict[str, Any]:
 def rescan_schedule(*, attachment_id: int, attempts: int) -> None:
     """Scan a pending attachment again later (backoff 1, 2, 4 … minutes, capped), when the task
     backend can run a task later (the database one; the tests' immediate one cannot)."""
+    if not attachment_rescan_task.get_backend().supports_defer:
+        return
     delay = min(2 ** max(attempts - 1, 0), settings.ATTACHMENT_RESCAN_MAX_MINUTES)
     deferred = attachment_rescan_task.using(
         run_after=timezone.now() + datetime.timedelta(minutes=delay)
     )
-    if not deferred.get_backend().supports_defer:
-        return
     transaction.on_commit(lambda: deferred.enqueue(attachment_id=attachment_id))
 
 

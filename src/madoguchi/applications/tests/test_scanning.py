@@ -61,7 +61,7 @@ def test_eicar_upload_is_refused_audited_and_staff_are_told(
             application_attachment_store(
                 application=draft, item_path="attachments.photos", upload=upload(INFECTED_PDF)
             )
-    assert "ウイルスが見つかりました" in refused.value.message
+    assert "ウイルスが見つかった" in refused.value.message
     assert "tsuika.pdf" in refused.value.message
     assert refused.value.item_path == "attachments.photos"
     assert not Attachment.objects.exists()  # nothing kept
