@@ -31,6 +31,7 @@ def staff_urls(receipt, attachment_id, delivery_id):
         ("post", f"{app}status/"),
         ("post", f"{app}comments/"),
         ("post", f"{app}assign/"),
+        ("post", f"{app}hold/"),
         ("get", f"{app}attachments/{attachment_id}/"),
         ("get", f"/staff/reception/export/?municipality={CHIYODA}"),
         ("get", f"/staff/reception/export/check/?municipality={CHIYODA}"),
@@ -93,6 +94,7 @@ def chiyoda_data(received, settings, tmp_path):
         content_type="image/jpeg",
         size=4,
         sha256="0" * 64,
+        scan_status="clean",  # downloadable by 千代田区's staff (not quarantined)
     )
     endpoint_create(municipality_code=CHIYODA, url="http://127.0.0.1:9/hook")
     from madoguchi.applications.services import application_status_change
@@ -148,6 +150,7 @@ def test_isolation_yokohama_worker_gets_403_or_404(client, chiyoda_data):
         ("post", f"{app}status/"),
         ("post", f"{app}comments/"),
         ("post", f"{app}assign/"),
+        ("post", f"{app}hold/"),
         ("get", f"{app}attachments/{attachment.pk}/"),
         ("get", f"/staff/reception/audit/?municipality={CHIYODA}"),
         ("get", f"/staff/reception/webhooks/?municipality={CHIYODA}"),
