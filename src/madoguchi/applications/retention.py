@@ -95,14 +95,18 @@ def _decided_at() -> Subquery:
     )
 
 
-def _candidates() -> QuerySet[Application]:
-    """Decided, not yet anonymised, not under an active hold; with `decided_at`."""
+def _candidates(
+    *, decided_by: datetime.datetime | None = None, **filters: Any
+) -> QuerySet[Any]:  # Any: the stubs do not follow the `decided_at` annotation
+    """Decided (by `decided_by`, when given), not yet anonymised, not under an active hold;
+    annotated with `decided_at`."""
     held = LegalHold.objects.filter(application=OuterRef("pk"), released_at__isnull=True)
+    decided = {"decided_at__lte": decided_by} if decided_by else {"decided_at__isnull": False}
     return (
-        Application.objects.filter(status__in=DECIDED, anonymised_at__isnull=True)
+        Application.objects.filter(status__in=DECIDED, anonymised_at__isnull=True, **filters)
         .exclude(pk__in=Subquery(held.values("application_id")))
         .annotate(decided_at=_decided_at())
-        .filter(decided_at__isnull=False)
+        .filter(**decided)
     )
 
 
@@ -110,9 +114,7 @@ def retention_due(*, today: datetime.date | None = None) -> list[Due]:
     """Every application whose retention period ended on or before `today` (Japan time), oldest
     decision first. One query per municipality × procedure present among the candidates."""
     today = today or timezone.localdate()
-    pairs = (
-        _candidates().values_list("municipality_id", "procedure_code").distinct().order_by()
-    )
+    pairs = _candidates().values_list("municipality_id", "procedure_code").distinct().order_by()
     due: list[Due] = []
     for municipality_code, procedure_code in sorted(set(pairs)):
         years = catalog_selectors.retention_years_for(
@@ -122,15 +124,9 @@ def retention_due(*, today: datetime.date | None = None) -> list[Due]:
         latest = timezone.make_aware(
             datetime.datetime.combine(years_after(today, -years), datetime.time.max)
         )
-        rows = (
-            _candidates()
-            .filter(
-                municipality_id=municipality_code,
-                procedure_code=procedure_code,
-                decided_at__lte=latest,
-            )
-            .values_list("pk", "receipt_number", "status", "decided_at")
-        )
+        rows = _candidates(
+            decided_by=latest, municipality_id=municipality_code, procedure_code=procedure_code
+        ).values_list("pk", "receipt_number", "status", "decided_at")
         for pk, receipt_number, status, decided_at in rows:
             due.append(
                 Due(
@@ -181,9 +177,7 @@ def application_anonymise(*, due: Due, actor: Actor = None) -> bool:
         attachments = list(application.attachments.all())
         files = [a.file for a in attachments if a.file]
         application.attachments.all().delete()
-        StatusChange.objects.filter(application=application).exclude(message="").update(
-            message=""
-        )
+        StatusChange.objects.filter(application=application).exclude(message="").update(message="")
         evidence_id = application.signature_evidence_id
         application.raw_answers = {}
         application.answers = {}
@@ -242,7 +236,9 @@ def legal_hold_set(*, application: Application, reason: str, actor: Actor) -> Le
         Application.objects.select_for_update().filter(pk=application.pk).first()
         if LegalHold.objects.filter(application=application, released_at__isnull=True).exists():
             raise RetentionError(_("This application is already on legal hold."))
-        hold = LegalHold.objects.create(application=application, reason=reason, set_by=_label(actor))
+        hold = LegalHold.objects.create(
+            application=application, reason=reason, set_by=_label(actor)
+        )
         audit_record(
             action="application.legal_hold_set",
             actor=actor,
@@ -347,4 +343,3 @@ def retention_schedule(*, at: datetime.datetime | None = None) -> bool:
         return False
     deferred.enqueue()
     return True
-

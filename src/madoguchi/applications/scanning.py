@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -147,14 +147,12 @@ def attachment_rescan_task(*, attachment_id: int) -> None:
 
 def attachment_rescan(*, attachment_id: int, reschedule: bool = True) -> str:
     """Scan a pending attachment again; the new status (unchanged when not pending)."""
-    attachment = (
-        Attachment.objects.select_related("application").filter(pk=attachment_id).first()
-    )
+    attachment = Attachment.objects.select_related("application").filter(pk=attachment_id).first()
     if attachment is None or attachment.scan_status != ScanStatus.PENDING:
         return attachment.scan_status if attachment is not None else ""
     try:
         with attachment.file.open("rb") as stream:
-            result = scanning.scan(stream)
+            result = scanning.scan(cast("BinaryIO", stream))
     except FileNotFoundError:
         logger.error("Attachment %s: its file is missing", attachment_id)
         return ScanStatus.PENDING

@@ -39,7 +39,8 @@ class Procedure(models.Model):
     legal_basis = models.CharField(_("Legal basis"), max_length=128, blank=True)
     signature_required = models.BooleanField(_("My Number Card signature required"), default=True)
     keywords = models.JSONField(_("Everyday words"), default=list, blank=True)
-    # 保存期間: the standard years an application is kept after its decision (applications.retention).
+    # 保存期間: the standard years an application is kept after its decision
+    # (applications.retention).
     retention_years = models.PositiveSmallIntegerField(_("Retention period (years)"), default=5)
     life_events = models.ManyToManyField(LifeEvent, related_name="procedures", blank=True)
     order = models.PositiveSmallIntegerField(default=0)

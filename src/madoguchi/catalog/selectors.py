@@ -183,6 +183,8 @@ def retention_years_for(*, municipality_code: str, procedure_code: str) -> int:
     if own is not None:
         return int(own)
     standard = (
-        Procedure.objects.filter(code=procedure_code).values_list("retention_years", flat=True).first()
+        Procedure.objects.filter(code=procedure_code)
+        .values_list("retention_years", flat=True)
+        .first()
     )
     return int(standard) if standard is not None else 5

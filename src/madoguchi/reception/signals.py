@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from madoguchi.reception import webhooks
 from madoguchi.applications.retention import application_anonymised
+from madoguchi.reception import webhooks
 from madoguchi.reception.models import CaseComment, CaseFile, WebhookEndpoint
 
 if TYPE_CHECKING:

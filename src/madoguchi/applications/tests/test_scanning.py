@@ -56,11 +56,13 @@ def test_clamd_finds_the_eicar_file_and_passes_a_clean_pdf(clamd):
 def test_eicar_upload_is_refused_audited_and_staff_are_told(
     clamd, draft, chiyoda_admin, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(AttachmentInfected) as refused:
-            application_attachment_store(
-                application=draft, item_path="attachments.photos", upload=upload(INFECTED_PDF)
-            )
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(AttachmentInfected) as refused,
+    ):
+        application_attachment_store(
+            application=draft, item_path="attachments.photos", upload=upload(INFECTED_PDF)
+        )
     assert "ウイルスが見つかった" in refused.value.message
     assert "tsuika.pdf" in refused.value.message
     assert refused.value.item_path == "attachments.photos"

@@ -67,9 +67,7 @@ def decided(received, settings, tmp_path):
     return taro, ken, ichiro, jiro
 
 
-def test_the_run_erases_exactly_what_the_dry_run_lists(
-    decided, django_capture_on_commit_callbacks
-):
+def test_the_run_erases_exactly_what_the_dry_run_lists(decided, django_capture_on_commit_callbacks):
     taro, ken, ichiro, jiro = decided
     stored = Attachment.objects.get(application=taro).file
     evidence_id = taro.signature_evidence_id
@@ -115,14 +113,16 @@ def test_the_run_erases_exactly_what_the_dry_run_lists(
 
 
 def test_a_day_later_the_next_one_is_due_and_a_released_hold_counts_again(decided):
-    taro, ken, ichiro, jiro = decided
+    taro, ken, ichiro, _jiro = decided
     tomorrow = TODAY + datetime.timedelta(days=1)
     assert {d.pk for d in retention_due(today=tomorrow)} == {taro.pk, ken.pk}
     from madoguchi.applications.retention import legal_hold_release
 
     legal_hold_release(application=ichiro, actor=None)
     assert {d.pk for d in retention_due(today=tomorrow)} == {taro.pk, ken.pk, ichiro.pk}
-    assert [e.action for e in AuditEvent.objects.filter(action__startswith="application.legal")] == [
+    assert [
+        e.action for e in AuditEvent.objects.filter(action__startswith="application.legal")
+    ] == [
         "application.legal_hold_set",
         "application.legal_hold_released",
     ]
@@ -154,7 +154,9 @@ def test_staff_comments_go_with_the_personal_data(decided, demo):
     taro = decided[0]
     from madoguchi.accounts.models import User
 
-    case_comment_add(application=taro, body="電話で確認済み", actor=User.objects.first())
+    case_comment_add(
+        application=taro, body="電話で確認済み", actor=User.objects.get(username="chiyoda-worker")
+    )
     retention_run(today=TODAY)
     assert not CaseComment.objects.filter(application=taro).exists()
 
@@ -171,7 +173,9 @@ def test_a_case_worker_puts_an_application_on_hold_with_a_reason(client, demo, d
     response = client.post(f"{url}hold/", {"hold-reason": "訴訟対応"})
     assert response.status_code == 302
     assert retention_due(today=TODAY) == []
-    event = AuditEvent.objects.get(action="application.legal_hold_set", object_id=taro.receipt_number)
+    event = AuditEvent.objects.get(
+        action="application.legal_hold_set", object_id=taro.receipt_number
+    )
     assert event.actor_label == "chiyoda-worker" and event.data["reason"] == "訴訟対応"
     assert "訴訟対応" in client.get(url).content.decode()
     client.post(f"{url}hold/", {"hold-action": "release"})
