@@ -325,8 +325,8 @@ def next_run_at(now: datetime.datetime | None = None) -> datetime.datetime:
 def retention_daily() -> dict[str, int]:
     """Run the retention once, then queue tomorrow's run (a chain started by
     `manage.py retention_schedule`, which `make run` calls)."""
+    retention_schedule()  # first: a failing run must not end the chain
     report = retention_run()
-    retention_schedule()
     return {"due": len(report.due), "anonymised": len(report.anonymised)}
 
 
