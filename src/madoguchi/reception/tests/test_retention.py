@@ -190,3 +190,28 @@ def test_staff_of_another_municipality_cannot_set_a_hold(client, demo, decided):
     )
     assert response.status_code == 404
     assert not taro.holds.exists()
+
+
+def test_an_erased_application_still_opens_and_exports_without_its_data(client, demo, decided):
+    import io
+    import zipfile
+
+    taro = decided[0]
+    retention_run(today=TODAY)
+    staff_login(client, "chiyoda-worker")
+    page = client.get(f"/staff/reception/applications/{taro.receipt_number}/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "個人情報を消去しました" in html and "𠮷田" not in html
+    assert "法的保存にする" not in html  # nothing left to keep
+    export = client.get("/staff/reception/export/pdf-zip/", {"receipt_number": taro.receipt_number})
+    assert export.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(export.streaming_content)))
+    from pypdf import PdfReader
+
+    for name in archive.namelist():
+        pdf = PdfReader(io.BytesIO(archive.read(name)))
+        text = "".join(p.extract_text() for p in pdf.pages)
+        assert taro.receipt_display in text and "𠮷田" not in text
+    csv = client.get("/staff/reception/export/csv/", {"receipt_number": taro.receipt_number})
+    assert "𠮷田" not in b"".join(csv.streaming_content).decode("utf-8-sig")
