@@ -57,3 +57,17 @@ def test_without_a_daemon_the_development_scanner_refuses_eicar(client, draft):
     )
     assert "Eicar-Test-Signature" in response.content.decode()
     assert not draft.attachments.exists()
+
+
+def test_a_file_found_infected_later_blocks_signing_and_the_check_page_says_which(client, draft):
+    from madoguchi.signatures.services import DEMO_SIGN_PIN
+
+    fill_all(client, draft)
+    draft.attachments.update(scan_status=ScanStatus.INFECTED, scan_signature="Eicar-Test")
+    response = client.post(f"/apply/{draft.public_id}/sign/", {"pin": DEMO_SIGN_PIN})
+    assert response.status_code == 302 and response["Location"].endswith("/check/")
+    check = client.get(response["Location"]).content.decode()
+    assert "「roof.jpg」からウイルスが見つかりました。別のファイルを添付してから" in check
+    assert "このファイルからウイルスが見つかりました" in check
+    draft.refresh_from_db()
+    assert draft.status == "draft"
