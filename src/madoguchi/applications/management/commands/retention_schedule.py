@@ -13,7 +13,10 @@ class Command(BaseCommand):
     help = "Queue the daily retention task (django-tasks) unless it is queued already."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if retention_schedule():
+        queued = retention_schedule()
+        if options["verbosity"] < 1:
+            return
+        if queued:
             self.stdout.write(f"Retention task queued for {next_run_at():%Y-%m-%d %H:%M %Z}.")
         else:
             self.stdout.write("Retention task already queued (or the task backend cannot defer).")
