@@ -50,6 +50,7 @@ def staff_urls(receipt, attachment_id, delivery_id):
         ("get", f"{form}items/disaster.date/"),
         ("post", f"{form}items/disaster.date/"),
         ("post", f"{form}limit/"),
+        ("post", f"{form}retention/"),
         ("get", f"{form}notes/"),
         ("post", f"{form}notes/"),
         ("get", f"{form}preview/"),
