@@ -188,7 +188,7 @@ class RetentionForm(forms.Form):
             "min_value": _("Enter a retention period of 1 to 100 years."),
             "max_value": _("Enter a retention period of 1 to 100 years."),
         },
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),  # styled like every text field
     )
 
     def __init__(self, *args: Any, standard: int, **kwargs: Any) -> None:
