@@ -6,12 +6,12 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup install assets messages messages-update data lint typecheck pytest e2e-deps e2e-load bench-deps fuzz clean bench-search bench-surge bench-crash
+.PHONY: run test setup install assets messages messages-update data lint typecheck pytest e2e-deps clamav-deps e2e-load bench-deps fuzz clean bench-search bench-surge bench-crash
 
 run: setup ## set everything up and serve on http://127.0.0.1:8000 with a task worker
 	$(PY) scripts/run.py
 
-test: install assets messages e2e-deps lint typecheck pytest ## ruff, mypy and the whole suite
+test: install assets messages e2e-deps clamav-deps lint typecheck pytest ## ruff, mypy and the whole suite
 
 setup: install assets messages data
 
@@ -57,6 +57,9 @@ pytest: install
 # scripts/need.sh says in one line what to run.
 e2e-deps: ## Debian's Chromium, for the browser tests
 	@scripts/need.sh /usr/bin/chromium chromium
+
+clamav-deps: ## ClamAV's clamd, for the attachment scanning tests (signatures are made by the tests)
+	@scripts/need.sh /usr/sbin/clamd clamav-daemon
 
 bench-deps: ## wrk (load generator) and the PostgreSQL 15 server binaries, for the benchmarks
 	@scripts/need.sh wrk wrk

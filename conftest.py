@@ -104,3 +104,27 @@ def page(browser: Any) -> Iterator[Any]:
     page.csp_violations = csp_violations
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def clamd_daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real clamd for this test session (xdist: per worker), started on first use. Skips,
+    saying why, only where clamd is not installed (`make clamav-deps` installs it)."""
+    from madoguchi.core.testing import CLAMD_BINARY, Clamd
+
+    if not Path(CLAMD_BINARY).exists():
+        pytest.skip("clamd is not installed: run `make clamav-deps` (Debian clamav-daemon)")
+    daemon = Clamd(tmp_path_factory.mktemp("clamd"))
+    daemon.start()
+    yield daemon
+    daemon.stop()
+
+
+@pytest.fixture
+def clamd(clamd_daemon: Any, settings: Any) -> Any:
+    """The running clamd as the only attachment scanner (other tests use `eicar`, no daemon)."""
+    if clamd_daemon.process is None:
+        clamd_daemon.start()  # a previous test stopped it
+    settings.ATTACHMENT_SCANNERS = ["clamd"]
+    settings.CLAMD_ADDRESS = clamd_daemon.address
+    return clamd_daemon

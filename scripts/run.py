@@ -49,6 +49,13 @@ def main() -> int:
         cwd=ROOT,
         env=env,
     )
+    # The daily retention run is a task that queues its successor; this starts the chain once.
+    subprocess.run(
+        [sys.executable, "manage.py", "retention_schedule", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
     worker = subprocess.Popen([sys.executable, "manage.py", "db_worker"], cwd=ROOT, env=env)
     # Signed heads of the audit chains, kept outside the database (docs/adr/0004).
     anchors = subprocess.Popen(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.http import FileResponse, HttpResponseBase
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -22,8 +23,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from madoguchi.api.problems import problem_response
-from madoguchi.applications.types import Status
+from madoguchi.api.problems import ApiProblem, problem_response
+from madoguchi.applications.types import ScanStatus, Status
 from madoguchi.reception import conf, pull, selectors, services
 
 if TYPE_CHECKING:
@@ -285,6 +286,13 @@ class AttachmentView(_Base):
         attachment = application.attachments.filter(pk=attachment_id).first()
         if attachment is None:
             raise NotFound(str(pull.MESSAGES["not_found"]))
+        if attachment.scan_status != ScanStatus.CLEAN:
+            # Quarantined (docs/scanning.md): the bytes leave only once found clean.
+            raise ApiProblem(
+                status_code=409,
+                code="attachment_quarantined",
+                title=_("This file has not been found free of viruses yet, or a virus was found."),
+            )
         self.audit(
             request,
             "reception.api_attachment_read",

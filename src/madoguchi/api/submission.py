@@ -143,6 +143,17 @@ def problem_for(error: application_services.ApplicationError) -> ApiProblem:
         if error.outcome == Outcome.SIGNER_MISMATCH:
             return signer_mismatch_problem(error)
         return signature_problem(Outcome(error.outcome))
+    if isinstance(error, application_services.AttachmentInfected):
+        return ApiProblem(
+            status_code=422,
+            code=error.code,
+            title=error.message,
+            errors=[
+                field_error(
+                    field=f"files.{error.item_path}", message=error.message, code=error.code
+                )
+            ],
+        )
     if isinstance(error, application_services.NotEditable):
         return ApiProblem(status_code=409, code=error.code, title=error.message)
     if isinstance(error, application_services.SignatureReplayed):
@@ -438,7 +449,21 @@ def application_prepare_signed(
         # Verification passed (an expired, revoked or untrusted certificate was refused with
         # its own code above), but nobody here holds the certificate.
         raise signer_unknown_problem()
+    # Virus scan, also before the write transaction (docs/scanning.md).
+    application_services.application_files_scan(
+        receivable=receivable, files=_uploads(submission), actor=actor
+    )
     return receivable
+
+
+def _uploads(submission: SignedSubmission) -> dict[str, SimpleUploadedFile]:
+    described = dict(file_answers(submission.answers))
+    return {
+        path: SimpleUploadedFile(
+            str(described[path]["name"]), content, str(described[path]["content_type"])
+        )
+        for path, content in submission.files.items()
+    }
 
 
 def application_receive_signed(
@@ -450,16 +475,8 @@ def application_receive_signed(
 ) -> Application:
     """Store what application_prepare_signed accepted, with the API client as its origin
     (call inside a transaction)."""
-    described = dict(file_answers(submission.answers))
     application = application_services.application_receive(
-        receivable=receivable,
-        actor=actor,
-        files={
-            path: SimpleUploadedFile(
-                str(described[path]["name"]), content, str(described[path]["content_type"])
-            )
-            for path, content in submission.files.items()
-        },
+        receivable=receivable, actor=actor, files=_uploads(submission)
     )
     ApiApplication.objects.create(
         application=application, client_id=credential.client_pk, mode=credential.mode

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.applications.receipts import display
-from madoguchi.applications.types import Channel, Status
+from madoguchi.applications.types import Channel, ScanStatus, Status
 from madoguchi.core.identifiers import EncryptedJSONField
 
 # Which status may follow which. Staff move applications along; residents only withdraw (before
@@ -112,6 +112,9 @@ class Application(models.Model):
     # a signed envelope is received at most once, whatever Idempotency-Key, client or process
     # sends it again (docs/signing.md, "Once"). Kept when the application is withdrawn.
     signature_value_sha256 = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # Set when the retention period ran out and the personal data was erased
+    # (applications.retention): what is left are the facts the statistics need.
+    anonymised_at = models.DateTimeField(_("Personal data erased at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -146,6 +149,14 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Quarantine (madoguchi.core.scanning): staff receive the bytes only once every scanner
+    # found them clean; pending while a scanner could not be asked (scanned again later).
+    scan_status = models.CharField(
+        _("Virus scan"), max_length=16, choices=ScanStatus.choices, default=ScanStatus.PENDING
+    )
+    scan_signature = models.CharField(max_length=255, blank=True)
+    scanned_at = models.DateTimeField(null=True, blank=True)
+    scan_attempts = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -193,3 +204,22 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic} #{self.pk}"
+
+
+class LegalHold(models.Model):
+    """Staff keep an application past its retention period (訴訟・審査請求・監査…): while a hold
+    is active (not released), the retention task leaves the application alone."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="holds")
+    reason = models.TextField(_("Reason"))
+    set_by = models.CharField(max_length=150)
+    set_at = models.DateTimeField(auto_now_add=True)
+    released_by = models.CharField(max_length=150, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-set_at", "-pk"]
+        indexes = [models.Index(fields=["application", "released_at"], name="legal_hold_active")]
+
+    def __str__(self) -> str:
+        return f"hold {self.application_id} {'released' if self.released_at else 'active'}"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from madoguchi.applications import scanning
 from madoguchi.applications.dedupe import dedupe_key_for
 from madoguchi.applications.models import (
     TRANSITIONS,
@@ -35,9 +36,10 @@ from madoguchi.applications.models import (
 from madoguchi.applications.parties import Parties, parties_from_answers
 from madoguchi.applications.proxies import DECLARING_ITEMS, POWER_OF_ATTORNEY_ITEMS, proxy_check
 from madoguchi.applications.receipts import receipt_number_new
-from madoguchi.applications.types import Channel, Status
+from madoguchi.applications.types import Channel, ScanStatus, Status
 from madoguchi.audit.services import audit_record
 from madoguchi.core.identifiers import identifier_digest
+from madoguchi.core.scanning import ScanResult, Verdict
 from madoguchi.forms import selectors as form_selectors
 from madoguchi.forms.fieldtypes.files import file_answers
 from madoguchi.forms.validation import FieldError, ValidationResult
@@ -98,6 +100,16 @@ class SignatureRejected(ApplicationError):
         self.mismatch = mismatch
         self.mismatched = mismatched
         self.signer_source = ""  # the block naming the signer in the answers (applicant, …)
+
+
+class AttachmentInfected(ApplicationError):
+    """A scanner found a virus in an upload: it was not kept (applications.scanning)."""
+
+    code = "attachment_infected"
+
+    def __init__(self, message: str, item_path: str) -> None:
+        super().__init__(message)
+        self.item_path = item_path
 
 
 class TransitionNotAllowed(ApplicationError):
@@ -246,11 +258,42 @@ def application_attachment_store(
     """Store the bytes of an uploaded file and return the metadata the answer holds."""
     if application.status not in EDITABLE:
         raise NotEditable(_("This application can no longer be changed."))
-    return _attachment_create(application=application, item_path=item_path, upload=upload)
+    scan = _scanned(application=application, item_path=item_path, upload=upload, actor=None)
+    return _attachment_create(
+        application=application, item_path=item_path, upload=upload, scan=scan
+    )
+
+
+def _scanned(
+    *, application: Application, item_path: str, upload: UploadedFile[bytes], actor: Actor
+) -> ScanResult:
+    """The upload's virus scan; an infected one is reported and refused (AttachmentInfected)."""
+    result = scanning.upload_scan(upload)
+    if result.verdict == Verdict.INFECTED:
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        scanning.infected_report(
+            application=application,
+            item_path=item_path,
+            sha256=digest.hexdigest(),
+            result=result,
+            actor=actor,
+        )
+        raise AttachmentInfected(
+            scanning.infected_message(name=str(upload.name), signature=result.signature),
+            item_path,
+        )
+    return result
 
 
 def _attachment_create(
-    *, application: Application, item_path: str, upload: UploadedFile[bytes]
+    *,
+    application: Application,
+    item_path: str,
+    upload: UploadedFile[bytes],
+    scan: ScanResult,
 ) -> dict[str, Any]:
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -264,9 +307,15 @@ def _attachment_create(
     upload.seek(0)
     with transaction.atomic():
         Attachment.objects.filter(application=application, item_path=item_path).delete()
-        Attachment.objects.create(
-            application=application, item_path=item_path, file=upload, **metadata
+        attachment = Attachment.objects.create(
+            application=application,
+            item_path=item_path,
+            file=upload,
+            **metadata,
+            **scanning.scan_fields(scan),
         )
+        if not scan.is_clean:
+            scanning.rescan_schedule(attachment_id=attachment.pk, attempts=1)
     return metadata
 
 
@@ -431,6 +480,14 @@ def application_submit(
         if application.receipt_number:
             return application
         raise NotEditable(_("This application can no longer be submitted."))
+    infected = application.attachments.filter(scan_status=ScanStatus.INFECTED).first()
+    if infected is not None:
+        # Found by a later scan (the scanner was down at upload): the resident replaces it.
+        raise AttachmentInfected(
+            _("A virus was found in “%(name)s”. Attach another file and submit again.")
+            % {"name": infected.name},
+            infected.item_path,
+        )
     result = _validated(application)
     subject_resident = _proxy_checked(
         answers=result.answers,
@@ -494,6 +551,8 @@ class Receivable:
     application: Application  # not saved yet
     checked: CheckedSignature | None
     dedupe_key: str | None
+    # The virus scan of each file sent with it, by answer path (files_scan).
+    scans: dict[str, ScanResult] = field(default_factory=dict)
 
 
 def application_receive_prepare(
@@ -582,9 +641,25 @@ def application_receive(
         application.submitted_at = timezone.now()
         _save_with_receipt(application, receivable.dedupe_key)
         for path, upload in (files or {}).items():
-            _attachment_create(application=application, item_path=path, upload=upload)
+            scan = receivable.scans.get(path) or scanning.upload_scan(upload)
+            _attachment_create(application=application, item_path=path, upload=upload, scan=scan)
         _record_change(application, Status.DRAFT, Status.SUBMITTED, actor, "")
     return application
+
+
+def application_files_scan(
+    *,
+    receivable: Receivable,
+    files: Mapping[str, UploadedFile[bytes]],
+    actor: Actor = None,
+) -> None:
+    """Scan the files of a one-request submission BEFORE its write transaction (a scan takes
+    time, and the finding must be audited even though nothing else is stored). Raises
+    AttachmentInfected (reported already) for the first infected file."""
+    for path, upload in files.items():
+        receivable.scans[path] = _scanned(
+            application=receivable.application, item_path=path, upload=upload, actor=actor
+        )
 
 
 def _save_with_receipt(application: Application, dedupe_key: str | None) -> None:

@@ -31,3 +31,15 @@ class ProxyBasis(models.TextChoices):
     PARENT = "parent", _("Parent of a minor child of the same household")
     POWER_OF_ATTORNEY = "power_of_attorney", _("Power of attorney (委任状)")
     CARE_MANAGER = "care_manager", _("Care manager (介護支援専門員)")
+
+
+class ScanStatus(models.TextChoices):
+    """An attachment's virus scan (madoguchi.core.scanning.Verdict, stored)."""
+
+    PENDING = "pending", _("Being checked for viruses")
+    CLEAN = "clean", _("No virus found")
+    INFECTED = "infected", _("Virus found")
+
+
+# The statuses that end an application: its retention period counts from the change to one.
+DECIDED = (Status.COMPLETED, Status.REJECTED, Status.WITHDRAWN)

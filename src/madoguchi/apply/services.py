@@ -128,9 +128,16 @@ def _keep_files(
                 FieldError(path=name, item=item["code"], code=problem.code, message=problem.message)
             )
             continue
-        new[item["code"]] = application_services.application_attachment_store(
-            application=application, item_path=name, upload=upload
-        )
+        try:
+            new[item["code"]] = application_services.application_attachment_store(
+                application=application, item_path=name, upload=upload
+            )
+        except application_services.AttachmentInfected as infected:
+            errors.append(
+                FieldError(
+                    path=name, item=item["code"], code=infected.code, message=infected.message
+                )
+            )
 
 
 def apply_page_save(

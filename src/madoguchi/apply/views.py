@@ -316,6 +316,9 @@ def sign(request: HttpRequest, resident: Resident, application: Application) -> 
             return redirect("apply:check", application.public_id)
         except application_services.NotEditable:
             return _after_submission(application)
+        except application_services.AttachmentInfected as infected:
+            messages.error(request, infected.message)  # the check page marks the file
+            return redirect("apply:check", application.public_id)
         except application_services.ApplicationError as error:
             form.add_error(None, error.message)
         else:
@@ -340,6 +343,9 @@ def submit(request: HttpRequest, resident: Resident, application: Application) -
         return redirect("apply:sign", application.public_id)
     except application_services.InvalidAnswers:
         messages.error(request, _("Some answers need correcting before you send."))
+        return redirect("apply:check", application.public_id)
+    except application_services.AttachmentInfected as infected:
+        messages.error(request, infected.message)  # the check page marks the file
         return redirect("apply:check", application.public_id)
     except application_services.NotEditable:
         pass

@@ -39,6 +39,9 @@ class Procedure(models.Model):
     legal_basis = models.CharField(_("Legal basis"), max_length=128, blank=True)
     signature_required = models.BooleanField(_("My Number Card signature required"), default=True)
     keywords = models.JSONField(_("Everyday words"), default=list, blank=True)
+    # 保存期間: the standard years an application is kept after its decision
+    # (applications.retention).
+    retention_years = models.PositiveSmallIntegerField(_("Retention period (years)"), default=5)
     life_events = models.ManyToManyField(LifeEvent, related_name="procedures", blank=True)
     order = models.PositiveSmallIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
@@ -74,6 +77,10 @@ class Offering(models.Model):
         choices=ApplicationLimit.choices,
         blank=True,
         default=ApplicationLimit.NONE,
+    )
+    # The municipality's own retention period (例規), overriding the procedure's; None = standard.
+    retention_years = models.PositiveSmallIntegerField(
+        _("Retention period (years)"), null=True, blank=True
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -172,3 +172,22 @@ def offering_apply_url(*, offering: Offering | None) -> str | None:
         return reverse("apply:start", args=[offering.form_version_ref])
     except NoReverseMatch:
         return reverse("forms_public:form-version", args=[offering.form_version_ref])
+
+
+def retention_years_for(*, municipality_code: str, procedure_code: str) -> int:
+    """保存期間 in years of an application for this procedure in this municipality: the
+    municipality's own period when its offering sets one, else the procedure's standard one
+    (5 years for a procedure the catalog does not know)."""
+    own = (
+        Offering.objects.filter(municipality_id=municipality_code, procedure_id=procedure_code)
+        .values_list("retention_years", flat=True)
+        .first()
+    )
+    if own is not None:
+        return int(own)
+    standard = (
+        Procedure.objects.filter(code=procedure_code)
+        .values_list("retention_years", flat=True)
+        .first()
+    )
+    return int(standard) if standard is not None else 5

@@ -158,6 +158,45 @@ def offering_limit_set(
     return offering
 
 
+def offering_retention_set(
+    *,
+    municipality_code: str,
+    procedure_code: str,
+    years: int | None,
+    actor: AbstractBaseUser | AnonymousUser | None,
+) -> Offering:
+    """Set the municipality's own retention period (years after the decision) for a procedure,
+    or None to follow the standard one. Audited. Raises OfferingError."""
+    if years is not None and not 1 <= years <= 100:
+        raise OfferingError(_("Enter a retention period of 1 to 100 years."))
+    if not Procedure.objects.filter(code=procedure_code).exists():
+        raise OfferingError(
+            _("There is no procedure with the code “%(code)s”.") % {"code": procedure_code}
+        )
+    if municipality_selectors.municipality_get(code=municipality_code) is None:
+        raise OfferingError(
+            _("There is no municipality with the code “%(code)s”.") % {"code": municipality_code}
+        )
+    with transaction.atomic():
+        offering, _created = Offering.objects.select_for_update().get_or_create(
+            municipality_id=municipality_code, procedure_id=procedure_code
+        )
+        previous = offering.retention_years
+        if previous == years:
+            return offering
+        offering.retention_years = years
+        offering.save(update_fields=["retention_years", "updated_at"])
+        audit_record(
+            action="offering.retention_changed",
+            actor=actor,
+            municipality_code=municipality_code,
+            object_type="catalog.offering",
+            object_id=str(offering.pk),
+            data={"procedure_code": procedure_code, "from": previous, "to": years},
+        )
+    return offering
+
+
 def offering_set_offline(*, municipality_code: str, procedure_code: str) -> None:
     Offering.objects.filter(municipality_id=municipality_code, procedure_id=procedure_code).update(
         online=False, form_version_ref=""

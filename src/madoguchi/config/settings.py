@@ -357,6 +357,26 @@ if _refused_switches and not DEMO_SWITCHES_ALLOWED:
         f"MADOGUCHI_ENV={ENVIRONMENT!r}; use MADOGUCHI_ENV=benchmark or demo for such a site."
     )
 
+# --- Attachment scanning (madoguchi.core.scanning, docs/scanning.md) ---------------------------
+# Every upload is quarantined until each scanner named here finds it clean. `clamd` is ClamAV's
+# daemon at CLAMD_ADDRESS; `eicar` (development and test default: no daemon needed) knows only
+# the EICAR test file and is refused outside development.
+ATTACHMENT_SCANNERS = env_list("ATTACHMENT_SCANNERS", ["eicar"] if IS_DEVELOPMENT else ["clamd"])
+CLAMD_ADDRESS = env_str("CLAMD_ADDRESS", "unix:///run/clamav/clamd.ctl")
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 30)
+# A pending upload (scanner down) is scanned again after 1, 2, 4 … minutes, at most this often.
+ATTACHMENT_RESCAN_MAX_MINUTES = env_int("ATTACHMENT_RESCAN_MAX_MINUTES", 60)
+if "eicar" in ATTACHMENT_SCANNERS and not DEMO_SWITCHES_ALLOWED:
+    raise ImproperlyConfigured(
+        "ATTACHMENT_SCANNERS: `eicar` finds nothing but the EICAR test file and is refused when "
+        f"MADOGUCHI_ENV={ENVIRONMENT!r}; use clamd (docs/scanning.md)."
+    )
+
+# --- Retention (madoguchi.applications.retention, docs/retention.md) ----------------------------
+# Applications decided longer ago than their procedure's retention period are anonymised by the
+# daily task; RETENTION_HOUR is the hour (Japan time) it runs.
+RETENTION_HOUR = env_int("RETENTION_HOUR", 3)
+
 # --- Identifiers at rest (madoguchi.core.identifiers) ------------------------------------------
 # 個人番号 and other identifiers are stored as Fernet tokens. Keys: newest first, comma-separated
 # (rotation: docs/operations.md); the keyed hash that finds an application by a number has its

@@ -25,3 +25,4 @@ STORAGES["audit_anchors"] = {  # noqa: F405
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": tempfile.mkdtemp(prefix="madoguchi-anchors-")},
 }
+ATTACHMENT_SCANNERS = ["eicar"]  # no daemon; the scanning tests use the `clamd` fixture

@@ -62,3 +62,74 @@ def rendered_fonts(page: Any, selector: str) -> dict[tuple[str, bool], int]:
 def drawn_in_noto_sans_jp(fonts: dict[tuple[str, bool], int]) -> bool:
     """Every glyph came from the bundled web font, none from a system fallback."""
     return bool(fonts) and all(name.startswith("Noto Sans JP") and web for name, web in fonts)
+
+
+# --- A real ClamAV daemon for the scanning tests (docs/scanning.md) ------------------------------
+
+CLAMD_BINARY = "/usr/sbin/clamd"
+
+
+class Clamd:
+    """clamd on a Unix socket in a folder of its own, with a signature database made here (the
+    machine cannot download ClamAV's): one ndb signature matching the EICAR test file. Start it
+    once per test session (it loads in about a second); stop() and start() again to test a
+    scanner that is down."""
+
+    def __init__(self, folder: Path) -> None:
+        from madoguchi.core.scanning import EICAR
+
+        self.folder = folder
+        self.socket = folder / "clamd.ctl"
+        database = folder / "db"
+        database.mkdir(parents=True, exist_ok=True)
+        # Body-based signature: name:target type (0 = any file):offset (* = anywhere):hex bytes.
+        (database / "madoguchi-test.ndb").write_text(
+            f"Madoguchi.Test.EICAR:0:*:{EICAR.hex()}\n", encoding="ascii"
+        )
+        self.config = folder / "clamd.conf"
+        self.config.write_text(
+            "\n".join(
+                [
+                    f"LocalSocket {self.socket}",
+                    f"DatabaseDirectory {database}",
+                    f"LogFile {folder / 'clamd.log'}",
+                    "Foreground yes",
+                    "",
+                ]
+            ),
+            encoding="ascii",
+        )
+        self.process: Any = None
+
+    @property
+    def address(self) -> str:
+        return f"unix://{self.socket}"
+
+    def start(self, timeout: float = 60) -> None:
+        import subprocess
+        import time
+
+        from madoguchi.core.scanning import ClamdScanner
+
+        self.process = subprocess.Popen(  # noqa: S603 - our own binary and config
+            [CLAMD_BINARY, "-c", str(self.config)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        scanner = ClamdScanner(address=self.address, timeout=5)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"clamd exited: see {self.folder / 'clamd.log'}")
+            if self.socket.exists() and scanner.ping():
+                return
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("clamd did not answer PING in time")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+        self.process = None
+        self.socket.unlink(missing_ok=True)

@@ -172,3 +172,28 @@ class ApplicationLimitForm(forms.Form):
             {"radio": radio, "hint": hints[str(radio.data["value"])]}
             for radio in self["limit"].subwidgets
         ]
+
+
+class RetentionForm(forms.Form):
+    """The municipality's own 保存期間 for this procedure (docs/retention.md); empty = the
+    standard one."""
+
+    years = forms.IntegerField(
+        label=_("Retention period in years after the decision"),
+        required=False,
+        min_value=1,
+        max_value=100,
+        error_messages={
+            "invalid": _("Enter the retention period as a whole number of years."),
+            "min_value": _("Enter a retention period of 1 to 100 years."),
+            "max_value": _("Enter a retention period of 1 to 100 years."),
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),  # styled like every text field
+    )
+
+    def __init__(self, *args: Any, standard: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["years"].help_text = _(
+            "Leave empty to follow the standard period (%(years)s years). Applications are "
+            "erased this many years after their decision unless on legal hold."
+        ) % {"years": standard}

@@ -13,6 +13,7 @@ urlpatterns = [
     path(f"{_form}items/add/", views.form_item_add, name="item-add"),
     path(f"{_form}items/<str:item_code>/", views.form_item_edit, name="item-edit"),
     path(f"{_form}limit/", views.form_limit, name="limit"),
+    path(f"{_form}retention/", views.form_retention, name="retention"),
     path(f"{_form}notes/", views.form_notes, name="notes"),
     path(f"{_form}preview/", views.form_preview, name="preview"),
     path(f"{_form}publish/", views.form_publish, name="publish"),

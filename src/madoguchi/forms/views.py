@@ -28,7 +28,13 @@ from madoguchi.forms import presets, selectors, services
 from madoguchi.forms.language import Definition, iter_items
 from madoguchi.forms.models import FormVersion, MunicipalForm, content_hash
 from madoguchi.forms.overlay import OverlayError, item_in
-from madoguchi.forms.staff_forms import ApplicationLimitForm, ItemAddForm, ItemEditForm, NotesForm
+from madoguchi.forms.staff_forms import (
+    ApplicationLimitForm,
+    ItemAddForm,
+    ItemEditForm,
+    NotesForm,
+    RetentionForm,
+)
 from madoguchi.municipalities import selectors as municipality_selectors
 from madoguchi.municipalities.types import Kind
 
@@ -146,8 +152,25 @@ def _current_limit(municipal_form: MunicipalForm) -> str:
     return offering.application_limit if offering is not None else ""
 
 
+def _retention_form(municipal_form: MunicipalForm, data: Any = None) -> RetentionForm:
+    offering = catalog_selectors.offering_get(
+        municipality_code=municipal_form.municipality_id,
+        procedure_code=municipal_form.procedure_code,
+    )
+    procedure = catalog_selectors.procedure_get(code=municipal_form.procedure_code)
+    return RetentionForm(
+        data,
+        prefix="retention",
+        standard=procedure.retention_years if procedure is not None else 5,
+        initial={"years": offering.retention_years if offering is not None else None},
+    )
+
+
 def _detail(
-    request: HttpRequest, municipal_form: MunicipalForm, limit_form: ApplicationLimitForm
+    request: HttpRequest,
+    municipal_form: MunicipalForm,
+    limit_form: ApplicationLimitForm,
+    retention_form: RetentionForm | None = None,
 ) -> HttpResponse:
     overlay = municipal_form.overlay
     # Staff see hidden items too (marked), so they can show them again.
@@ -172,6 +195,7 @@ def _detail(
             ),
             "notes": draft.get("notes", {}),
             "limit_form": limit_form,
+            "retention_form": retention_form or _retention_form(municipal_form),
         },
     )
 
@@ -207,6 +231,31 @@ def form_limit(request: HttpRequest, municipality_code: str, procedure_code: str
             )
             return redirect(_detail_url(municipal_form))
     return _detail(request, municipal_form, limit_form)
+
+
+@staff_required
+@require_POST
+def form_retention(
+    request: HttpRequest, municipality_code: str, procedure_code: str
+) -> HttpResponse:
+    """The municipality's own retention period for this procedure (docs/retention.md)."""
+    municipal_form = _form(request, municipality_code, procedure_code)
+    retention_form = _retention_form(municipal_form, request.POST)
+    if retention_form.is_valid():
+        try:
+            catalog_services.offering_retention_set(
+                municipality_code=municipality_code,
+                procedure_code=procedure_code,
+                years=retention_form.cleaned_data["years"],
+                actor=request.user,
+            )
+        except catalog_services.OfferingError as error:
+            retention_form.add_error("years", str(error))
+        else:
+            messages.success(request, _("The retention period was saved."))
+            return redirect(_detail_url(municipal_form))
+    limit_form = ApplicationLimitForm(current=_current_limit(municipal_form))
+    return _detail(request, municipal_form, limit_form, retention_form)
 
 
 @staff_required

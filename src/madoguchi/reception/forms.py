@@ -163,6 +163,18 @@ class CommentForm(forms.Form):
     )
 
 
+class LegalHoldForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the legal hold"),
+        max_length=500,
+        help_text=_(
+            "For example: 審査請求中, 訴訟対応, 会計検査. It is kept in the audit log: write no "
+            "personal data in it."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class AssignForm(forms.Form):
     assignee = forms.ChoiceField(label=_("Assignee"), required=False, choices=[])
 

@@ -136,6 +136,7 @@ def application_document(request: Request, application: Application) -> dict[str
                     "content_type": attachment.content_type,
                     "size": attachment.size,
                     "sha256": attachment.sha256,
+                    "scan_status": attachment.scan_status,
                     "url": _absolute(
                         request,
                         reverse("api:reception-attachment", args=[number, attachment.pk]),

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(f"{_app}status/", views.status_change, name="status"),
     path(f"{_app}comments/", views.comment_add, name="comment"),
     path(f"{_app}assign/", views.assign, name="assign"),
+    path(f"{_app}hold/", views.legal_hold, name="hold"),
     path(
         f"{_app}attachments/<int:attachment_id>/",
         views.attachment_download,

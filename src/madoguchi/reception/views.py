@@ -31,7 +31,9 @@ from django.views.decorators.http import require_GET, require_POST
 from madoguchi.accounts import selectors as account_selectors
 from madoguchi.accounts.staff_auth import staff_required
 from madoguchi.accounts.types import Role
+from madoguchi.applications import retention
 from madoguchi.applications.parties import Parties
+from madoguchi.applications.types import ScanStatus
 from madoguchi.catalog import selectors as catalog_selectors
 from madoguchi.reception import access, exports, selectors, services
 from madoguchi.reception.access import Ability
@@ -42,6 +44,7 @@ from madoguchi.reception.forms import (
     BulkStatusForm,
     CommentForm,
     InboxFilterForm,
+    LegalHoldForm,
     StatusChangeForm,
 )
 from madoguchi.reception.models import DeliveryStatus
@@ -210,6 +213,8 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
             staff=[(str(u.pk), str(u)) for u in staff],
             initial={"assignee": str(case.assignee_id or "")},
         ),
+        "retention": retention.retention_state(application=application),
+        "hold_form": LegalHoldForm(prefix="hold"),
     }
 
 
@@ -274,6 +279,36 @@ def comment_add(request: HttpRequest, receipt_number: str) -> HttpResponse:
 
 @staff_required
 @require_POST
+def legal_hold(request: HttpRequest, receipt_number: str) -> HttpResponse:
+    """Set (with a reason) or release the legal hold that keeps an application past its
+    retention period (docs/retention.md). Audited by the service."""
+    application = _application(request, receipt_number, Ability.PROCESS)
+    if request.POST.get("hold-action") == "release":
+        try:
+            retention.legal_hold_release(application=application, actor=request.user)
+        except retention.RetentionError as error:
+            messages.error(request, error.message)
+            return redirect(_detail_url(application) + "#retention")
+        messages.success(request, _("The legal hold was released."))
+        return redirect(_detail_url(application) + "#retention")
+    form = LegalHoldForm(request.POST, prefix="hold")
+    if not form.is_valid():
+        return _rerender(request, application, hold_form=form)
+    try:
+        retention.legal_hold_set(
+            application=application, reason=form.cleaned_data["reason"], actor=request.user
+        )
+    except retention.RetentionError as error:
+        form.add_error("reason", error.message)
+        return _rerender(request, application, hold_form=form)
+    messages.success(
+        request, _("The application is on legal hold: it is kept until the hold is released.")
+    )
+    return redirect(_detail_url(application) + "#retention")
+
+
+@staff_required
+@require_POST
 def assign(request: HttpRequest, receipt_number: str) -> HttpResponse:
     application = _application(request, receipt_number, Ability.PROCESS)
     staff = {str(u.pk): u for u in access.staff_for(municipality_code=application.municipality_id)}
@@ -293,8 +328,8 @@ def attachment_download(
 ) -> FileResponse:
     application = _application(request, receipt_number, Ability.READ)
     attachment = application.attachments.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise Http404
+    if attachment is None or attachment.scan_status != ScanStatus.CLEAN:
+        raise Http404  # quarantined files are not handed out (docs/scanning.md)
     services.audit_view(
         action="reception.attachment_downloaded",
         actor=request.user,

@@ -779,3 +779,11 @@ def pki_reset_demo() -> None:
     CertificateAuthority.objects.filter(parent__isnull=False).delete()
     CertificateAuthority.objects.all().delete()
     caches_clear()
+
+
+def signature_evidence_delete(*, evidence_id: int) -> bool:
+    """Delete one piece of signature evidence (the certificate in it names a person) once the
+    application it proves has passed its retention period (applications.retention). The caller
+    first drops its own reference. True when a row was deleted."""
+    deleted, _by_model = SignatureEvidence.objects.filter(pk=evidence_id).delete()
+    return bool(deleted)

@@ -32,6 +32,7 @@ def staff_urls(receipt, attachment_id, delivery_id):
         ("post", f"{app}status/"),
         ("post", f"{app}comments/"),
         ("post", f"{app}assign/"),
+        ("post", f"{app}hold/"),
         ("get", f"{app}attachments/{attachment_id}/"),
         ("get", f"/staff/reception/export/?municipality={CHIYODA}"),
         ("get", f"/staff/reception/export/check/?municipality={CHIYODA}"),
@@ -50,6 +51,7 @@ def staff_urls(receipt, attachment_id, delivery_id):
         ("get", f"{form}items/disaster.date/"),
         ("post", f"{form}items/disaster.date/"),
         ("post", f"{form}limit/"),
+        ("post", f"{form}retention/"),
         ("get", f"{form}notes/"),
         ("post", f"{form}notes/"),
         ("get", f"{form}preview/"),
@@ -116,6 +118,7 @@ def chiyoda_data(received, settings, tmp_path):
         content_type="image/jpeg",
         size=4,
         sha256="0" * 64,
+        scan_status="clean",  # downloadable by 千代田区's staff (not quarantined)
     )
     endpoint_create(municipality_code=CHIYODA, url="http://127.0.0.1:9/hook")
     from madoguchi.applications.services import application_status_change
@@ -187,6 +190,7 @@ def test_isolation_yokohama_worker_gets_403_or_404(client, chiyoda_data):
         ("post", f"{app}status/"),
         ("post", f"{app}comments/"),
         ("post", f"{app}assign/"),
+        ("post", f"{app}hold/"),
         ("get", f"{app}attachments/{attachment.pk}/"),
         ("get", f"/staff/reception/audit/?municipality={CHIYODA}"),
         ("get", f"/staff/reception/webhooks/?municipality={CHIYODA}"),
