@@ -16,6 +16,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from madoguchi.forms.fieldtypes import registry
+from madoguchi.linkage import catalogue as linkage_catalogue
 
 # The shapes are part of the language's public surface; callers may import them from here.
 from madoguchi.forms.types import Definition as Definition
@@ -113,10 +114,25 @@ def definition_check(definition: Any) -> Definition:
             problems.append(f"{code}: unknown type {item['type']!r}")
             continue
         problems += [f"{code}: {p}" for p in field_type.check_item(item)]
+        problems += [f"{code}: {p}" for p in _check_source(item)]
     problems += _check_condition_order(typed)
     if problems:
         raise DefinitionError(problems)
     return typed
+
+
+def _check_source(item: Item) -> list[str]:
+    """A linkage source must be an item of the linkage catalogue whose value has this item's
+    field type (docs/linkage.md)."""
+    source = item.get("source")
+    if not source:
+        return []
+    spec = linkage_catalogue.item_get(source["item"])
+    if spec is None:
+        return [f"unknown linkage item {source['item']!r}"]
+    if spec.field_type != item["type"]:
+        return [f"linkage item {spec.code} gives a {spec.field_type}, not a {item['type']}"]
+    return []
 
 
 def _check_condition_order(definition: Definition) -> list[str]:
