@@ -79,7 +79,8 @@ def _condition_items(condition: dict[str, Any]) -> Iterator[str]:
 # Path segments the resident's application flow (madoguchi.apply) uses for its own steps under
 # /apply/<application>/…; a page with one of these ids would be unreachable.
 RESERVED_PAGE_IDS = frozenset(
-    {"check", "sign", "submit", "locked", "receipt", "status", "withdraw", "delete", "copy.pdf"}
+    {"check", "sign", "submit", "locked", "receipt", "status", "withdraw", "delete", "copy.pdf",
+     "prefill"}
 )
 
 

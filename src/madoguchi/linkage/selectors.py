@@ -79,6 +79,11 @@ def prefill_plan(*, definition: Mapping[str, Any], procedure_code: str) -> Plan 
     return Plan(jimu=jimu, groups=sorted(groups.values(), key=lambda g: order.index(g.category)))
 
 
+def municipality_connected(*, municipality_code: str) -> bool:
+    """The municipality's departments are registered with the hub (linkage_setup_demo)."""
+    return Agency.objects.filter(municipality_code=municipality_code).exists()
+
+
 def answer_sources_for(*, application_id: uuid.UUID) -> list[AnswerSource]:
     return list(AnswerSource.objects.filter(application_id=application_id).order_by("fetched_at"))
 
