@@ -44,7 +44,9 @@ def prefill_apply(
         subject=resident.subject,
     )
     if result.values:
-        application_services.application_answers_save(application=application, answers=result.values)
+        application_services.application_answers_save(
+            application=application, answers=result.values
+        )
     audit_record(
         action="linkage.prefilled",
         actor=user,
@@ -63,7 +65,9 @@ def prefill_apply(
 def locked_restore(*, application: Application, raw: dict[str, Any], item_codes: set[str]) -> None:
     """Put the fetched value back on locked items of the page just posted (a locked item is
     shown as text, so the post carries nothing for it; a forged post changes nothing)."""
-    for code, value in linkage_selectors.locked_answers(application_id=application.public_id).items():
+    for code, value in linkage_selectors.locked_answers(
+        application_id=application.public_id
+    ).items():
         if code in item_codes:
             raw[code] = value
 

@@ -23,7 +23,16 @@ from madoguchi.linkage import selectors as linkage_selectors
 from madoguchi.linkage.types import Category, Outcome
 
 from . import linkage, pdf
-from .views import EDITABLE, _after_submission, _context, _first_page, _ip, _user, with_application, with_resident
+from .views import (
+    EDITABLE,
+    _after_submission,
+    _context,
+    _first_page,
+    _ip,
+    _user,
+    with_application,
+    with_resident,
+)
 
 if TYPE_CHECKING:
     from madoguchi.accounts.models import Resident
@@ -121,7 +130,15 @@ def exchanges(request: HttpRequest, resident: Resident) -> HttpResponse:
     )
 
 
-HEADERS = ("Date and time", "Requester", "Holder", "Administrative task", "Items", "Outcome", "Why")
+HEADERS = (
+    "Date and time",
+    "Requester",
+    "Holder",
+    "Administrative task",
+    "Items",
+    "Result of the exchange",
+    "Why",
+)
 
 
 def _csv(rows: list[linkage_selectors.HistoryRow]) -> HttpResponse:

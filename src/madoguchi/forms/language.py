@@ -16,7 +16,6 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from madoguchi.forms.fieldtypes import registry
-from madoguchi.linkage import catalogue as linkage_catalogue
 
 # The shapes are part of the language's public surface; callers may import them from here.
 from madoguchi.forms.types import Definition as Definition
@@ -24,6 +23,7 @@ from madoguchi.forms.types import Item as Item
 from madoguchi.forms.types import Notes as Notes
 from madoguchi.forms.types import Option as Option
 from madoguchi.forms.types import Page as Page
+from madoguchi.linkage import catalogue as linkage_catalogue
 
 LANGUAGE = "madoguchi-form/1"
 SCHEMA_PATH = Path(__file__).parent / "schema" / "form-definition.schema.json"
@@ -79,8 +79,18 @@ def _condition_items(condition: dict[str, Any]) -> Iterator[str]:
 # Path segments the resident's application flow (madoguchi.apply) uses for its own steps under
 # /apply/<application>/…; a page with one of these ids would be unreachable.
 RESERVED_PAGE_IDS = frozenset(
-    {"check", "sign", "submit", "locked", "receipt", "status", "withdraw", "delete", "copy.pdf",
-     "prefill"}
+    {
+        "check",
+        "sign",
+        "submit",
+        "locked",
+        "receipt",
+        "status",
+        "withdraw",
+        "delete",
+        "copy.pdf",
+        "prefill",
+    }
 )
 
 

@@ -6,7 +6,6 @@ exchange records keep them."""
 
 from __future__ import annotations
 
-
 from django.utils.translation import gettext_lazy as _
 
 from .types import Category, ItemSpec, Jimu
@@ -14,8 +13,8 @@ from .types import Category, ItemSpec, Jimu
 ITEMS: dict[str, ItemSpec] = {
     spec.code: spec
     for spec in [
-        ItemSpec("jumin.name", _("Name"), Category.RESIDENT, "name"),
-        ItemSpec("jumin.name_kana", _("Name (kana)"), Category.RESIDENT, "furigana"),
+        ItemSpec("jumin.name", _("Full name"), Category.RESIDENT, "name"),
+        ItemSpec("jumin.name_kana", _("Full name (kana)"), Category.RESIDENT, "furigana"),
         ItemSpec("jumin.birth_date", _("Date of birth"), Category.RESIDENT, "date"),
         ItemSpec("jumin.sex", _("Sex"), Category.RESIDENT, "text"),
         ItemSpec("jumin.address", _("Address"), Category.RESIDENT, "address"),

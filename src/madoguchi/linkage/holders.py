@@ -5,8 +5,8 @@ holder*, `items`, `jimu`, `jti`) and answers a response signed with its own key:
 = the request's `jti`, `sub` the same code, and `values` by item code — or `status`
 "unknown_person". The hub checks that signature against the holder's registered key.
 
-In process: 住民基本台帳 (the platform's resident registry), 地方税 and 児童手当 (demo records keyed by
-the holder's own codes). Anywhere else: `HttpHolder`, the contract in docs/linkage.md."""
+In process: 住民基本台帳 (the platform's resident registry), 地方税 and 児童手当 (demo records
+keyed by the holder's own codes). Anywhere else: `HttpHolder`, the contract in docs/linkage.md."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 import httpx
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from madoguchi.accounts import selectors as account_selectors
@@ -53,7 +52,9 @@ class Holder:
         assert agency.private_jwk is not None
         return jose.sign(claims=body, private_jwk=agency.private_jwk, issuer=agency.code)
 
-    def values(self, *, agency: Agency, person_code: str, items: list[str]) -> dict[str, Any] | None:
+    def values(
+        self, *, agency: Agency, person_code: str, items: list[str]
+    ) -> dict[str, Any] | None:
         raise NotImplementedError
 
 
@@ -71,15 +72,15 @@ class ResidentRegistryHolder(Holder):
 
     category = Category.RESIDENT
 
-    def values(self, *, agency: Agency, person_code: str, items: list[str]) -> dict[str, Any] | None:
+    def values(
+        self, *, agency: Agency, person_code: str, items: list[str]
+    ) -> dict[str, Any] | None:
         subject = _holder_subject(agency, person_code)
         resident = account_selectors.resident_get(subject=subject) if subject else None
         if resident is None or resident.municipality_id != agency.municipality_code:
             return None
         postal = resident.postal_code
-        head = next(
-            (m for m in resident.household.members.all() if m.is_householder), resident
-        )
+        head = next((m for m in resident.household.members.all() if m.is_householder), resident)
         return {
             "jumin.name": {"family": resident.family_name, "given": resident.given_name},
             "jumin.name_kana": {
@@ -103,7 +104,9 @@ class RecordHolder(Holder):
     def __init__(self, category: str) -> None:
         self.category = category
 
-    def values(self, *, agency: Agency, person_code: str, items: list[str]) -> dict[str, Any] | None:
+    def values(
+        self, *, agency: Agency, person_code: str, items: list[str]
+    ) -> dict[str, Any] | None:
         from .models import HolderRecord
 
         record = HolderRecord.objects.filter(holder=agency, person_code=person_code).first()
@@ -130,9 +133,13 @@ class HttpHolder:
                 timeout=agency.timeout_seconds,
             )
         except httpx.TimeoutException as error:
-            raise HolderUnavailable(_("%(holder)s did not answer in time.") % {"holder": agency.name}) from error
+            raise HolderUnavailable(
+                _("%(holder)s did not answer in time.") % {"holder": agency.name}
+            ) from error
         except httpx.HTTPError as error:
-            raise HolderUnavailable(_("%(holder)s cannot be reached.") % {"holder": agency.name}) from error
+            raise HolderUnavailable(
+                _("%(holder)s cannot be reached.") % {"holder": agency.name}
+            ) from error
         if response.status_code != 200:
             raise HolderUnavailable(
                 _("%(holder)s answered with an error.") % {"holder": agency.name}

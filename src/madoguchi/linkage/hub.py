@@ -20,7 +20,6 @@ import json
 import secrets
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -336,6 +335,4 @@ def exchange(
     return response_verify(requester=requester, request=request, response=response)
 
 
-__all__ = ["LinkageError", "code_for", "exchange", "hub_handle", "chain_verify"]
-
-
+__all__ = ["LinkageError", "chain_verify", "code_for", "exchange", "hub_handle"]

@@ -55,9 +55,14 @@ class PersonCode(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["agency", "subject"], name="person_code_one_per_agency"),
+            models.UniqueConstraint(
+                fields=["agency", "subject"], name="person_code_one_per_agency"
+            ),
             models.UniqueConstraint(fields=["agency", "code"], name="person_code_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}:…"
 
 
 class AccessRule(models.Model):
@@ -73,6 +78,9 @@ class AccessRule(models.Model):
                 fields=["requester", "holder", "jimu"], name="access_rule_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.requester_id} → {self.holder_id} ({self.jimu})"
 
 
 class ExchangeRecordQuerySet(models.QuerySet["ExchangeRecord"]):
@@ -113,6 +121,9 @@ class ExchangeRecord(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.exchange_id} {self.side} {self.outcome}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise TypeError("Exchange records are never changed.")
@@ -129,6 +140,9 @@ class SeenRequest(models.Model):
     requester = models.CharField(max_length=32)
     at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return self.jti
+
 
 class HolderRecord(models.Model):
     holder = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="holder_records")
@@ -139,6 +153,9 @@ class HolderRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["holder", "person_code"], name="holder_record_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.holder_id}:…"
 
 
 class AnswerSource(models.Model):
@@ -158,3 +175,6 @@ class AnswerSource(models.Model):
                 fields=["application_id", "item_code"], name="answer_source_one_per_item"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.item_code}"

@@ -75,7 +75,7 @@ def prefill_plan(*, definition: Mapping[str, Any], procedure_code: str) -> Plan 
                 locked=bool(item["source"].get("locked", False)),
             )
         )
-    order = list(Category)
+    order: list[str] = list(Category)
     return Plan(jimu=jimu, groups=sorted(groups.values(), key=lambda g: order.index(g.category)))
 
 

@@ -29,6 +29,7 @@ from .catalogue import (
     holder_agency_code,
     requester_agency_code,
 )
+from .holders import HUB
 from .models import AccessRule, Agency, AnswerSource, HolderRecord
 from .selectors import PlanGroup, prefill_plan
 from .types import AgencyKind, Category, LinkageError
@@ -36,9 +37,7 @@ from .types import AgencyKind, Category, LinkageError
 DEMO_RECORDS = Path(__file__).parent / "data" / "demo.json"
 
 
-def agency_ensure(
-    *, code: str, name: str, kind: str, municipality_code: str = ""
-) -> Agency:
+def agency_ensure(*, code: str, name: str, kind: str, municipality_code: str = "") -> Agency:
     """The agency, created with a fresh Ed25519 key pair the first time (keys are kept)."""
     agency = Agency.objects.filter(code=code).first()
     if agency is not None:
@@ -96,7 +95,7 @@ def linkage_demo_load(*, path: Path = DEMO_RECORDS) -> int:
     """The hub, the agencies of every municipality with registered residents, the access list,
     and the demo 地方税/児童手当 records of the synthetic residents. Idempotent; returns how many
     holder records were written."""
-    agency_ensure(code=hub.HUB, name=HUB_NAME, kind=AgencyKind.HUB)
+    agency_ensure(code=HUB, name=HUB_NAME, kind=AgencyKind.HUB)
     codes = set(account_selectors.resident_list().values_list("municipality_id", flat=True))
     for municipality_code in sorted(codes):
         municipality_agencies_ensure(municipality_code=municipality_code)
@@ -107,9 +106,7 @@ def linkage_demo_load(*, path: Path = DEMO_RECORDS) -> int:
             resident = account_selectors.resident_get(subject=demo_resident_subject(key))
             if resident is None:
                 continue
-            holder = Agency.objects.get(
-                code=holder_agency_code(resident.municipality_id, category)
-            )
+            holder = Agency.objects.get(code=holder_agency_code(resident.municipality_id, category))
             person_code = hub.code_for(agency=holder, subject=resident.subject)
             HolderRecord.objects.update_or_create(
                 holder=holder, person_code=person_code, defaults={"data": record}
@@ -138,7 +135,9 @@ def _fetch_group(
 ) -> tuple[dict[str, Any], str, str]:
     jimu = JIMU[jimu_code]
     requester = Agency.objects.filter(code=requester_agency_code(municipality_code, jimu)).first()
-    holder = Agency.objects.filter(code=holder_agency_code(municipality_code, group.category)).first()
+    holder = Agency.objects.filter(
+        code=holder_agency_code(municipality_code, group.category)
+    ).first()
     if requester is None or holder is None:
         raise LinkageError(
             _("%(holder)s is not connected for this municipality.") % {"holder": group.holder_name}

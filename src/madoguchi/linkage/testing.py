@@ -67,7 +67,7 @@ class HolderServer:
         holder = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 status, text = holder.answer(self.rfile.read(length).decode())
                 data = text.encode()

@@ -69,9 +69,12 @@ def test_consent_fills_and_marks_the_items(client, draft, taro):
     assert sources["income.amount"].locked
     # Which exchange supplied which answer: one per holder.
     assert sources["applicant.name"].exchange_id != sources["income.amount"].exchange_id
-    assert ExchangeRecord.objects.filter(
-        exchange_id=sources["income.amount"].exchange_id, outcome="provided"
-    ).count() == 2
+    assert (
+        ExchangeRecord.objects.filter(
+            exchange_id=sources["income.amount"].exchange_id, outcome="provided"
+        ).count()
+        == 2
+    )
     page = client.get(f"/apply/{draft.public_id}/claimant/").content.decode()
     # Locked: shown as text with its source, no input.
     assert 'name="applicant.name.family"' not in page

@@ -63,12 +63,14 @@ def test_exchange_gives_the_values_and_records_both_sides(hub):
     requester_side = next(r for r in records if r.side == "requester")
     holder_side = next(r for r in records if r.side == "holder")
     # Each side records the person by its own code, never the other's.
-    assert requester_side.person_code == PersonCode.objects.get(
-        agency_id=KODOMO, subject=taro.subject
-    ).code
-    assert holder_side.person_code == PersonCode.objects.get(
-        agency_id="131016-tax", subject=taro.subject
-    ).code
+    assert (
+        requester_side.person_code
+        == PersonCode.objects.get(agency_id=KODOMO, subject=taro.subject).code
+    )
+    assert (
+        holder_side.person_code
+        == PersonCode.objects.get(agency_id="131016-tax", subject=taro.subject).code
+    )
     assert requester_side.person_code != holder_side.person_code
     assert {r.outcome for r in records} == {Outcome.PROVIDED}
     assert hub_module.chain_verify(agency_code=KODOMO) is None
