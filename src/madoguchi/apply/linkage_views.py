@@ -15,11 +15,16 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from madoguchi.accounts.types import Gender
 from madoguchi.applications import services as application_services
 from madoguchi.audit.services import audit_record
+from madoguchi.forms.fieldtypes import registry
+from madoguchi.linkage import catalogue
 from madoguchi.linkage import selectors as linkage_selectors
+from madoguchi.linkage import services as linkage_services
 from madoguchi.linkage.types import Category, Outcome
 
 from . import linkage, pdf
@@ -195,3 +200,66 @@ def _attachment(response: HttpResponse, ascii_name: str, name: str) -> None:
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
     )
     response["Cache-Control"] = "no-store"
+
+
+YES_NO = [
+    {"value": "yes", "label": gettext_lazy("Yes")},
+    {"value": "no", "label": gettext_lazy("No")},
+]
+
+
+def _display(code: str, value: Any) -> str:
+    spec = catalogue.item_get(code)
+    if spec is None or value is None:
+        return _("No record")
+    if code == "tax.taxable":
+        return _("Taxable") if value == "yes" else _("Not taxable")
+    if code == "jumin.sex":
+        return str(Gender(value).label) if value in Gender.values else str(value)
+    field_type = registry.get(spec.field_type)
+    item: dict[str, Any] = {"code": code, "type": spec.field_type, "label": str(spec.label)}
+    if spec.field_type == "radio":
+        item["options"] = [{"value": o["value"], "label": str(o["label"])} for o in YES_NO]
+    if field_type is None:
+        return str(value)
+    return field_type.display(item, value)  # type: ignore[arg-type]
+
+
+@require_http_methods(["GET", "POST"])
+@with_resident
+def information(request: HttpRequest, resident: Resident) -> HttpResponse:
+    """わたしの情報: fetched live through the hub when the resident asks (POST), never kept."""
+    results = []
+    if request.method == "POST":
+        wanted = [c for c in request.POST.getlist("category") if c in Category.values]
+        for entry in linkage_services.self_information_fetch(
+            subject=resident.subject,
+            municipality_code=resident.municipality_id,
+            categories=wanted or None,
+        ):
+            results.append(
+                {
+                    "category": Category(entry.category).label,
+                    "holder": entry.holder_name,
+                    "error": entry.error,
+                    "rows": [
+                        (catalogue.ITEMS[code].label, _display(code, value))
+                        for code, value in entry.values.items()
+                        if code in catalogue.ITEMS
+                    ],
+                }
+            )
+        audit_record(
+            action="linkage.self_information_viewed",
+            actor=_user(request),
+            municipality_code=resident.municipality_id,
+            object_type="accounts.resident",
+            object_id=str(resident.pk),
+            ip_address=_ip(request),
+            data={"categories": wanted or list(Category.values)},
+        )
+    return render(
+        request,
+        "apply/information.html",
+        {"resident": resident, "categories": Category.choices, "results": results},
+    )

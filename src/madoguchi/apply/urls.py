@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("start/<uuid:form_version_id>/", views.start, name="start"),
     path("mypage/", views.mypage, name="mypage"),
     path("mypage/exchanges/", linkage_views.exchanges, name="exchanges"),
+    path("mypage/information/", linkage_views.information, name="information"),
     path("<uuid:public_id>/", views.resume, name="resume"),
     path("<uuid:public_id>/check/", views.check, name="check"),
     path("<uuid:public_id>/prefill/", linkage_views.prefill, name="prefill"),

@@ -202,3 +202,108 @@ def prefill_fetch(
                 },
             )
     return result
+
+
+# --- self-information (わたしの情報) -------------------------------------------------------------
+
+
+@dataclass
+class SelfInformation:
+    category: str
+    holder_name: str
+    values: dict[str, Any] = field(default_factory=dict)  # catalogue item code → value
+    error: str = ""
+    exchange_id: str = ""
+
+
+def self_information_fetch(
+    *,
+    subject: uuid.UUID,
+    municipality_code: str,
+    categories: Iterable[str] | None = None,
+    initiated_by: str = "self",
+) -> list[SelfInformation]:
+    """The person's own information, live from each holder through the hub, asked by the
+    portal for the 事務 "self-information" (every exchange is recorded like any other)."""
+    portal = Agency.objects.filter(code="portal").first()
+    wanted = list(categories) if categories is not None else list(Category.values)
+    out: list[SelfInformation] = []
+    for category in wanted:
+        if category not in HOLDER_DEPARTMENT:
+            continue
+        holder = Agency.objects.filter(code=holder_agency_code(municipality_code, category)).first()
+        entry = SelfInformation(
+            category=category,
+            holder_name=holder.name if holder else DEPARTMENT_NAMES[HOLDER_DEPARTMENT[category]],
+        )
+        out.append(entry)
+        if portal is None or holder is None:
+            entry.error = _("%(holder)s is not connected for this municipality.") % {
+                "holder": entry.holder_name
+            }
+            continue
+        try:
+            fetched = hub.exchange(
+                requester=portal,
+                holder=holder,
+                subject=subject,
+                items=[code for code, spec in ITEMS.items() if spec.category == category],
+                jimu="self-information",
+                initiated_by=initiated_by,
+            )
+        except LinkageError as error:
+            entry.error = error.message
+            continue
+        entry.values = fetched.values
+        entry.exchange_id = fetched.exchange_id
+    return out
+
+
+def inquiry_fetch(
+    *,
+    subject: uuid.UUID,
+    municipality_code: str,
+    jimu_code: str,
+    category: str,
+    initiated_by: str,
+) -> SelfInformation:
+    """A case worker's 情報照会: the department of `jimu_code` in the staff member's municipality
+    asks the holder of `category` for the items its access rule allows. A request outside the
+    access list is refused by the hub (and recorded)."""
+    jimu = JIMU.get(jimu_code)
+    holder_code = (
+        holder_agency_code(municipality_code, category) if category in HOLDER_DEPARTMENT else ""
+    )
+    holder = Agency.objects.filter(code=holder_code).first()
+    entry = SelfInformation(category=category, holder_name=holder.name if holder else "")
+    requester = (
+        Agency.objects.filter(code=requester_agency_code(municipality_code, jimu)).first()
+        if jimu is not None and jimu.department != "portal"
+        else None
+    )
+    if requester is None or holder is None:
+        entry.error = _("This administrative task cannot ask that holder.")
+        return entry
+    rule = AccessRule.objects.filter(requester=requester, holder=holder, jimu=jimu_code).first()
+    # Ask for what the rule allows; with no rule, ask for the category anyway so the hub
+    # refuses and records it.
+    items = (
+        list(rule.items)
+        if rule is not None
+        else [code for code, spec in ITEMS.items() if spec.category == category]
+    )
+    try:
+        fetched = hub.exchange(
+            requester=requester,
+            holder=holder,
+            subject=subject,
+            items=items,
+            jimu=jimu_code,
+            initiated_by=initiated_by,
+        )
+    except LinkageError as error:
+        entry.error = error.message
+        return entry
+    entry.values = fetched.values
+    entry.exchange_id = fetched.exchange_id
+    return entry

@@ -187,3 +187,19 @@ def test_history_shows_only_the_residents_own_exchanges(client, draft, hanako):
     sign_in(client, hanako)
     history = client.get("/apply/mypage/exchanges/").content.decode()
     assert 'class="exchange-item"' not in history
+
+
+def test_my_information_is_fetched_live_and_recorded(client, child_allowance, taro):
+    sign_in(client, taro)
+    page = client.get("/apply/mypage/information/").content.decode()
+    assert "わたしの情報" in page
+    # Looking fetches nothing; asking does, through the hub, and each holder's exchange is
+    # in the history.
+    assert not ExchangeRecord.objects.exists()
+    html = client.post("/apply/mypage/information/", {"category": ["resident", "tax"]})
+    text = html.content.decode()
+    assert "𠮷田　太郎" in text and "世帯主" in text and "課税" in text
+    assert "5,100,000" in text or "4,800,000" in text
+    history = client.get("/apply/mypage/exchanges/").content.decode()
+    assert history.count('class="exchange-item"') == 2
+    assert "ご本人（マイページ）" in history
