@@ -53,7 +53,10 @@ def inquiry(request: HttpRequest, receipt_number: str) -> HttpResponse:
             errors["jimu"] = _("Choose the administrative task.")
         if chosen["category"] not in Category.values:
             errors["category"] = _("Choose the kind of information.")
+        if application.resident is None:
+            errors["jimu"] = _("The applicant is not in the resident registry.")
         if not errors:
+            assert application.resident is not None
             entry = linkage_services.inquiry_fetch(
                 subject=application.resident.subject,
                 municipality_code=application.municipality_id,
