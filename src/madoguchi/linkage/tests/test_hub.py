@@ -265,3 +265,24 @@ def test_no_my_number_in_any_message_record_or_log(hub, caplog):
         body = hub_module.record_body(record).decode()
         assert str(taro.subject) not in body
     assert str(taro.subject) not in caplog.text
+
+
+def test_expired_answer_is_refused(hub, monkeypatch):
+    taro = demo_resident("yoshida-taro")
+    requester, holder = _agency(KODOMO), _agency("131016-jumin")
+    code = hub_module.code_for(agency=requester, subject=taro.subject)
+    request = hub_module.request_sign(
+        requester=requester,
+        person_code=code,
+        holder=holder,
+        items=["jumin.name"],
+        jimu="child-allowance",
+    )
+    answer = hub_module.hub_handle(request=request)
+    # Read ten minutes later: past the answer's 120 s lifetime.
+    import time
+
+    later = time.time() + 600
+    monkeypatch.setattr(time, "time", lambda: later)
+    with pytest.raises(SignatureRejected):
+        hub_module.response_verify(requester=requester, request=request, response=answer)
