@@ -117,7 +117,8 @@ def _write_records(
             # One writer per agency chain at a time (PostgreSQL row lock; SQLite's IMMEDIATE
             # transactions already serialise writers).
             Agency.objects.select_for_update().filter(pk=party.agency.pk).first()
-            last = ExchangeRecord.objects.filter(agency=party.agency).order_by("-at", "-pk").first()
+            # Insertion order (the primary key, assigned under the lock) is the chain's order.
+            last = ExchangeRecord.objects.filter(agency=party.agency).order_by("-pk").first()
             record = ExchangeRecord(
                 exchange_id=exchange_id,
                 side=party.side,
@@ -141,7 +142,7 @@ def _write_records(
 def chain_verify(*, agency_code: str) -> ExchangeRecord | None:
     """The first record of the agency's chain that is altered or follows a removed one."""
     prev = GENESIS
-    for record in ExchangeRecord.objects.filter(agency_id=agency_code).order_by("at", "pk"):
+    for record in ExchangeRecord.objects.filter(agency_id=agency_code).order_by("pk"):
         if record.prev_hash != prev or record.hash != link_hash(prev, record_body(record)):
             return record
         prev = record.hash

@@ -194,3 +194,7 @@ def exchanges_for_subject(
 
 def agencies(codes: Iterable[str]) -> list[Agency]:
     return list(Agency.objects.filter(code__in=list(codes)).order_by("code"))
+
+
+def agencies_all() -> list[Agency]:
+    return list(Agency.objects.order_by("code"))

@@ -240,7 +240,7 @@ def test_unknown_person_at_the_holder(http_holder):
 def test_chain_reports_an_altered_record(hub):
     _ask_tax()
     _ask_tax()
-    record = ExchangeRecord.objects.filter(agency_id=KODOMO).order_by("at", "pk").first()
+    record = ExchangeRecord.objects.filter(agency_id=KODOMO).order_by("pk").first()
     assert record is not None
     # Change a row behind the model's back, as an attacker with database access would.
     from django.db import connection
@@ -286,3 +286,19 @@ def test_expired_answer_is_refused(hub, monkeypatch):
     monkeypatch.setattr(time, "time", lambda: later)
     with pytest.raises(SignatureRejected):
         hub_module.response_verify(requester=requester, request=request, response=answer)
+
+
+def test_verify_command_reports_intact_and_altered_chains(hub):
+    from django.core.management import CommandError, call_command
+    from django.db import connection
+
+    _ask_tax()
+    call_command("linkage_verify_records")
+    record = ExchangeRecord.objects.filter(agency_id="131016-tax").get()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE linkage_exchangerecord SET items = %s WHERE id = %s",
+            ['["tax.taxable"]', record.pk],
+        )
+    with pytest.raises(CommandError, match="131016-tax"):
+        call_command("linkage_verify_records")
