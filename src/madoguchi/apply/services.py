@@ -22,6 +22,7 @@ from madoguchi.forms.rendering import raw_answers_from_post
 from madoguchi.forms.validation import FieldError, ValidationResult
 from madoguchi.signatures import services as signature_services
 
+from . import linkage
 from .prefill import prefill_answers
 from .uploads import upload_check
 
@@ -148,6 +149,9 @@ def apply_page_save(
     definition = application.form_version.definition
     raw, changed = raw_answers_from_post(
         definition=definition, data=data, files=files, page_ids=[page["id"]]
+    )
+    linkage.locked_restore(
+        application=application, raw=raw, item_codes={item["code"] for item in page["items"]}
     )
     upload_errors: list[FieldError] = []
     _keep_files(

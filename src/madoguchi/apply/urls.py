@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from madoguchi.apply import views
+from madoguchi.apply import linkage_views, views
 
 app_name = "apply"
 
@@ -8,8 +8,11 @@ app_name = "apply"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("start/<uuid:form_version_id>/", views.start, name="start"),
     path("mypage/", views.mypage, name="mypage"),
+    path("mypage/exchanges/", linkage_views.exchanges, name="exchanges"),
+    path("mypage/information/", linkage_views.information, name="information"),
     path("<uuid:public_id>/", views.resume, name="resume"),
     path("<uuid:public_id>/check/", views.check, name="check"),
+    path("<uuid:public_id>/prefill/", linkage_views.prefill, name="prefill"),
     path("<uuid:public_id>/sign/", views.sign, name="sign"),
     path("<uuid:public_id>/submit/", views.submit, name="submit"),
     path("<uuid:public_id>/locked/", views.locked, name="locked"),

@@ -29,7 +29,7 @@ from madoguchi.signatures import signers
 from madoguchi.signin.decorators import resident_login_required
 from madoguchi.signin.selectors import resident_claims, resident_for
 
-from . import flow, pdf, selectors, services
+from . import flow, linkage, pdf, selectors, services
 from .forms import PinForm
 
 if TYPE_CHECKING:
@@ -138,6 +138,9 @@ def start(request: HttpRequest, resident: Resident, form_version_id: uuid.UUID) 
         )
         if not created:
             messages.info(request, _("You already started this application. Carry on here."))
+        elif linkage.plan_for(draft) is not None:
+            # The form names linkage sources: offer 「住民基本台帳などから取得する」 first.
+            return redirect("apply:prefill", draft.public_id)
         return redirect("apply:page", draft.public_id, _first_page(draft))
     newest = form_selectors.published_form_version_for(
         municipality_code=version.municipality_id, procedure_code=version.procedure_code
@@ -241,6 +244,8 @@ def page(
             summary=summary,
             returning=returning,
             has_group=any(item["type"] == "group" for item in current["items"]),
+            sources=linkage.sources_for(application),
+            prefill_offer=linkage.plan_for(application) is not None,
             is_first=flow.page_before(definition, page_id) is None,
         ),
         status=200,

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "madoguchi.catalog",
     "madoguchi.forms",
     "madoguchi.signatures",
+    "madoguchi.linkage",
     "madoguchi.applications",
     "madoguchi.apply",
     "madoguchi.reception",

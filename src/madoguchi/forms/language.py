@@ -23,6 +23,7 @@ from madoguchi.forms.types import Item as Item
 from madoguchi.forms.types import Notes as Notes
 from madoguchi.forms.types import Option as Option
 from madoguchi.forms.types import Page as Page
+from madoguchi.linkage import catalogue as linkage_catalogue
 
 LANGUAGE = "madoguchi-form/1"
 SCHEMA_PATH = Path(__file__).parent / "schema" / "form-definition.schema.json"
@@ -78,7 +79,18 @@ def _condition_items(condition: dict[str, Any]) -> Iterator[str]:
 # Path segments the resident's application flow (madoguchi.apply) uses for its own steps under
 # /apply/<application>/…; a page with one of these ids would be unreachable.
 RESERVED_PAGE_IDS = frozenset(
-    {"check", "sign", "submit", "locked", "receipt", "status", "withdraw", "delete", "copy.pdf"}
+    {
+        "check",
+        "sign",
+        "submit",
+        "locked",
+        "receipt",
+        "status",
+        "withdraw",
+        "delete",
+        "copy.pdf",
+        "prefill",
+    }
 )
 
 
@@ -113,10 +125,25 @@ def definition_check(definition: Any) -> Definition:
             problems.append(f"{code}: unknown type {item['type']!r}")
             continue
         problems += [f"{code}: {p}" for p in field_type.check_item(item)]
+        problems += [f"{code}: {p}" for p in _check_source(item)]
     problems += _check_condition_order(typed)
     if problems:
         raise DefinitionError(problems)
     return typed
+
+
+def _check_source(item: Item) -> list[str]:
+    """A linkage source must be an item of the linkage catalogue whose value has this item's
+    field type (docs/linkage.md)."""
+    source = item.get("source")
+    if not source:
+        return []
+    spec = linkage_catalogue.item_get(source["item"])
+    if spec is None:
+        return [f"unknown linkage item {source['item']!r}"]
+    if spec.field_type != item["type"]:
+        return [f"linkage item {spec.code} gives a {spec.field_type}, not a {item['type']}"]
+    return []
 
 
 def _check_condition_order(definition: Definition) -> list[str]:

@@ -46,7 +46,13 @@ def _expand(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for item in items:
         if "block" in item:
-            out += _expand(copy.deepcopy(_block(item["block"])))
+            block = _expand(copy.deepcopy(_block(item["block"])))
+            # A preset may name linkage sources for a block's items (docs/linkage.md).
+            sources = item.get("sources", {})
+            for child in block:
+                if child["code"] in sources:
+                    child["source"] = sources[child["code"]]
+            out += block
             continue
         item = dict(item)
         if "items" in item:

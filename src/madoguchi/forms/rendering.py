@@ -121,7 +121,9 @@ class _Renderer:
         raw: Mapping[str, Any],
         result: ValidationResult | None,
         evaluate_with: Mapping[str, Any],
+        sources: Mapping[str, Any] | None = None,
     ) -> None:
+        self.sources = sources or {}
         self.index = item_index(definition)
         self.page_items = page_items
         self.raw = raw
@@ -162,6 +164,17 @@ class _Renderer:
         problems = self.problems(name)
         if field_type.is_group:
             return self.group(item, raw.get(item["code"]), name=name, note=note, problems=problems)
+        source = self.sources.get(name) if not prefix else None
+        if source is not None and source.locked:
+            return render_to_string(
+                "madoguchi_forms/widgets/locked.html",
+                {
+                    "item": item,
+                    "id": html_id(name),
+                    "value": field_type.display(item, source.value),
+                    "holder": source.holder_name,
+                },
+            )
         context = field_type.widget_context(
             item, name=name, html_id=html_id(name), raw=raw.get(item["code"]), problems=problems
         )
@@ -173,8 +186,16 @@ class _Renderer:
             described.append(f"{context['id']}_condition")
         if context["errors"]:
             described.append(f"{context['id']}_error")
+        if source is not None:
+            described.append(f"{context['id']}_source")
         context["described_by"] = " ".join(described)
-        return render_to_string(field_type.template_name, context)
+        html = render_to_string(field_type.template_name, context)
+        if source is not None:
+            html += render_to_string(
+                "madoguchi_forms/widgets/_source.html",
+                {"id": context["id"], "holder": source.holder_name},
+            )
+        return html
 
     def entry_html(self, item: Item, entry: Mapping[str, Any], *, prefix: str) -> SafeString:
         html = self.items(item.get("items", []), entry, prefix=prefix, scope=entry)
@@ -230,13 +251,16 @@ def render_items(
     raw: Mapping[str, Any],
     result: ValidationResult | None = None,
     answers: Mapping[str, Any] | None = None,
+    sources: Mapping[str, Any] | None = None,
 ) -> SafeString:
     """HTML of one page's items. `raw` holds what the resident typed (shown back as typed);
-    `answers` the normalised answers of other pages, which decide cross-page conditions."""
+    `answers` the normalised answers of other pages, which decide cross-page conditions.
+    `sources`: item code → where its answer came from (`holder_name`, `locked`, `value`, e.g.
+    `linkage.selectors.source_marks`); a locked item is shown as its value, not a widget."""
     from madoguchi.forms.language import iter_items
 
     page_items = {item["code"] for item in iter_items(page["items"])}
-    renderer = _Renderer(definition, page_items, raw, result, answers or {})
+    renderer = _Renderer(definition, page_items, raw, result, answers or {}, sources)
     html = renderer.items(page["items"], raw, prefix="", scope=answers or {})
     return mark_safe(html)  # noqa: S308 - every value passed through autoescaping templates
 

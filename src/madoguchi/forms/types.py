@@ -29,6 +29,8 @@ class Item(TypedDict):
     max: NotRequired[int]
     # Set on items a municipality added, so exports can tell standard from local columns.
     local: NotRequired[bool]
+    # A linkage source (docs/linkage.md): {"item": <catalogue item code>, "locked": bool}.
+    source: NotRequired[dict[str, Any]]
 
 
 class Page(TypedDict):

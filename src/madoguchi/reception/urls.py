@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from madoguchi.reception import views
+from madoguchi.reception import linkage_views, views
 
 app_name = "reception"
 
@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(f"{_app}comments/", views.comment_add, name="comment"),
     path(f"{_app}assign/", views.assign, name="assign"),
     path(f"{_app}hold/", views.legal_hold, name="hold"),
+    path(f"{_app}linkage/", linkage_views.inquiry, name="linkage-inquiry"),
     path(
         f"{_app}attachments/<int:attachment_id>/",
         views.attachment_download,

@@ -35,6 +35,7 @@ from madoguchi.applications import retention
 from madoguchi.applications.parties import Parties
 from madoguchi.applications.types import ScanStatus
 from madoguchi.catalog import selectors as catalog_selectors
+from madoguchi.linkage import selectors as linkage_selectors
 from madoguchi.reception import access, exports, selectors, services
 from madoguchi.reception.access import Ability
 from madoguchi.reception.answers import answer_sections
@@ -200,6 +201,9 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
         "application": application,
         "case": case,
         "sections": answer_sections(application),
+        "linkage_sources": linkage_selectors.answer_sources_for(
+            application_id=application.public_id
+        ),
         "attachments": list(application.attachments.order_by("item_path")),
         "evidence": _evidence(application),
         "parties": Parties.from_json(application.parties),

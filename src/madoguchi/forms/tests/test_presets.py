@@ -169,3 +169,42 @@ def test_page_ids_used_by_the_application_flow_are_refused():
     with pytest.raises(language.DefinitionError) as error:
         language.definition_check(definition)
     assert "reserved page id" in " ".join(error.value.problems)
+
+
+def test_a_linkage_source_must_be_a_catalogue_item_of_the_same_type():
+    def definition(source):
+        return {
+            "language": "madoguchi-form/1",
+            "procedure_code": "x",
+            "title": "t",
+            "preset_version": 1,
+            "signature_required": False,
+            "pages": [
+                {
+                    "id": "p",
+                    "title": "P",
+                    "items": [{"code": "a.b", "type": "name", "label": "A", "source": source}],
+                }
+            ],
+        }
+
+    language.definition_check(definition({"item": "jumin.name", "locked": True}))
+    with pytest.raises(language.DefinitionError) as unknown:
+        language.definition_check(definition({"item": "jumin.shoe_size"}))
+    assert "unknown linkage item 'jumin.shoe_size'" in str(unknown.value.problems)
+    with pytest.raises(language.DefinitionError) as mismatch:
+        language.definition_check(definition({"item": "tax.income"}))
+    assert "gives a number, not a name" in str(mismatch.value.problems)
+
+
+def test_the_linked_presets_name_their_sources():
+    def sources(code):
+        preset = presets.preset_get(code)
+        assert preset is not None
+        return {
+            i["code"]: i["source"]["item"] for i in all_items(preset.definition) if "source" in i
+        }
+
+    assert sources("child-allowance-claim")["income.amount"] == "tax.income"
+    assert sources("childcare-admission")["guardian.child_allowance"] == "child_allowance.receiving"
+    assert sources("disaster-certificate")["applicant.name"] == "jumin.name"

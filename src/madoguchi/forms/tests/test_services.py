@@ -237,7 +237,7 @@ def test_a_newer_preset_is_announced_and_can_be_rebased(editor, disaster_form, m
     original = presets.preset_get("disaster-certificate")
     assert original is not None
     newer_definition = copy.deepcopy(original.definition)
-    newer_definition["preset_version"] = 2
+    newer_definition["preset_version"] = original.definition["preset_version"] + 1
     # The national side made e-mail required and added an item.
     for page in newer_definition["pages"]:
         for item in page["items"]:
@@ -264,14 +264,14 @@ def test_a_newer_preset_is_announced_and_can_be_rebased(editor, disaster_form, m
     notices = services.form_rebase(municipal_form=disaster_form, actor=editor)
     assert any("メールアドレス" in n for n in notices)
     disaster_form.refresh_from_db()
-    assert disaster_form.base_version == 2
+    assert disaster_form.base_version == newer_definition["preset_version"]
     assert not selectors.form_preset_update_available(municipal_form=disaster_form)
     draft = selectors.form_draft_definition(municipal_form=disaster_form)
     index = {i["code"]: i for p in draft["pages"] for i in p["items"]}
     assert index["disaster.date"]["label"] == "被災した日"
     assert "disaster.insurance" in index and "applicant.email" in index
     version = services.form_publish(municipal_form=disaster_form, actor=editor)
-    assert version.number == 2 and version.preset_version == 2
+    assert version.number == 2 and version.preset_version == newer_definition["preset_version"]
 
 
 def test_forms_publish_demo_is_idempotent(demo):

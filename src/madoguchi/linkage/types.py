@@ -1,0 +1,104 @@
+"""Types other apps may use: the item catalogue's shapes, the 事務 (administrative tasks) with
+their legal basis, exchange outcomes and the errors the hub raises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.TextChoices):
+    """A data category: one holder kind, one OAuth scope of the self-information API."""
+
+    RESIDENT = "resident", _("Resident registry")
+    TAX = "tax", _("Local tax")
+    CHILD_ALLOWANCE = "child_allowance", _("Child allowance")
+
+
+class AgencyKind(models.TextChoices):
+    HUB = "hub", _("Hub")
+    MUNICIPAL = "municipal", _("Municipal department")
+    NATIONAL = "national", _("National body")
+
+
+class Side(models.TextChoices):
+    REQUESTER = "requester", _("Requester")
+    HOLDER = "holder", _("Holder")
+
+
+class Outcome(models.TextChoices):
+    PROVIDED = "provided", _("Provided")
+    DENIED = "denied", _("Refused by the access list")
+    UNAVAILABLE = "unavailable", _("Holder did not answer")
+    REJECTED = "rejected", _("Response signature rejected")
+    UNKNOWN_PERSON = "unknown_person", _("Person not known to the holder")
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    """One data item of the catalogue (like a 情報提供用個別事務 data layout entry).
+
+    `field_type` is the form field type whose stored value the holder returns, so a form item
+    may name the item as its source only if the types agree."""
+
+    code: str
+    label: Any  # a lazy translation
+    category: str
+    field_type: str
+
+
+@dataclass(frozen=True)
+class Jimu:
+    """An administrative task (事務) for which data may be asked, with its legal basis."""
+
+    code: str
+    label: Any
+    legal_basis: Any
+    # The requesting department (agency code suffix) and the procedures it serves.
+    department: str
+    procedures: tuple[str, ...] = ()
+
+
+@dataclass
+class Fetched:
+    """What one exchange gave the requester: values by item code, and the exchange's id."""
+
+    exchange_id: str
+    holder_code: str
+    holder_name: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+class LinkageError(Exception):
+    """A refused or failed exchange; `message` is for the resident or staff (Japanese),
+    `outcome` what the exchange records say."""
+
+    outcome: str = Outcome.UNAVAILABLE
+
+    def __init__(self, message: str, *, exchange_id: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.exchange_id = exchange_id
+
+
+class AccessDenied(LinkageError):
+    outcome = Outcome.DENIED
+
+
+class HolderUnavailable(LinkageError):
+    outcome = Outcome.UNAVAILABLE
+
+
+class SignatureRejected(LinkageError):
+    outcome = Outcome.REJECTED
+
+
+class UnknownPerson(LinkageError):
+    outcome = Outcome.UNKNOWN_PERSON
+
+
+class ReplayedRequest(LinkageError):
+    outcome = Outcome.REJECTED
