@@ -864,12 +864,21 @@ def application_paper_register(
     )
     if (conflict := _conflict(dedupe_key=dedupe_key, envelope_key=None)) is not None:
         raise conflict
+    # Scanned like any upload before anything is written: an infected scan is refused
+    # (AttachmentInfected, at the scan's field), one that cannot be checked yet is quarantined.
+    verdict = (
+        _scanned(application=application, item_path=PAPER_SCAN_ITEM, upload=scan, actor=actor)
+        if scan is not None
+        else None
+    )
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked.status not in EDITABLE:
             return locked
-        if scan is not None:
-            _attachment_create(application=locked, item_path=PAPER_SCAN_ITEM, upload=scan)
+        if scan is not None and verdict is not None:
+            _attachment_create(
+                application=locked, item_path=PAPER_SCAN_ITEM, upload=scan, scan=verdict
+            )
         previous = locked.status
         locked.answers = result.answers
         locked.my_number_digest = _my_number_digest(locked.form_version, result.answers)

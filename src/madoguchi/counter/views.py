@@ -320,6 +320,8 @@ def paper(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         except application_services.InvalidAnswers:
             messages.error(request, _("Some answers need correcting before registering."))
             return redirect("counter:check", application.public_id)
+        except application_services.AttachmentInfected as error:
+            form.add_error("scan", error.message)
         except application_services.ApplicationError as error:
             form.add_error(None, error.message)
         else:

@@ -17,6 +17,7 @@ from madoguchi.apply.tests.conftest import publish, sign_in
 from madoguchi.apply.tests.journey import PAGES, photo
 from madoguchi.audit.models import AuditEvent
 from madoguchi.catalog.services import offering_set_offline
+from madoguchi.core.scanning import EICAR
 from madoguchi.reception.testing import staff_login
 from madoguchi.signatures.services import DEMO_SIGN_PIN
 from madoguchi.signatures.testing import demo_resident
@@ -141,6 +142,17 @@ def test_a_paper_application_is_registered_in_the_same_place(disaster_form):
         },
     )
     assert not_pdf.status_code == 400 and "PDF" in not_pdf.content.decode()
+    infected = staff.post(
+        f"/staff/counter/{application.public_id}/paper/",
+        {
+            "received_on": "2026-12-01",
+            "scan": SimpleUploadedFile("scan.pdf", PDF + EICAR, content_type="application/pdf"),
+        },
+    )
+    assert infected.status_code == 400 and "ウイルスが見つかった" in infected.content.decode()
+    application.refresh_from_db()
+    assert application.status == Status.DRAFT
+    assert not application.attachments.filter(item_path=PAPER_SCAN_ITEM).exists()
 
     registered = staff.post(
         f"/staff/counter/{application.public_id}/paper/",
