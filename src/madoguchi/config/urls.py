@@ -16,4 +16,6 @@ urlpatterns = [
     path("apply/", include("madoguchi.apply.urls")),
     path("staff/", include("madoguchi.reception.urls")),
     path(f"{settings.ADMIN_URL}", admin.site.urls),
+    # The language switch: Django's set_language (POST language + next), see docs/i18n.md.
+    path("i18n/", include("django.conf.urls.i18n")),
 ]

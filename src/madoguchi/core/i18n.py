@@ -1,0 +1,65 @@
+"""The resident's language: 日本語 (default), English and やさしい日本語 (docs/i18n.md, ADR 0005).
+
+The choice lives in Django's language cookie, set by the switch on every page (Django's own
+`set_language` view, which redirects back to the page the resident was on), so URLs do not
+change and nothing the resident saved is touched. The staff console, the operator admin and
+the API stay Japanese whatever the cookie says: staff and core systems read one language, and
+an API client's `Accept-Language` is not a switch of the platform's error texts.
+
+The browser's `Accept-Language` is deliberately not consulted: the platform is Japanese unless
+the resident chooses otherwise (an English-language phone in Japan is no sign that its owner
+reads English better than Japanese, and the choice is one click on every page).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.conf.locale import LANG_INFO
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+JAPANESE = "ja"
+ENGLISH = "en"
+# やさしい日本語: a private-use BCP 47 tag, so HTML `lang` stays valid and assistive technology
+# still reads it as Japanese. Its catalogues live in locale/ja_X-easy (Django's to_locale()).
+EASY_JAPANESE = "ja-x-easy"
+EASY_JAPANESE_LOCALE = "ja_X-easy"
+RESIDENT_LANGUAGES = (JAPANESE, ENGLISH, EASY_JAPANESE)
+
+
+def register_language_info() -> None:
+    """Django knows ja and en; tell it the name of やさしい日本語 (get_language_info)."""
+    LANG_INFO.setdefault(
+        EASY_JAPANESE,
+        {"bidi": False, "code": EASY_JAPANESE, "name": "Easy Japanese", "name_local": "やさしい日本語"},
+    )
+
+
+def japanese_only_prefixes() -> tuple[str, ...]:
+    return ("/staff/", "/api/", f"/{settings.ADMIN_URL.strip('/')}/")
+
+
+def language_for(request: HttpRequest) -> str:
+    if request.path_info.startswith(japanese_only_prefixes()):
+        return JAPANESE
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return chosen if chosen in RESIDENT_LANGUAGES else settings.LANGUAGE_CODE
+
+
+class ResidentLanguageMiddleware:
+    """In place of Django's LocaleMiddleware: the cookie decides, on resident pages only."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = language_for(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response
