@@ -60,6 +60,19 @@ class ResidentLanguageMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
         response = self.get_response(request)
+        if language == EASY_JAPANESE:
+            _add_furigana(response)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+def _add_furigana(response: HttpResponse) -> None:
+    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+        return
+    from madoguchi.core.furigana import furigana_html
+
+    charset = response.charset or "utf-8"
+    response.content = furigana_html(response.content.decode(charset)).encode(charset)
+    if response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(response.content))
