@@ -22,6 +22,7 @@ from madoguchi.applications import services as application_services
 from madoguchi.applications.types import Status
 from madoguchi.forms import selectors as form_selectors
 from madoguchi.forms.rendering import error_summary
+from madoguchi.forms.translations import definition_localise as _localised
 from madoguchi.signatures import services as signature_services
 from madoguchi.signatures import signers
 from madoguchi.signin.decorators import resident_login_required
@@ -88,7 +89,7 @@ def _after_submission(application: Application) -> HttpResponse:
 
 
 def _first_page(application: Application) -> str:
-    definition = application.form_version.definition
+    definition = _localised(application.form_version.definition)
     last = application.last_page
     if last and flow.page_get(definition, last) is not None:
         return last
@@ -96,7 +97,7 @@ def _first_page(application: Application) -> str:
 
 
 def _context(application: Application, current: str, **extra: Any) -> dict[str, Any]:
-    definition = application.form_version.definition
+    definition = _localised(application.form_version.definition)
     steps = flow.steps(definition)
     step = next((s for s in steps if s.key == current), steps[0])
     return {
@@ -146,10 +147,10 @@ def start(request: HttpRequest, resident: Resident, form_version_id: uuid.UUID) 
         "apply/start.html",
         {
             "version": version,
-            "definition": version.definition,
+            "definition": _localised(version.definition),
             "municipality": version.municipality,
             "procedure": context.procedure,
-            "procedure_name": context.name or version.definition["title"],
+            "procedure_name": context.name or _localised(version.definition)["title"],
             "offering": context.offering,
             "draft": selectors.resident_draft_for(resident=resident, form_version=version),
             "existing": existing,
@@ -176,7 +177,7 @@ def page(
 ) -> HttpResponse:
     if application.status not in EDITABLE:
         return _after_submission(application)
-    definition = application.form_version.definition
+    definition = _localised(application.form_version.definition)
     current = flow.page_get(definition, page_id)
     if current is None:
         raise Http404(_("No such page."))
@@ -250,7 +251,7 @@ def page(
 def check(request: HttpRequest, resident: Resident, application: Application) -> HttpResponse:
     if application.status not in EDITABLE:
         return _after_submission(application)
-    definition = application.form_version.definition
+    definition = _localised(application.form_version.definition)
     result = form_selectors.form_validate(
         form_version=application.form_version, answers=application.raw_answers
     )
@@ -379,9 +380,9 @@ def receipt(request: HttpRequest, resident: Resident, application: Application) 
         "apply/receipt.html",
         {
             "application": application,
-            "definition": application.form_version.definition,
+            "definition": _localised(application.form_version.definition),
             "municipality": application.form_version.municipality,
-            "procedure_name": context.name or application.form_version.definition["title"],
+            "procedure_name": context.name or _localised(application.form_version.definition)["title"],
             "offering": context.offering,
             "email": resident.email,
         },
@@ -421,7 +422,7 @@ def mypage(request: HttpRequest, resident: Resident) -> HttpResponse:
     names = selectors.procedure_names(codes={a.procedure_code for a in all_apps})
     for application in all_apps:
         application.procedure_name = names.get(  # type: ignore[attr-defined]
-            application.procedure_code, application.form_version.definition["title"]
+            application.procedure_code, _localised(application.form_version.definition)["title"]
         )
         application.latest_message = selectors.latest_message(application=application)  # type: ignore[attr-defined]
         application.can_withdraw = application.status in selectors.WITHDRAWABLE  # type: ignore[attr-defined]
@@ -456,7 +457,7 @@ def status(request: HttpRequest, resident: Resident, application: Application) -
         "apply/status.html",
         {
             "application": application,
-            "procedure_name": context.name or application.form_version.definition["title"],
+            "procedure_name": context.name or _localised(application.form_version.definition)["title"],
             "municipality": application.form_version.municipality,
             "history": list(application.history.order_by("at", "pk")),
             "can_withdraw": application.status in selectors.WITHDRAWABLE,
@@ -487,7 +488,7 @@ def withdraw(request: HttpRequest, resident: Resident, application: Application)
         "apply/withdraw.html",
         {
             "application": application,
-            "procedure_name": context.name or application.form_version.definition["title"],
+            "procedure_name": context.name or _localised(application.form_version.definition)["title"],
             "error": error,
         },
         status=409 if error else 200,
@@ -511,6 +512,6 @@ def delete(request: HttpRequest, resident: Resident, application: Application) -
         "apply/delete.html",
         {
             "application": application,
-            "procedure_name": context.name or application.form_version.definition["title"],
+            "procedure_name": context.name or _localised(application.form_version.definition)["title"],
         },
     )
