@@ -382,7 +382,8 @@ def receipt(request: HttpRequest, resident: Resident, application: Application) 
             "application": application,
             "definition": _localised(application.form_version.definition),
             "municipality": application.form_version.municipality,
-            "procedure_name": context.name or _localised(application.form_version.definition)["title"],
+            "procedure_name": context.name
+            or _localised(application.form_version.definition)["title"],
             "offering": context.offering,
             "email": resident.email,
         },
@@ -457,7 +458,8 @@ def status(request: HttpRequest, resident: Resident, application: Application) -
         "apply/status.html",
         {
             "application": application,
-            "procedure_name": context.name or _localised(application.form_version.definition)["title"],
+            "procedure_name": context.name
+            or _localised(application.form_version.definition)["title"],
             "municipality": application.form_version.municipality,
             "history": list(application.history.order_by("at", "pk")),
             "can_withdraw": application.status in selectors.WITHDRAWABLE,
@@ -488,7 +490,8 @@ def withdraw(request: HttpRequest, resident: Resident, application: Application)
         "apply/withdraw.html",
         {
             "application": application,
-            "procedure_name": context.name or _localised(application.form_version.definition)["title"],
+            "procedure_name": context.name
+            or _localised(application.form_version.definition)["title"],
             "error": error,
         },
         status=409 if error else 200,
@@ -512,6 +515,7 @@ def delete(request: HttpRequest, resident: Resident, application: Application) -
         "apply/delete.html",
         {
             "application": application,
-            "procedure_name": context.name or _localised(application.form_version.definition)["title"],
+            "procedure_name": context.name
+            or _localised(application.form_version.definition)["title"],
         },
     )

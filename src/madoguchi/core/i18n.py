@@ -34,7 +34,12 @@ def register_language_info() -> None:
     """Django knows ja and en; tell it the name of やさしい日本語 (get_language_info)."""
     LANG_INFO.setdefault(
         EASY_JAPANESE,
-        {"bidi": False, "code": EASY_JAPANESE, "name": "Easy Japanese", "name_local": "やさしい日本語"},
+        {
+            "bidi": False,
+            "code": EASY_JAPANESE,
+            "name": "Easy Japanese",
+            "name_local": "やさしい日本語",
+        },
     )
 
 
@@ -58,7 +63,7 @@ class ResidentLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         language = language_for(request)
         translation.activate(language)
-        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = language
         response = self.get_response(request)
         if language == EASY_JAPANESE:
             _add_furigana(response)

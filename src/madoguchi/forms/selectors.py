@@ -82,7 +82,7 @@ def form_validate(
     """The source of truth for answers: normalised answers keyed by standard item code, and
     errors (path, item code, Japanese message naming the field). Hidden items are neither
     required nor kept. `page_ids` limits the errors to those pages (a multi-page flow)."""
-    # Messages name each field in the resident's language (identity for Japanese, forms.translations).
+    # Messages name each field in the resident's language (forms.translations; Japanese as is).
     from madoguchi.forms.translations import definition_localise
 
     definition = definition_localise(_definition(form_version))

@@ -67,8 +67,12 @@ def _mark(text: str) -> str:
     return f"{text} {_('(in Japanese only)')}"
 
 
-def _localise_item(item: Item, found: dict[str, Any] | None, standard: tuple[str, str] | None) -> None:
-    own = item.get("i18n", {}) if isinstance(item.get("i18n"), dict) else {}  # type: ignore[typeddict-item]
+def _localise_item(
+    item: Item, found: dict[str, Any] | None, standard: tuple[str, str] | None
+) -> None:
+    # A translation the definition carries itself (an item a municipality added) comes first.
+    carried: Any = dict(item).get("i18n")
+    own: dict[str, Any] = carried.get(get_language(), {}) if isinstance(carried, dict) else {}
     # A standard translation fits only while the municipality kept the standard wording.
     if own:
         found = own

@@ -66,9 +66,7 @@ def _missing(app: str, locale: str, package: Path = PACKAGE) -> list[str]:
     return [
         e.msgid
         for e in source
-        if not e.obsolete
-        and (e.msgctxt, e.msgid) not in done
-        and not _staff_only(app, e)
+        if not e.obsolete and (e.msgctxt, e.msgid) not in done and not _staff_only(app, e)
     ]
 
 
@@ -80,10 +78,11 @@ def test_resident_catalogue_is_complete(app: str, locale: str) -> None:
 
 
 def test_the_check_sees_a_missing_and_a_fuzzy_message(tmp_path: Path) -> None:
-    for locale, entries in {
+    catalogues: dict[str, list[tuple[str, str, list[str]]]] = {
         "ja": [("Apply", "申請する", []), ("Back", "戻る", []), ("Next", "次へ", [])],
         "en": [("Apply", "Apply", []), ("Back", "Back", ["fuzzy"])],
-    }.items():
+    }
+    for locale, entries in catalogues.items():
         po = polib.POFile()
         for msgid, msgstr, flags in entries:
             po.append(polib.POEntry(msgid=msgid, msgstr=msgstr, flags=flags))
