@@ -70,7 +70,7 @@ def check(page: Any, name: str) -> None:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_resident_page_in_each_language_has_no_axe_violation(live, browser, language):
+def test_every_resident_page_in_each_language_has_no_axe_violation(live, browser, language):  # noqa: F811
     taro = demo_resident("yoshida-taro")
     version = published_form_version_for(
         municipality_code="131016", procedure_code="disaster-certificate"
@@ -122,7 +122,7 @@ def test_every_resident_page_in_each_language_has_no_axe_violation(live, browser
         context.close()
 
 
-def test_the_keyboard_alone_completes_an_application_in_english(live, browser):
+def test_the_keyboard_alone_completes_an_application_in_english(live, browser):  # noqa: F811
     context = phone(browser, live, "ja", java_script_enabled=False)
     page = context.new_page()
     page.on("filechooser", lambda _chooser: None)
@@ -198,7 +198,7 @@ def test_the_keyboard_alone_completes_an_application_in_english(live, browser):
         context.close()
 
 
-def test_focus_is_never_hidden_behind_anything(live, browser):
+def test_focus_is_never_hidden_behind_anything(live, browser):  # noqa: F811
     """2.4.11: every element Tab reaches is at least partly visible, not under the header."""
     context = phone(browser, live, "en")
     page = context.new_page()
@@ -229,7 +229,7 @@ def test_focus_is_never_hidden_behind_anything(live, browser):
         context.close()
 
 
-def test_the_signing_pin_may_be_pasted_and_there_is_no_puzzle(live, browser):
+def test_the_signing_pin_may_be_pasted_and_there_is_no_puzzle(live, browser):  # noqa: F811
     """3.3.8: a password manager or the clipboard may fill the PIN; no CAPTCHA on the way."""
     taro = demo_resident("yoshida-taro")
     version = published_form_version_for(
@@ -259,13 +259,18 @@ def test_the_signing_pin_may_be_pasted_and_there_is_no_puzzle(live, browser):
         context.close()
 
 
-def test_help_is_in_the_same_place_on_every_page(live, browser):
+def test_help_is_in_the_same_place_on_every_page(live, browser):  # noqa: F811
     """3.2.6: the header (menu, language switch) and footer links come in the same order."""
     context = phone(browser, live, "en")
     page = context.new_page()
     try:
         orders = []
-        for url in ["/", "/procedures/", "/procedures/disaster-certificate/", "/search/municipalities/"]:
+        for url in [
+            "/",
+            "/procedures/",
+            "/procedures/disaster-certificate/",
+            "/search/municipalities/",
+        ]:
             page.goto(f"{live}{url}")
             orders.append(
                 page.eval_on_selector_all(
@@ -280,7 +285,7 @@ def test_help_is_in_the_same_place_on_every_page(live, browser):
         context.close()
 
 
-def test_what_was_entered_is_offered_again(live, browser):
+def test_what_was_entered_is_offered_again(live, browser):  # noqa: F811
     """3.3.7: the applicant's details come from the sign-in, and a page visited again shows
     what was saved on it; nothing is asked twice."""
     version = published_form_version_for(

@@ -30,3 +30,17 @@ def test_english_and_easy_japanese_find_the_procedure_first(catalog, query, expe
 
 def test_english_words_do_not_find_everything(catalog):
     assert procedure_search(q="passport renewal abroad") == []
+
+
+def test_procedure_pages_show_names_in_the_resident_language(client, catalog):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/procedures/?q=child+benefit").content.decode()
+    assert "Child allowance: first claim" in html
+    html = client.get("/procedures/disaster-certificate/").content.decode()
+    assert "<h1>Disaster victim certificate (罹災証明書)</h1>" in html
+    assert "<title>Disaster victim certificate" in html
+    client.post("/i18n/setlang/", {"language": "ja-x-easy", "next": "/"})
+    html = client.get("/procedures/child-allowance-revision/").content.decode()
+    assert "児童手当" in html and "変わる" in html
+    # A summary not yet written in easy Japanese: the Japanese, marked as Japanese.
+    assert '<p class="lead"><span lang="ja">' in html
