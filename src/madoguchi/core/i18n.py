@@ -67,6 +67,8 @@ class ResidentLanguageMiddleware:
         response = self.get_response(request)
         if language == EASY_JAPANESE:
             _add_furigana(response)
+        if not request.path_info.startswith(japanese_only_prefixes()):
+            _remember(request, language)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
@@ -81,3 +83,31 @@ def _add_furigana(response: HttpResponse) -> None:
     response.content = furigana_html(response.content.decode(charset)).encode(charset)
     if response.has_header("Content-Length"):
         response["Content-Length"] = str(len(response.content))
+
+
+_SAVED = "_madoguchi_language_saved"
+
+
+def _remember(request: HttpRequest, language: str) -> None:
+    """Store a signed-in resident's language, once per session and change (LanguagePreference)."""
+    user = getattr(request, "user", None)
+    session = getattr(request, "session", None)
+    if user is None or session is None or not user.is_authenticated:
+        return
+    if session.get(_SAVED) == language:
+        return
+    from madoguchi.core.models import LanguagePreference
+
+    LanguagePreference.objects.update_or_create(user_id=user.pk, defaults={"language": language})
+    session[_SAVED] = language
+
+
+def language_of(*, user_id: int | None) -> str:
+    """The language to write to this person in when they are not there (Japanese if unknown)."""
+    if user_id is None:
+        return settings.LANGUAGE_CODE
+    from madoguchi.core.models import LanguagePreference
+
+    found = LanguagePreference.objects.filter(user_id=user_id).values_list("language", flat=True)
+    language = next(iter(found), settings.LANGUAGE_CODE)
+    return language if language in RESIDENT_LANGUAGES else settings.LANGUAGE_CODE

@@ -113,3 +113,26 @@ def test_the_pdf_copy_in_english(client, disaster_form, taro, sample_answers):
     grey = image.convert("L")
     dark = sum(1 for value in grey.getdata() if value < 128)
     assert dark > 5_000
+
+
+def test_the_status_email_is_in_the_language_the_resident_used(
+    client, disaster_form, taro, sample_answers, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from madoguchi.applications.services import application_status_change
+    from madoguchi.applications.types import Status
+
+    sign_in(client, taro)
+    choose_language(client, "en")
+    assert client.get("/apply/mypage/").status_code == 200  # the language is remembered here
+    application = submitted(disaster_form, taro, sample_answers)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        application_status_change(
+            application=application, to_status=Status.RETURNED, actor=None, message="写真を"
+        )
+    [message] = mail.outbox
+    assert message.subject.startswith("[Madoguchi] Your application")
+    assert "Returned for correction" in message.subject
+    assert "Message from the municipality:" in message.body
