@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from madoguchi.forms.language import Definition, Item, iter_items
 from madoguchi.forms.presets import PRESET_DIR, preset_get
+from madoguchi.forms.types import ItemText
 
 I18N_DIR = PRESET_DIR / "i18n"
 SOURCE_LANGUAGE = "ja"
@@ -71,8 +72,7 @@ def _localise_item(
     item: Item, found: dict[str, Any] | None, standard: tuple[str, str] | None
 ) -> None:
     # A translation the definition carries itself (an item a municipality added) comes first.
-    carried: Any = dict(item).get("i18n")
-    own: dict[str, Any] = carried.get(get_language(), {}) if isinstance(carried, dict) else {}
+    own: dict[str, Any] = dict(item.get("i18n", {}).get(get_language() or "", {}))
     # A standard translation fits only while the municipality kept the standard wording.
     if own:
         found = own
@@ -116,4 +116,29 @@ def _localised(definition: Definition, language: str) -> Definition:
         page["title"] = pages.get(page["id"]) or _mark(page["title"])
         for item in iter_items(page["items"]):
             _localise_item(item, texts["items"].get(item["code"]), standard.get(item["code"]))
+    return out
+
+
+EDITOR_LANGUAGES = (("en", "en"), ("ja-x-easy", "easy"))
+
+
+def item_translations(*, cleaned: dict[str, Any], option_values: list[str]) -> dict[str, ItemText]:
+    """The editor's translation fields (label_en, help_en, options_en, label_easy, …) as an
+    item's `i18n`; options one per line, in the order of the Japanese ones."""
+    out: dict[str, ItemText] = {}
+    for language, suffix in EDITOR_LANGUAGES:
+        text: ItemText = {}
+        if label := (cleaned.get(f"label_{suffix}") or "").strip():
+            text["label"] = label
+        if help_text := (cleaned.get(f"help_{suffix}") or "").strip():
+            text["help"] = help_text
+        lines = [
+            line.strip()
+            for line in (cleaned.get(f"options_{suffix}") or "").splitlines()
+            if line.strip()
+        ]
+        if lines:
+            text["options"] = dict(zip(option_values, lines, strict=False))
+        if text:
+            out[language] = text
     return out

@@ -14,6 +14,14 @@ class Option(TypedDict):
     label: str
 
 
+class ItemText(TypedDict, total=False):
+    """An item's wording in another language (docs/i18n.md)."""
+
+    label: str
+    help: str
+    options: dict[str, str]
+
+
 class Item(TypedDict):
     code: str
     type: str
@@ -29,6 +37,8 @@ class Item(TypedDict):
     max: NotRequired[int]
     # Set on items a municipality added, so exports can tell standard from local columns.
     local: NotRequired[bool]
+    # Wording in other languages, by language code (items a municipality added).
+    i18n: NotRequired[dict[str, ItemText]]
 
 
 class Page(TypedDict):

@@ -29,6 +29,7 @@ from madoguchi.forms.language import Definition, iter_items
 from madoguchi.forms.models import FormVersion, MunicipalForm, content_hash
 from madoguchi.forms.overlay import OverlayError, item_in
 from madoguchi.forms.staff_forms import ApplicationLimitForm, ItemAddForm, ItemEditForm, NotesForm
+from madoguchi.forms.translations import item_translations
 from madoguchi.municipalities import selectors as municipality_selectors
 from madoguchi.municipalities.types import Kind
 
@@ -284,6 +285,10 @@ def form_item_add(
             required=data["required"],
             options=data["option_list"],
         )
+        if i18n := item_translations(
+            cleaned=data, option_values=[o["value"] for o in item.get("options", [])]
+        ):
+            item["i18n"] = i18n
         try:
             services.form_item_add(
                 municipal_form=municipal_form, page_id=data["page"], item=item, actor=request.user
