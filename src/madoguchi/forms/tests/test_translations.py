@@ -1,5 +1,7 @@
 """The presets' translation files name real items and options, and cover what they claim."""
 
+from typing import Any
+
 import pytest
 
 from madoguchi.forms.language import iter_items
@@ -15,7 +17,7 @@ LANGUAGES = ["en", "ja-x-easy"]
 FULLY_TRANSLATED = {"disaster-certificate", "child-allowance-claim"}
 
 
-def _items(code: str) -> dict:
+def _items(code: str) -> dict[str, Any]:
     preset = preset_get(code)
     assert preset is not None, code
     return {i["code"]: i for p in preset.definition["pages"] for i in iter_items(p["items"])}
