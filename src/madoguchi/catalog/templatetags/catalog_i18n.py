@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from madoguchi.catalog.i18n import procedure_text
+from madoguchi.catalog.i18n import life_event_name, procedure_text
 
 register = template.Library()
 
@@ -39,3 +39,8 @@ def procedure_summary(procedure: Any) -> SafeString | str:
 @register.filter
 def procedure_name_text(procedure: Any) -> str:
     return procedure_text(procedure.code, "name") or str(procedure.name)
+
+
+@register.filter
+def life_event(event: Any) -> str:
+    return life_event_name(event.code, event.name)

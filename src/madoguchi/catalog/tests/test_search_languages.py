@@ -44,3 +44,10 @@ def test_procedure_pages_show_names_in_the_resident_language(client, catalog):
     assert "児童手当" in html and "変わる" in html
     # A summary not yet written in easy Japanese: the Japanese, marked as Japanese.
     assert '<p class="lead"><span lang="ja">' in html
+
+
+def test_municipal_texts_keep_their_japanese_lang_on_an_english_page(client, catalog):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/procedures/disaster-certificate/?municipality=131016").content.decode()
+    assert "Disasters" in html  # the life event
+    assert '<dd lang="ja">' in html  # fees, deadline, contact as the municipality wrote them
