@@ -65,7 +65,9 @@ def _preset_texts(procedure_code: str) -> dict[str, tuple[str, str]]:
 
 
 def _mark(text: str) -> str:
-    return f"{text} {_('(in Japanese only)')}"
+    # Not inside the f-string: xgettext does not look into f-strings.
+    mark = _("(in Japanese only)")
+    return f"{text} {mark}"
 
 
 def _localise_item(
