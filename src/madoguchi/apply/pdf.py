@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from madoguchi.forms.translations import definition_localise
 from madoguchi.forms.wareki import format_wareki
 from madoguchi.signatures.outcomes import Outcome
 
@@ -44,7 +45,7 @@ def wareki_datetime(moment: datetime.datetime) -> str:
 
 
 def copy_context(*, application: Application) -> dict[str, Any]:
-    definition = application.form_version.definition
+    definition = definition_localise(application.form_version.definition)
     procedure = selectors.procedure_context(form_version=application.form_version)
     evidence = application.signature_evidence
     submitted = application.submitted_at

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from madoguchi.applications import selectors as application_selectors
 from madoguchi.applications.types import Status
 from madoguchi.catalog import selectors as catalog_selectors
+from madoguchi.catalog.i18n import procedure_text
 
 if TYPE_CHECKING:
     from madoguchi.accounts.models import Resident
@@ -34,7 +35,9 @@ class ProcedureContext:
 
     @property
     def name(self) -> str:
-        return self.procedure.name if self.procedure else ""
+        if self.procedure is None:
+            return ""
+        return procedure_text(self.procedure.code, "name") or self.procedure.name
 
 
 def procedure_context(*, form_version: FormVersion) -> ProcedureContext:
@@ -96,5 +99,5 @@ def procedure_names(*, codes: set[str]) -> dict[str, str]:
     for code in codes:
         procedure = catalog_selectors.procedure_get(code=code)
         if procedure is not None:
-            names[code] = procedure.name
+            names[code] = procedure_text(code, "name") or procedure.name
     return names

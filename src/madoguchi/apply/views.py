@@ -24,6 +24,7 @@ from madoguchi.applications.parties import parties_from_answers
 from madoguchi.applications.types import Channel, Status
 from madoguchi.forms import selectors as form_selectors
 from madoguchi.forms.rendering import error_summary
+from madoguchi.forms.translations import definition_localise as _localised
 from madoguchi.signatures import services as signature_services
 from madoguchi.signatures import signers
 from madoguchi.signin.decorators import resident_login_required
@@ -90,7 +91,7 @@ def _after_submission(application: Application) -> HttpResponse:
 
 
 def _first_page(application: Application) -> str:
-    definition = application.form_version.definition
+    definition = _localised(application.form_version.definition)
     last = application.last_page
     if last and flow.page_get(definition, last) is not None:
         return last
@@ -98,7 +99,7 @@ def _first_page(application: Application) -> str:
 
 
 def _context(application: Application, current: str, **extra: Any) -> dict[str, Any]:
-    definition = application.form_version.definition
+    definition = _localised(application.form_version.definition)
     steps = flow.steps(definition)
     step = next((s for s in steps if s.key == current), steps[0])
     return {
@@ -154,10 +155,10 @@ def start(request: HttpRequest, resident: Resident, form_version_id: uuid.UUID) 
         "apply/start.html",
         {
             "version": version,
-            "definition": version.definition,
+            "definition": _localised(version.definition),
             "municipality": version.municipality,
             "procedure": context.procedure,
-            "procedure_name": context.name or version.definition["title"],
+            "procedure_name": context.name or _localised(version.definition)["title"],
             "offering": context.offering,
             "draft": selectors.resident_draft_for(resident=resident, form_version=version),
             "existing": existing,
@@ -184,7 +185,7 @@ def page(
 ) -> HttpResponse:
     if application.status not in EDITABLE:
         return _after_submission(application)
-    definition = application.form_version.definition
+    definition = _localised(application.form_version.definition)
     current = flow.page_get(definition, page_id)
     if current is None:
         raise Http404(_("No such page."))
@@ -260,7 +261,7 @@ def page(
 def check(request: HttpRequest, resident: Resident, application: Application) -> HttpResponse:
     if application.status not in EDITABLE:
         return _after_submission(application)
-    definition = application.form_version.definition
+    definition = _localised(application.form_version.definition)
     result = application_selectors.application_answers_check(application=application)
     entries = []
     for error in result.errors:
@@ -393,9 +394,10 @@ def receipt(request: HttpRequest, resident: Resident, application: Application) 
         "apply/receipt.html",
         {
             "application": application,
-            "definition": application.form_version.definition,
+            "definition": _localised(application.form_version.definition),
             "municipality": application.form_version.municipality,
-            "procedure_name": context.name or application.form_version.definition["title"],
+            "procedure_name": context.name
+            or _localised(application.form_version.definition)["title"],
             "offering": context.offering,
             "email": resident.email,
             "subject_has_account": bool(
@@ -444,7 +446,7 @@ def mypage(request: HttpRequest, resident: Resident) -> HttpResponse:
         )
     for application in all_apps:
         application.procedure_name = names.get(  # type: ignore[attr-defined]
-            application.procedure_code, application.form_version.definition["title"]
+            application.procedure_code, _localised(application.form_version.definition)["title"]
         )
         application.latest_message = selectors.latest_message(application=application)  # type: ignore[attr-defined]
         application.can_withdraw = application.status in selectors.WITHDRAWABLE  # type: ignore[attr-defined]
@@ -483,7 +485,8 @@ def status(request: HttpRequest, resident: Resident, application: Application) -
         "apply/status.html",
         {
             "application": application,
-            "procedure_name": context.name or application.form_version.definition["title"],
+            "procedure_name": context.name
+            or _localised(application.form_version.definition)["title"],
             "municipality": application.form_version.municipality,
             "history": list(application.history.order_by("at", "pk")),
             "can_withdraw": application.status in selectors.WITHDRAWABLE,
@@ -514,7 +517,8 @@ def withdraw(request: HttpRequest, resident: Resident, application: Application)
         "apply/withdraw.html",
         {
             "application": application,
-            "procedure_name": context.name or application.form_version.definition["title"],
+            "procedure_name": context.name
+            or _localised(application.form_version.definition)["title"],
             "error": error,
         },
         status=409 if error else 200,
@@ -538,6 +542,7 @@ def delete(request: HttpRequest, resident: Resident, application: Application) -
         "apply/delete.html",
         {
             "application": application,
-            "procedure_name": context.name or application.form_version.definition["title"],
+            "procedure_name": context.name
+            or _localised(application.form_version.definition)["title"],
         },
     )

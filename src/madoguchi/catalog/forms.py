@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.catalog.i18n import life_event_name
 from madoguchi.catalog.selectors import life_event_list
 from madoguchi.municipalities.forms import PostalCodeField, municipality_code_for
 
@@ -27,7 +28,9 @@ class ProcedureSearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", _("All"))] + [(e.code, e.name) for e in life_event_list()]
+        choices = [("", _("All"))] + [
+            (e.code, life_event_name(e.code, e.name)) for e in life_event_list()
+        ]
         self.fields["life_event"].choices = choices  # type: ignore[attr-defined]
 
     def municipality_code(self) -> str | None:

@@ -45,6 +45,8 @@ class Synonym:
 @cache
 def synonyms() -> tuple[Synonym, ...]:
     raw = json.loads((DATA / "synonyms.json").read_text(encoding="utf-8"))
+    # English and やさしい日本語 phrases (docs/i18n.md), kept apart from the Japanese ones.
+    raw += json.loads((DATA / "synonyms_i18n.json").read_text(encoding="utf-8"))
     return tuple(
         Synonym(
             tuple(search_fold(p) for p in s["phrases"]), tuple(search_fold(m) for m in s["means"])

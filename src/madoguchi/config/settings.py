@@ -84,7 +84,9 @@ MIDDLEWARE = [
     # Cached limits and webhook endpoints compare their generation once per request at most.
     "madoguchi.core.generations.GenerationScopeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # In place of LocaleMiddleware: the resident's language from the switch's cookie; staff
+    # console, admin and API stay Japanese (core/i18n.py, docs/i18n.md).
+    "madoguchi.core.i18n.ResidentLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -219,7 +221,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "madoguchi@localhost")
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
-LANGUAGES = [("ja", "日本語")]
+LANGUAGES = [("ja", "日本語"), ("en", "English"), ("ja-x-easy", "やさしい日本語")]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # the resident's choice is remembered for a year
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not IS_DEVELOPMENT)
 # Each app keeps its own catalogue in <app>/locale (found through INSTALLED_APPS); config (not an
 # app) keeps the operator admin's few strings in config/locale.
 LOCALE_PATHS: list[Path] = [PACKAGE_DIR / "config" / "locale"]

@@ -1,5 +1,6 @@
 """The kernel's one table: generation numbers of cached facts (see `madoguchi.core.generations`)."""
 
+from django.conf import settings
 from django.db import models
 
 
@@ -15,3 +16,21 @@ class CacheGeneration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class LanguagePreference(models.Model):
+    """The language a signed-in person last used on resident pages, so that what reaches them
+    later without a request — the e-mail when their application changes status — speaks it too
+    (core.i18n). Written at most once per session and language."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    language = models.CharField(max_length=16)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "core_language_preference"
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.language}"

@@ -82,7 +82,11 @@ def form_validate(
     """The source of truth for answers: normalised answers keyed by standard item code, and
     errors (path, item code, Japanese message naming the field). Hidden items are neither
     required nor kept. `page_ids` limits the errors to those pages (a multi-page flow)."""
-    return validate_definition_answers(_definition(form_version), answers, page_ids=page_ids)
+    # Messages name each field in the resident's language (forms.translations; Japanese as is).
+    from madoguchi.forms.translations import definition_localise
+
+    definition = definition_localise(_definition(form_version))
+    return validate_definition_answers(definition, answers, page_ids=page_ids)
 
 
 def form_json_schema(*, form_version: FormVersion | Definition) -> dict[str, Any]:

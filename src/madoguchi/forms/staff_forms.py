@@ -80,6 +80,34 @@ class ItemAddForm(forms.Form):
         help_text=_("For choices only: one option per line."),
     )
 
+    # Optional translations for residents who read English or やさしい日本語 (docs/i18n.md).
+    label_en = forms.CharField(label=_("Label in English"), required=False, max_length=200)
+    help_en = forms.CharField(
+        label=_("Help text in English"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    options_en = forms.CharField(
+        label=_("Options in English"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line, in the same order as the options above."),
+    )
+    label_easy = forms.CharField(label=_("Label in easy Japanese"), required=False, max_length=200)
+    help_easy = forms.CharField(
+        label=_("Help text in easy Japanese"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    options_easy = forms.CharField(
+        label=_("Options in easy Japanese"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line, in the same order as the options above."),
+    )
+
     def __init__(self, *args: Any, pages: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["page"].choices = pages  # type: ignore[attr-defined]
@@ -94,6 +122,14 @@ class ItemAddForm(forms.Form):
         if cleaned.get("type") == "guidance" and cleaned.get("required"):
             self.add_error("required", _("Guidance text has no answer, so it cannot be required."))
         cleaned["option_list"] = options
+        for name in ("options_en", "options_easy"):
+            lines = [line for line in cleaned.get(name, "").splitlines() if line.strip()]
+            if lines and len(lines) != len(options):
+                self.add_error(
+                    name,
+                    _("Give one translation per option: %(count)s lines.")
+                    % {"count": len(options)},
+                )
         return cleaned
 
 

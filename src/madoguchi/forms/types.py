@@ -14,6 +14,14 @@ class Option(TypedDict):
     label: str
 
 
+class ItemText(TypedDict, total=False):
+    """An item's wording in another language (docs/i18n.md)."""
+
+    label: str
+    help: str
+    options: dict[str, str]
+
+
 class Item(TypedDict):
     code: str
     type: str
@@ -31,6 +39,8 @@ class Item(TypedDict):
     local: NotRequired[bool]
     # A linkage source (docs/linkage.md): {"item": <catalogue item code>, "locked": bool}.
     source: NotRequired[dict[str, Any]]
+    # Wording in other languages, by language code (items a municipality added).
+    i18n: NotRequired[dict[str, ItemText]]
 
 
 class Page(TypedDict):

@@ -35,6 +35,7 @@ from madoguchi.forms.staff_forms import (
     NotesForm,
     RetentionForm,
 )
+from madoguchi.forms.translations import item_translations
 from madoguchi.municipalities import selectors as municipality_selectors
 from madoguchi.municipalities.types import Kind
 
@@ -333,6 +334,10 @@ def form_item_add(
             required=data["required"],
             options=data["option_list"],
         )
+        if i18n := item_translations(
+            cleaned=data, option_values=[o["value"] for o in item.get("options", [])]
+        ):
+            item["i18n"] = i18n
         try:
             services.form_item_add(
                 municipal_form=municipal_form, page_id=data["page"], item=item, actor=request.user

@@ -1,0 +1,92 @@
+"""Every message a resident can see has an English and an easy-Japanese translation.
+
+Run after `make messages-update` (which refreshes locale/ja, locale/en and locale/ja_X-easy from
+the source): a new msgid left untranslated, or marked fuzzy, fails here with its app and text.
+
+The resident-facing apps are RESIDENT_APPS. Inside them, a msgid used only by staff screens (the
+form editor, model names of the operator admin) is not shown to residents, whose console stays
+Japanese (core/i18n.py), so it need not be translated: STAFF_ONLY_SOURCES names those files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+import pytest
+
+from madoguchi.core.i18n import EASY_JAPANESE_LOCALE
+
+PACKAGE = Path(__file__).resolve().parents[2]
+RESIDENT_APPS = (
+    "core",
+    "municipalities",
+    "catalog",
+    "forms",
+    "signatures",
+    "applications",
+    "signin",
+    "idp",
+    "apply",
+)
+# Per app: source files (or folders, ending in /) only staff screens use.
+STAFF_ONLY_SOURCES: dict[str, tuple[str, ...]] = {
+    "forms": (
+        "models.py",
+        "overlay.py",
+        "services.py",
+        "staff_forms.py",
+        "views.py",
+        "templates/madoguchi_forms/staff/",
+    ),
+}
+
+
+def _staff_only(app: str, entry: polib.POEntry) -> bool:
+    staff = STAFF_ONLY_SOURCES.get(app, ())
+    if not staff or not entry.occurrences:
+        return False
+    return all(
+        any(path == s or (s.endswith("/") and path.startswith(s)) for s in staff)
+        for path, _line in entry.occurrences
+    )
+
+
+def _missing(app: str, locale: str, package: Path = PACKAGE) -> list[str]:
+    source = polib.pofile(str(package / app / "locale" / "ja" / "LC_MESSAGES" / "django.po"))
+    path = package / app / "locale" / locale / "LC_MESSAGES" / "django.po"
+    if not path.exists():
+        return [f"{path} is missing"]
+    catalogue = polib.pofile(str(path))
+    done = {
+        (e.msgctxt, e.msgid)
+        for e in catalogue
+        if not e.obsolete and "fuzzy" not in e.flags and e.translated()
+    }
+    return [
+        e.msgid
+        for e in source
+        if not e.obsolete and (e.msgctxt, e.msgid) not in done and not _staff_only(app, e)
+    ]
+
+
+@pytest.mark.parametrize("locale", ["en", EASY_JAPANESE_LOCALE])
+@pytest.mark.parametrize("app", RESIDENT_APPS)
+def test_resident_catalogue_is_complete(app: str, locale: str) -> None:
+    missing = _missing(app, locale)
+    assert not missing, f"{app}/locale/{locale}: {len(missing)} untranslated: {missing[:10]}"
+
+
+def test_the_check_sees_a_missing_and_a_fuzzy_message(tmp_path: Path) -> None:
+    catalogues: dict[str, list[tuple[str, str, list[str]]]] = {
+        "ja": [("Apply", "申請する", []), ("Back", "戻る", []), ("Next", "次へ", [])],
+        "en": [("Apply", "Apply", []), ("Back", "Back", ["fuzzy"])],
+    }
+    for locale, entries in catalogues.items():
+        po = polib.POFile()
+        for msgid, msgstr, flags in entries:
+            po.append(polib.POEntry(msgid=msgid, msgstr=msgstr, flags=flags))
+        folder = tmp_path / "demo" / "locale" / locale / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        po.save(str(folder / "django.po"))
+    assert _missing("demo", "en", package=tmp_path) == ["Back", "Next"]
