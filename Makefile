@@ -40,6 +40,7 @@ data: install
 	$(MANAGE) pki_setup_demo
 	$(MANAGE) idp_setup_demo
 	$(MANAGE) reception_setup_demo
+	$(MANAGE) vaccinations_setup_demo
 
 lint: install
 	$(MANAGE) makemigrations --check --dry-run -v 0 || { echo "models changed without a migration" >&2; exit 1; }

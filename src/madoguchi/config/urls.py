@@ -15,5 +15,6 @@ urlpatterns = [
     path("signin/", include("madoguchi.signin.urls")),
     path("apply/", include("madoguchi.apply.urls")),
     path("staff/", include("madoguchi.reception.urls")),
+    path("", include("madoguchi.vaccinations.urls")),
     path(f"{settings.ADMIN_URL}", admin.site.urls),
 ]
