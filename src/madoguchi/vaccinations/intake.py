@@ -202,7 +202,12 @@ def stage_rows(
 
 def _flush(batch: list[UploadRow]) -> int:
     """Resolve the batch's vouchers in one query, then insert the batch."""
-    wanted = {(r.municipality_code, r.voucher_number) for r in batch if not r.errors}
+    identity = {COLUMN_MUNICIPALITY, COLUMN_VOUCHER}
+    wanted = {
+        (r.municipality_code, r.voucher_number)
+        for r in batch
+        if not any(e["column"] in identity for e in r.errors)
+    }
     found: dict[tuple[str, str], int] = {}
     if wanted:
         codes = {code for code, _number in wanted}
@@ -215,7 +220,7 @@ def _flush(batch: list[UploadRow]) -> int:
         key = (row.municipality_code, row.voucher_number)
         if key in found:
             row.resident_id = found[key]
-        elif not any(e["column"] in {COLUMN_MUNICIPALITY, COLUMN_VOUCHER} for e in row.errors):
+        elif not any(e["column"] in identity for e in row.errors):
             row.errors.append(_error(COLUMN_VOUCHER, _("No resident holds this voucher number.")))
         row.has_errors = bool(row.errors)
     UploadRow.objects.bulk_create(batch, batch_size=BATCH)
