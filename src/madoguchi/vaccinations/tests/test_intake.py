@@ -106,7 +106,9 @@ def test_every_row_checked_with_errors_per_row_and_column(clinic_client, encodin
 def test_a_clean_file_is_registered_on_confirmation_and_recognised_when_sent_again(
     clinic_client, encoding
 ):
-    file = csv_file([row("sato-jiro", 1, days_ago(20)), row("sato-jiro", 2, days_ago(1))], encoding=encoding)
+    file = csv_file(
+        [row("sato-jiro", 1, days_ago(20)), row("sato-jiro", 2, days_ago(1))], encoding=encoding
+    )
     upload = _upload(clinic_client, file)
     assert upload.rows_with_errors == 0
     clinic_client.post(f"/staff/vaccinations/clinic/uploads/{upload.public_id}/import/")
@@ -121,7 +123,7 @@ def test_a_clean_file_is_registered_on_confirmation_and_recognised_when_sent_aga
 
 
 def test_a_file_in_another_encoding_is_refused_whole(clinic_client):
-    data = ("市区町村コード,接種券番号\r\n".encode("utf-16"))
+    data = "市区町村コード,接種券番号\r\n".encode("utf-16")
     upload = _upload(
         clinic_client,
         csv_file([], encoding="utf-8").__class__("x.csv", data, content_type="text/csv"),
