@@ -88,7 +88,9 @@ def build(people: int) -> None:
             batch_size=2000,
         )
         if connection.vendor == "sqlite":  # bulk_create sets no pks on older SQLite
-            residents = list(Resident.objects.filter(household__code__startswith="B").order_by("pk"))
+            residents = list(
+                Resident.objects.filter(household__code__startswith="B").order_by("pk")
+            )
         Voucher.objects.bulk_create(
             [
                 Voucher(municipality_id=CHIYODA, resident=r, number=f"9{i:09d}")
@@ -110,7 +112,8 @@ def write_csv(path: Path, rows: int) -> int:
             if n % 200 == 199:
                 product = "unknown-vaccine"
                 errors += 1
-            out.write(f"{CHIYODA},9{person:09d},{day},{product},FA{person % 997:04d},{dose + 1},{site}\r\n")
+            lot = f"FA{person % 997:04d}"
+            out.write(f"{CHIYODA},9{person:09d},{day},{product},{lot},{dose + 1},{site}\r\n")
     return errors
 
 
@@ -140,10 +143,8 @@ def main() -> None:
         upload = checking.upload_check(upload_id=received.upload.pk)
         timings["check (read, stage, across rows)"] = time.perf_counter() - t
         assert upload.status == UploadStatus.CHECKED, upload.problem
-        assert upload.rows_total == args.rows and upload.rows_with_errors == bad, (
-            upload.rows_total,
-            upload.rows_with_errors,
-        )
+        assert upload.rows_total == args.rows, upload.rows_total
+        assert upload.rows_with_errors == bad, upload.rows_with_errors
         tracemalloc.start()
         checking.upload_check(upload_id=upload.pk)
         _current, peak = tracemalloc.get_traced_memory()

@@ -109,7 +109,7 @@ def daily_counts(
     *, municipality_codes: set[str], start: datetime.date, end: datetime.date
 ) -> list[dict[str, Any]]:
     """Doses per day and product (live records), oldest day first."""
-    return list(
+    rows = (
         Record.objects.filter(
             municipality_id__in=municipality_codes,
             voided_at__isnull=True,
@@ -119,6 +119,7 @@ def daily_counts(
         .annotate(count=Count("pk"))
         .order_by("administered_on", "product")
     )
+    return [dict(row) for row in rows]
 
 
 def transfers_to(*, municipality_codes: set[str]) -> QuerySet[Transfer]:
@@ -159,6 +160,6 @@ def certificate_for(*, resident: Resident, public_id: Any) -> Certificate | None
 def voucher_number_of(resident: Resident) -> str:
     """The voucher number of a resident loaded with select_related ("" if none)."""
     try:
-        return str(resident.vaccination_voucher.number)  # type: ignore[attr-defined]
+        return str(resident.vaccination_voucher.number)
     except Voucher.DoesNotExist:
         return ""

@@ -7,11 +7,11 @@ import datetime
 import hashlib
 import json
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -38,7 +38,7 @@ from .models import (
 from .types import PRODUCTS, ChangeKind, Source, UploadStatus
 
 if TYPE_CHECKING:
-    from madoguchi.accounts.models import Resident
+    from madoguchi.accounts.models import Resident, User
 
 IMPORT_BATCH = 2000
 
@@ -72,7 +72,7 @@ def voucher_issue(*, resident: Resident) -> Voucher:
     raise RuntimeError("no free voucher number")
 
 
-def clinic_upsert(*, code: str, name: str, users: list[AbstractBaseUser]) -> Clinic:
+def clinic_upsert(*, code: str, name: str, users: Sequence[User]) -> Clinic:
     clinic, _created = Clinic.objects.update_or_create(code=code, defaults={"name": name})
     clinic.users.add(*users)
     return clinic
@@ -87,7 +87,7 @@ class Received:
     seen_before: bool
 
 
-def upload_receive(*, clinic: Clinic, user: AbstractBaseUser, file: UploadedFile) -> Received:
+def upload_receive(*, clinic: Clinic, user: User, file: UploadedFile[bytes]) -> Received:
     """Keep the file and queue its check; the same file (SHA-256) uploaded again by the same
     clinic is recognised and the earlier upload returned instead (unless it was discarded)."""
     digest = hashlib.sha256()
@@ -132,7 +132,7 @@ def _enqueue_check(upload_id: int) -> None:
     upload_check_task.enqueue(upload_id=upload_id)
 
 
-def upload_import(*, upload: Upload, user: AbstractBaseUser, partial: bool = False) -> Upload:
+def upload_import(*, upload: Upload, user: User, partial: bool = False) -> Upload:
     """Register the checked rows as records, all in one transaction. A file with errors is
     registered only with `partial` (the operator confirmed: only the rows without errors)."""
     if upload.status != UploadStatus.CHECKED:
@@ -184,7 +184,7 @@ def upload_import(*, upload: Upload, user: AbstractBaseUser, partial: bool = Fal
     return upload
 
 
-def _import_rows(upload: Upload, user: AbstractBaseUser) -> int:
+def _import_rows(upload: Upload, user: User) -> int:
     rows = UploadRow.objects.filter(upload=upload, has_errors=False).order_by("pk")
     last, count = 0, 0
     while True:
@@ -205,7 +205,7 @@ def _import_rows(upload: Upload, user: AbstractBaseUser) -> int:
         last = batch[-1]["pk"]
         Record.objects.bulk_create(
             [
-                Record(
+                Record(  # type: ignore[misc]  # staged rows without errors have every value
                     municipality_id=row["municipality_code"],
                     resident_id=row["resident_id"],
                     product=row["product"],
@@ -224,7 +224,7 @@ def _import_rows(upload: Upload, user: AbstractBaseUser) -> int:
         count += len(batch)
 
 
-def audit_upload_viewed(*, upload: Upload, user: AbstractBaseUser, ip_address: str | None) -> None:
+def audit_upload_viewed(*, upload: Upload, user: User, ip_address: str | None) -> None:
     """An upload's page shows voucher numbers and doses: personal data, so audited."""
     audit_record(
         action="vaccination.upload_viewed",
@@ -236,7 +236,7 @@ def audit_upload_viewed(*, upload: Upload, user: AbstractBaseUser, ip_address: s
     )
 
 
-def upload_discard(*, upload: Upload, user: AbstractBaseUser) -> None:
+def upload_discard(*, upload: Upload, user: User) -> None:
     if upload.status in {UploadStatus.IMPORTED, UploadStatus.IMPORTING}:
         raise VaccinationError(_("A registered upload cannot be discarded."))
     with transaction.atomic():
@@ -260,7 +260,9 @@ def _check_dose(
         raise VaccinationError(_("The date is in the future."), field="administered_on")
     if product not in PRODUCTS:
         raise VaccinationError(_("This vaccine product is not known."), field="product")
-    live = Record.objects.filter(resident=resident, voided_at__isnull=True).exclude(pk=exclude)
+    live = Record.objects.filter(resident=resident, voided_at__isnull=True)
+    if exclude is not None:
+        live = live.exclude(pk=exclude)
     held = {r.dose_number: r.administered_on for r in live}
     if dose in held:
         raise VaccinationError(
@@ -291,7 +293,7 @@ def _check_dose(
 def record_create(
     *,
     resident: Resident,
-    user: AbstractBaseUser,
+    user: User,
     product: str,
     lot: str,
     dose_number: int,
@@ -331,7 +333,7 @@ def _plain(value: Any) -> Any:
 
 
 def record_correct(
-    *, record: Record, user: AbstractBaseUser, reason: str, values: dict[str, Any]
+    *, record: Record, user: User, reason: str, values: dict[str, Any]
 ) -> RecordChange:
     """Change some fields of a live record; the old values are kept in its change history."""
     if record.voided_at is not None:
@@ -377,7 +379,7 @@ def record_correct(
     return change
 
 
-def record_void(*, record: Record, user: AbstractBaseUser, reason: str) -> RecordChange:
+def record_void(*, record: Record, user: User, reason: str) -> RecordChange:
     """Deletion is a void: the record stays, marked void with the reason, and counts no more."""
     if not reason.strip():
         raise VaccinationError(_("Enter the reason for voiding the record."), field="reason")
@@ -407,9 +409,7 @@ def record_void(*, record: Record, user: AbstractBaseUser, reason: str) -> Recor
     return change
 
 
-def records_viewed(
-    *, user: AbstractBaseUser, municipality_code: str, view: str, data: dict[str, Any]
-) -> None:
+def records_viewed(*, user: User, municipality_code: str, view: str, data: dict[str, Any]) -> None:
     audit_record(
         action="vaccination.records_viewed",
         actor=user,
@@ -422,9 +422,7 @@ def records_viewed(
 # --- Move-in (転入) ----------------------------------------------------------------------------
 
 
-def transfer_request(
-    *, resident: Resident, from_municipality_code: str, user: AbstractBaseUser
-) -> Transfer:
+def transfer_request(*, resident: Resident, from_municipality_code: str, user: User) -> Transfer:
     """Ask the former municipality (through the channel) for the resident's records; the
     exchange is recorded and audited on both sides."""
     if from_municipality_code == resident.municipality_id:
@@ -462,7 +460,7 @@ def transfer_request(
     return exchange
 
 
-def transfer_take_over(*, exchange: Transfer, user: AbstractBaseUser) -> list[Record]:
+def transfer_take_over(*, exchange: Transfer, user: User) -> list[Record]:
     """Copy the records the former municipality answered into the new one (source: transfer);
     doses the new municipality already holds are skipped."""
     with transaction.atomic():
@@ -493,7 +491,7 @@ def transfer_take_over(*, exchange: Transfer, user: AbstractBaseUser) -> list[Re
                 )
             )
         locked.taken_over_at = timezone.now()
-        locked.taken_over_by_id = user.pk
+        locked.taken_over_by = user
         locked.save(update_fields=["taken_over_at", "taken_over_by"])
         for code, side in (
             (locked.to_municipality_id, "to"),
@@ -548,7 +546,7 @@ def certificate_request_payload(
 
 
 def certificate_issue(
-    *, resident: Resident, user: AbstractBaseUser, pin: str, ip_address: str | None = None
+    *, resident: Resident, user: User, pin: str, ip_address: str | None = None
 ) -> Certificate:
     """Sign the request with the resident's card (PIN), verify it, then issue the SMART Health
     Card signed with the municipality's issuer key. Raises the signer's errors (PinIncorrect,
@@ -616,7 +614,7 @@ def certificate_issue(
 
 
 def certificate_viewed(
-    *, certificate: Certificate, user: AbstractBaseUser, view: str, ip_address: str | None
+    *, certificate: Certificate, user: User, view: str, ip_address: str | None
 ) -> None:
     audit_record(
         action="vaccination.certificate_viewed",

@@ -86,7 +86,7 @@ def qr_code(token: str) -> segno.QRCode:
     numeric = to_numeric(token)[len(PREFIX) :]
     # segno takes a segment's mode as its QR mode indicator (a list of (text, mode) tuples).
     segments = [(PREFIX, segno_consts.MODE_BYTE), (numeric, segno_consts.MODE_NUMERIC)]
-    return segno.make_qr(segments, error="l", boost_error=False)
+    return segno.make_qr(segments, error="l", boost_error=False)  # type: ignore[arg-type]
 
 
 def qr_svg(token: str) -> bytes:
@@ -111,7 +111,7 @@ def qr_decode_image(data: bytes) -> list[str]:
         image.load()
     except (UnidentifiedImageError, OSError, ValueError) as error:
         raise ValueError("not an image") from error
-    results = zxingcpp.read_barcodes(image.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode)
+    results = zxingcpp.read_barcodes(image.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode)  # type: ignore[arg-type]
     return [result.text for result in results if result.valid]
 
 

@@ -11,7 +11,14 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,7 +68,7 @@ def _apply_error(form: Any, error: services.VaccinationError) -> None:
 # --- Clinic --------------------------------------------------------------------------------------
 
 
-def with_clinic(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def with_clinic(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponseBase]:
     @staff_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

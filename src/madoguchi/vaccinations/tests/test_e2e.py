@@ -112,7 +112,8 @@ def test_upload_fix_staff_certificate_and_verify(live, page, browser):
     qr = page.get_by_role("img", name="この接種証明書のSMART Health Card QRコード")
     expect(qr).to_be_visible()
     page.wait_for_function(
-        "() => { const i = document.querySelector('.vacc-qr'); return i.complete && i.naturalWidth > 0; }",
+        "() => { const i = document.querySelector('.vacc-qr');"
+        " return i.complete && i.naturalWidth > 0; }",
         timeout=10000,
     )
     check(page, "certificate")
@@ -125,6 +126,8 @@ def test_upload_fix_staff_certificate_and_verify(live, page, browser):
         {"name": "qr.png", "mimeType": "image/png", "buffer": photo}
     )
     page.get_by_role("button", name="検証する").click()
-    expect(page.get_by_role("heading", name="有効です：発行した市区町村の署名があります")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="有効です：発行した市区町村の署名があります")
+    ).to_be_visible()
     expect(page.get_by_text("佐藤　次郎")).to_be_visible()
     check(page, "verify-valid")

@@ -20,6 +20,10 @@ from .conftest import CHIYODA, YOKOHAMA, csv_file, days_ago, row
 pytestmark = pytest.mark.django_db
 
 
+def _body(response):
+    return b"".join(response.streaming_content)
+
+
 def _client(username: str) -> Client:
     client = Client()
     staff_login(client, username)
@@ -33,6 +37,7 @@ def taro(vacc):
 
 def test_another_municipalitys_staff_and_clinics_get_nothing(taro, yokohama_clinic, clinic):
     record = Record.objects.filter(resident=taro).first()
+    assert record is not None
     yokohama = _client("yokohama-worker")
     assert yokohama.get(f"/staff/vaccinations/residents/{taro.subject}/").status_code == 404
     assert (
@@ -43,7 +48,7 @@ def test_another_municipalitys_staff_and_clinics_get_nothing(taro, yokohama_clin
     counts = yokohama.get("/staff/vaccinations/counts/", {"start": "2025-01-01"})
     assert "コミナティ" not in counts.content.decode()
     export = yokohama.get("/staff/vaccinations/records.csv", {"start": "2025-01-01"})
-    assert "𠮷田" not in b"".join(export.streaming_content).decode()
+    assert "𠮷田" not in _body(export).decode()
 
     # A clinic serving 横浜市 cannot upload 千代田区's residents.
     client = _client("yokohama-clinic")
@@ -193,7 +198,7 @@ def test_daily_counts_and_csv(vacc):
     export = client.get(
         "/staff/vaccinations/records.csv", {"start": "2025-10-01", "end": "2025-12-31"}
     )
-    body = b"".join(export.streaming_content).decode()
+    body = _body(export).decode()
     lines = body.lstrip("\ufeff").splitlines()
     assert lines[0].startswith("市区町村コード,接種券番号,氏名")
     assert len(lines) == 1 + 5  # 𠮷田 太郎 2, 花子 1, 陽翔 2 in that period
