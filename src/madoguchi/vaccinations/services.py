@@ -185,12 +185,14 @@ def upload_import(*, upload: Upload, user: User, partial: bool = False) -> Uploa
 
 
 def _import_rows(upload: Upload, user: User) -> int:
-    rows = UploadRow.objects.filter(upload=upload, has_errors=False).order_by("pk")
+    # Keyset on the line number: (upload, has_errors, line) is an index, so each batch is a
+    # range scan (ordering by pk made every batch scan and sort the whole upload).
+    rows = UploadRow.objects.filter(upload=upload, has_errors=False).order_by("line")
     last, count = 0, 0
     while True:
         batch = list(
-            rows.filter(pk__gt=last).values(
-                "pk",
+            rows.filter(line__gt=last).values(
+                "line",
                 "resident_id",
                 "municipality_code",
                 "product",
@@ -202,7 +204,7 @@ def _import_rows(upload: Upload, user: User) -> int:
         )
         if not batch:
             return count
-        last = batch[-1]["pk"]
+        last = batch[-1]["line"]
         Record.objects.bulk_create(
             [
                 Record(  # type: ignore[misc]  # staged rows without errors have every value
