@@ -176,3 +176,28 @@ def test_the_check_can_run_again_and_gives_the_same_rows(clinic_client):
     upload = _upload(clinic_client, csv_file([row("sato-jiro", 1, days_ago(3))]))
     checking.upload_check(upload_id=upload.pk)
     assert upload.rows.count() == 1
+
+
+def test_while_the_check_runs_the_page_shows_progress_and_refreshes(clinic_client):
+    # Without running the queued check (as when the worker has not reached it yet).
+    response = clinic_client.post(
+        "/staff/vaccinations/clinic/", {"file": csv_file([row("sato-jiro", 1, days_ago(3))])}
+    )
+    upload = Upload.objects.get()
+    assert upload.status == UploadStatus.RECEIVED
+    Upload.objects.filter(pk=upload.pk).update(
+        status=UploadStatus.CHECKING, bytes_done=upload.size // 2, rows_done=1
+    )
+    page = clinic_client.get(response["Location"]).content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert 'value="50"' in page or 'value="49"' in page
+    assert "1行を読み込み" in page
+    # Not a file with a .csv name: refused at the field, nothing stored.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    refused = clinic_client.post(
+        "/staff/vaccinations/clinic/", {"file": SimpleUploadedFile("doses.xlsx", b"PK")}
+    )
+    assert refused.status_code == 200
+    assert "名前が .csv で終わるファイルを選んでください。" in refused.content.decode()
+    assert Upload.objects.count() == 1
