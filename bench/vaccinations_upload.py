@@ -30,6 +30,8 @@ if "DATABASE_URL" not in os.environ:
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "madoguchi.config.settings")
 # The check runs in this process (the immediate backend), as the worker would run it.
 os.environ.setdefault("MADOGUCHI_ENV", "development")
+# As the worker runs in production: DEBUG keeps every query's SQL (bulk inserts included).
+os.environ.setdefault("DEBUG", "false")
 
 import django  # noqa: E402
 
