@@ -107,7 +107,11 @@ class UploadRow(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["upload", "line"], name="vacc_row_line_idx"),
-            models.Index(fields=["upload", "resident", "dose_number"], name="vacc_row_res_idx"),
+            # The checks across rows walk the rows without errors by resident (a range scan).
+            models.Index(
+                fields=["upload", "has_errors", "resident", "dose_number", "line"],
+                name="vacc_row_res_idx",
+            ),
             models.Index(fields=["upload", "has_errors", "line"], name="vacc_row_err_idx"),
         ]
 
