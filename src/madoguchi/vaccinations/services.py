@@ -652,6 +652,8 @@ def demo_data_load() -> DemoResult:
     from madoguchi.accounts.selectors import demo_resident_list
 
     result = DemoResult()
+    # The demo municipality's issuer key, so its JWKS is published before the first card.
+    issuer_key_for(municipality_code="131016")
     users = list(get_user_model().objects.filter(username=DEMO_CLINIC_USER))
     clinic_upsert(code=DEMO_CLINIC_CODE, name="まどぐち内科クリニック", users=users)
     plan = [
