@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup install assets messages messages-update data lint typecheck pytest e2e-deps clamav-deps e2e-load bench-deps fuzz clean bench-search bench-surge bench-crash
+.PHONY: run test setup install assets messages messages-update data lint typecheck pytest e2e-deps clamav-deps e2e-load bench-deps fuzz clean bench-search bench-surge bench-crash bench-vaccinations
 
 run: setup ## set everything up and serve on http://127.0.0.1:8000 with a task worker
 	$(PY) scripts/run.py
@@ -41,6 +41,7 @@ data: install
 	$(MANAGE) idp_setup_demo
 	$(MANAGE) reception_setup_demo
 	$(MANAGE) linkage_setup_demo
+	$(MANAGE) vaccinations_setup_demo
 
 lint: install
 	$(MANAGE) makemigrations --check --dry-run -v 0 || { echo "models changed without a migration" >&2; exit 1; }
@@ -83,6 +84,9 @@ fuzz: install ## schemathesis against a running server (`make run` first): no 5x
 
 bench-search: install bench-deps ## procedure search latency over 100,000 offerings (SQLite; DATABASE_URL for PostgreSQL)
 	$(PY) bench/catalog_search.py
+
+bench-vaccinations: install ## a clinic's 100,000-row CSV upload: check and import time, peak memory (ROWS)
+	$(PY) bench/vaccinations_upload.py --rows $${ROWS:-100000}
 
 bench-surge: install assets messages bench-deps ## signed submissions vs. the floor (SURGE_SECONDS, SURGE_DB=sqlite)
 	bench/surge.sh

@@ -17,6 +17,9 @@ class Role(models.TextChoices):
     VIEWER = "viewer", _("Viewer")
     AUDITOR = "auditor", _("Auditor")
     NATIONAL_ADMIN = "national_admin", _("National administrator")
+    # A medical institution uploading vaccination records for the municipalities it serves
+    # (madoguchi.vaccinations); no access to applications.
+    CLINIC = "clinic", _("Medical institution")
 
 
 class Gender(models.TextChoices):

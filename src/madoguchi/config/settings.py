@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "madoguchi.apply",
     "madoguchi.reception",
     "madoguchi.counter",
+    "madoguchi.vaccinations",
     "madoguchi.idp",
     "madoguchi.signin",
     "madoguchi.api",
