@@ -19,3 +19,11 @@ class Status(models.TextChoices):
 class Channel(models.TextChoices):
     WEB = "web", _("Web")
     API = "api", _("Application API")
+
+
+class ArrivalState(models.TextChoices):
+    """Where a 到達 (an application recorded on arrival, not yet examined) stands."""
+
+    ARRIVED = "arrived", _("Arrived")
+    RECEIVED = "received", _("Received")
+    REFUSED = "refused", _("Not accepted")
