@@ -43,6 +43,9 @@ class Command(BaseCommand):
                 continue
             if arrival is not None:
                 examined += 1
+                if options["verbosity"] > 1:
+                    self.stdout.write(f"{arrival.number} {arrival.state}", ending="\n")
+                    self.stdout.flush()
                 continue
             if options["drain"]:
                 break
