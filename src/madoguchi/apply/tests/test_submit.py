@@ -6,7 +6,9 @@ from django.core import mail
 from madoguchi.applications import receipts
 from madoguchi.applications.models import Application
 from madoguchi.applications.types import Status
-from madoguchi.apply.tests.conftest import sign_in
+from madoguchi.applications.arrivals import arrivals_work
+from madoguchi.applications.models import Arrival
+from madoguchi.apply.tests.conftest import sign_and_examine, sign_in
 from madoguchi.apply.tests.journey import fill_all
 from madoguchi.audit.models import AuditEvent
 from madoguchi.signatures.services import DEMO_SIGN_PIN, PinKind, card_pin_reset
@@ -71,15 +73,30 @@ def test_the_fifth_wrong_pin_locks_and_says_what_to_do(client, ready, taro):
     assert ready.status == Status.DRAFT and ready.raw_answers  # nothing lost
     # After the counter resets the PIN, signing works with the new one.
     card_pin_reset(resident=taro, kind=PinKind.SIGN, new_pin="NEWPIN77")
-    response = client.post(sign_url(ready), {"pin": "NEWPIN77"})
+    response = sign_and_examine(client, ready, "NEWPIN77")
     assert response["Location"] == f"/apply/{ready.public_id}/receipt/"
 
 
 def test_signing_submits_once_whatever_is_clicked_twice(
     client, ready, taro, django_capture_on_commit_callbacks
 ):
+    arrival_page = f"/apply/{ready.public_id}/arrival/"
+    signed = client.post(sign_url(ready), {"pin": DEMO_SIGN_PIN})
+    assert signed["Location"] == arrival_page
+    # Before the worker examines it: 到達 with its number, and nothing can change meanwhile —
+    # a second click signs nothing again, every editing page leads to the 到達 page.
+    arrival = Arrival.objects.get()
+    waiting = client.get(arrival_page)
+    assert f"到達しました（到達番号 {arrival.display}）" in waiting.content.decode()
+    assert waiting["Refresh"] == "3" and waiting["Cache-Control"] == "no-store"
+    assert "Refresh" not in client.get(arrival_page + "?auto=0")  # WCAG 2.2.1: it can stop
+    assert client.post(sign_url(ready), {"pin": DEMO_SIGN_PIN})["Location"] == arrival_page
+    assert client.get(f"/apply/{ready.public_id}/check/")["Location"] == arrival_page
+    assert client.post(f"/apply/{ready.public_id}/disaster/", {})["Location"] == arrival_page
+    assert Arrival.objects.count() == 1
     with django_capture_on_commit_callbacks(execute=True):
-        first = client.post(sign_url(ready), {"pin": DEMO_SIGN_PIN})
+        assert arrivals_work() == 1
+    first = client.get(arrival_page)  # reloaded by itself: now the receipt
     assert first["Location"] == f"/apply/{ready.public_id}/receipt/"
     ready.refresh_from_db()
     assert ready.status == Status.SUBMITTED
