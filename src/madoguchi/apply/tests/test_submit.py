@@ -165,3 +165,28 @@ def test_signing_incomplete_answers_goes_back_to_the_check(client, disaster_form
     from madoguchi.signatures.services import pin_remaining_tries
 
     assert pin_remaining_tries(resident=taro) == 5
+
+
+def test_an_arrival_that_ends_not_accepted_says_why_and_shows_on_my_page(client, ready, taro):
+    """受付不可 on the web: the certificate is revoked between 到達 and 受付. The 到達 page then
+    says why, with a way back; My page shows it as a notice; the draft is kept."""
+    from madoguchi.signatures.services import certificate_revoke
+    from madoguchi.signatures.testing import signing_issued
+
+    signed = client.post(sign_url(ready), {"pin": DEMO_SIGN_PIN})
+    assert signed["Location"] == f"/apply/{ready.public_id}/arrival/"
+    certificate_revoke(certificate=signing_issued(taro))
+    assert arrivals_work() == 1
+    page = client.get(signed["Location"])
+    html = page.content.decode()
+    arrival = Arrival.objects.get()
+    assert page.status_code == 200 and "Refresh" not in page
+    assert "申請を受け付けられませんでした" in html and arrival.display in html
+    assert "失効" in html  # the reason, in Japanese
+    assert f"/apply/{ready.public_id}/check/" in html
+    ready.refresh_from_db()
+    assert ready.status == Status.DRAFT and ready.raw_answers  # nothing lost
+    mypage = client.get("/apply/mypage/").content.decode()
+    assert "お知らせ" in mypage and arrival.display in mypage
+    # Editing is open again (no arrival is waiting).
+    assert client.get(f"/apply/{ready.public_id}/check/").status_code == 200
