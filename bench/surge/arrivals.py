@@ -1,11 +1,11 @@
 """The surge benchmark's view of the arrival queue (bench/surge.sh, issue 14).
 
-    arrivals.py mark                  → the newest arrival's id (phases count what comes after)
-    arrivals.py drain MARK SECONDS    → "DRAIN examined=… received=… refused=… waiting=…
-                                          seconds=… rate=… span=…"
-    arrivals.py pace KEY RATE SECONDS → POST fresh bodies (fresh.jsonl) at RATE per second
-    arrivals.py latency MARK          → "LATENCY n=… offered=… p50=… p99=…" (ms from 到達 to
-                                          受付, from the arrivals' own timestamps)
+arrivals.py mark                  → the newest arrival's id (phases count what comes after)
+arrivals.py drain MARK SECONDS    → "DRAIN examined=… received=… refused=… waiting=…
+                                      seconds=… rate=… span=…"
+arrivals.py pace KEY RATE SECONDS → POST fresh bodies (fresh.jsonl) at RATE per second
+arrivals.py latency MARK          → "LATENCY n=… offered=… p50=… p99=…" (ms from 到達 to
+                                      受付, from the arrivals' own timestamps)
 """
 
 from __future__ import annotations

@@ -179,6 +179,7 @@ class ArrivalStatusView(APIView):
 
 
 def _credential(arrival: Arrival) -> Credential:
+    assert arrival.client_ref is not None
     client = ApiClient.objects.get(pk=arrival.client_ref)
     return Credential(
         key_pk=0,

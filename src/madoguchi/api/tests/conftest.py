@@ -138,7 +138,7 @@ class Examined:
         return self._body
 
     def __getitem__(self, header: str) -> str:
-        return self.arrival[header]
+        return str(self.arrival[header])
 
 
 class ExaminingHttp:

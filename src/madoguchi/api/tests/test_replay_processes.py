@@ -64,7 +64,7 @@ def two_processes(tmp_path):
             env=env,
             stdout=(tmp_path / f"examiner-{n}.log").open("w"),
             stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+        )
         for n in range(2)
     ]
     base = f"http://127.0.0.1:{port}"

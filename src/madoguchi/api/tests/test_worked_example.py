@@ -12,10 +12,9 @@ from django.core.management import call_command
 
 from madoguchi.api import worked_example
 from madoguchi.applications.models import Application
+from madoguchi.applications.testing import arrival_worker
 from madoguchi.signatures import pki
 from madoguchi.signatures.testing import sign_as, signing_certificate
-
-from madoguchi.applications.testing import arrival_worker
 
 from .conftest import bearer, submit
 

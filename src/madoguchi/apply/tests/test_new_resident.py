@@ -17,9 +17,9 @@ from django.test import Client
 from madoguchi.accounts.models import Membership, Resident, ResidentChange, ResidentIdentity, User
 from madoguchi.accounts.types import HouseholdSource, Role
 from madoguchi.api.services import api_client_create
+from madoguchi.api.tests.conftest import ExaminingHttp
 from madoguchi.applications.models import Application
 from madoguchi.applications.types import Status
-from madoguchi.api.tests.conftest import ExaminingHttp
 from madoguchi.apply.tests.conftest import sign_and_examine
 from madoguchi.apply.tests.journey import PAGES, page_url, photo
 from madoguchi.audit.models import AuditEvent
@@ -35,7 +35,6 @@ from madoguchi.signatures.cms import cms_sign
 from madoguchi.signatures.models import CertificateLink, SignatureEvidence
 from madoguchi.signatures.payload import signing_payload
 from madoguchi.signatures.services import (
-    DEMO_SIGN_PIN,
     card_issue,
     pki_setup_demo,
     signing_certificate_renew,

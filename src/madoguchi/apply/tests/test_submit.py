@@ -4,10 +4,9 @@ import pytest
 from django.core import mail
 
 from madoguchi.applications import receipts
-from madoguchi.applications.models import Application
-from madoguchi.applications.types import Status
 from madoguchi.applications.arrivals import arrivals_work
-from madoguchi.applications.models import Arrival
+from madoguchi.applications.models import Application, Arrival
+from madoguchi.applications.types import Status
 from madoguchi.apply.tests.conftest import sign_and_examine, sign_in
 from madoguchi.apply.tests.journey import fill_all
 from madoguchi.audit.models import AuditEvent
