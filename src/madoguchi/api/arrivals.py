@@ -34,7 +34,7 @@ from madoguchi.api.auth import (
 from madoguchi.api.idempotency import fingerprint, idempotency_key
 from madoguchi.api.keys import Credential
 from madoguchi.api.models import ApiClient, Scope
-from madoguchi.api.problems import ApiProblem
+from madoguchi.api.problems import PROBLEM_BASE, ApiProblem
 from madoguchi.applications import arrivals
 from madoguchi.applications import selectors as application_selectors
 from madoguchi.applications import services as application_services
@@ -68,7 +68,10 @@ def arrival_body(arrival: Arrival, *, test: bool) -> dict[str, Any]:
     if arrival.state == ArrivalState.RECEIVED and arrival.application is not None:
         body["application"] = s.application_body(arrival.application, test=test)
     elif arrival.state == ArrivalState.REFUSED:
-        body["problem"] = arrival.problem
+        problem = dict(arrival.problem)
+        # Refusals the queue itself gives (reception_failed) carry no type yet: the same form.
+        problem.setdefault("type", PROBLEM_BASE + str(problem.get("code", "")).replace("_", "-"))
+        body["problem"] = problem
     return body
 
 

@@ -163,7 +163,7 @@ def arrivals_waiting() -> int:
 
 def _claim(now: datetime.datetime) -> Arrival | None:
     return (
-        Arrival.objects.select_for_update(skip_locked=True)
+        Arrival.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("form_version", "draft", "user")
         .filter(state=ArrivalState.ARRIVED)
         .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))

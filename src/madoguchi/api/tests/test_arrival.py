@@ -85,5 +85,7 @@ def test_an_examination_that_fails_is_tried_again_then_ends_refused(
         arrival = arrivals.arrival_work_one()
         assert arrival is not None and arrival.attempts == attempt
     assert arrival.state == "refused" and arrival.problem["code"] == "reception_failed"
+    status = client.get(f"/api/v1/arrivals/{arrival.number}", **bearer(portal["test"])).json()
+    assert status["problem"]["type"].endswith("/reception-failed")
     assert AuditEvent.objects.filter(action="arrival.refused", object_id=arrival.number).exists()
     assert not Application.objects.exists()
