@@ -40,6 +40,7 @@ from madoguchi.applications import selectors as application_selectors
 from madoguchi.applications import services as application_services
 from madoguchi.applications.receipts import normalise
 from madoguchi.applications.types import ArrivalState
+from madoguchi.core.ttlcache import TtlCache
 
 if TYPE_CHECKING:
     from madoguchi.applications.models import Arrival
@@ -181,15 +182,27 @@ class ArrivalStatusView(APIView):
 # --- The worker's part -------------------------------------------------------------------------
 
 
+# A worker examines many arrivals of few clients: their id (the actor's name in the history and
+# the audit log) is remembered for a minute.
+_client_ids: TtlCache[int, str] = TtlCache(ttl=60.0)
+
+
+def client_cache_clear() -> None:
+    _client_ids.clear()
+
+
 def _credential(arrival: Arrival) -> Credential:
     assert arrival.client_ref is not None
-    client = ApiClient.objects.get(pk=arrival.client_ref)
+    client_id = _client_ids.get(arrival.client_ref)
+    if client_id is None:
+        client_id = ApiClient.objects.values_list("client_id", flat=True).get(pk=arrival.client_ref)
+        _client_ids.put(arrival.client_ref, client_id)
     return Credential(
         key_pk=0,
-        client_pk=client.pk,
-        client_id=client.client_id,
+        client_pk=arrival.client_ref,
+        client_id=client_id,
         mode=arrival.mode,
-        scopes=frozenset(client.scopes),
+        scopes=frozenset({Scope.APPLY}),
         rate="",
         reception_municipality_codes=frozenset(),
     )

@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from madoguchi.api.arrivals import client_cache_clear
 from madoguchi.api.keys import credential_cache
 from madoguchi.api.residents import resident_token_cache_clear
 from madoguchi.api.services import api_client_create
@@ -26,11 +27,17 @@ PHOTO = b"\xff\xd8\xff\xe0 a tiny jpeg for tests"
 @pytest.fixture(autouse=True)
 def _fresh_api_caches():
     """Process caches outlive a test's rolled-back database."""
-    for clear in (credential_cache.clear, form_cache_clear, signer_cache_clear, cache.clear):
+    for clear in (
+        credential_cache.clear,
+        form_cache_clear,
+        signer_cache_clear,
+        cache.clear,
+        client_cache_clear,
+    ):
         clear()
     resident_token_cache_clear()
     yield
-    for clear in (credential_cache.clear, form_cache_clear, signer_cache_clear):
+    for clear in (credential_cache.clear, form_cache_clear, signer_cache_clear, client_cache_clear):
         clear()
     resident_token_cache_clear()
 

@@ -265,11 +265,12 @@ def test_query_count_of_a_warm_submission(
     print(f"\nreception queries: {len(reception_queries)}")
     for query in reception_queries:
         print(query["sql"][:150])
-    # The reception, PostgreSQL, one file: claim, client, evidence, application (savepoint),
-    # attachment (savepoint), history, outbox, audit lock + tail + insert, API origin, the
-    # arrival's outcome, and the transaction's own statements. The synchronous path had 18 in
-    # all; the claim, the client and the outcome are the queue's cost. A new lookup on this
-    # path shows up here first (bench/RESULTS.md has what each one costs).
+    # The reception, PostgreSQL, one file: claim, evidence, application (savepoint), attachment
+    # (savepoint), history, outbox, audit lock + tail + insert, API origin, the arrival's
+    # outcome, and the transaction's own statements (savepoints of the examination and of the
+    # writes a concurrent duplicate must undo). The synchronous path had 18 in all; the claim,
+    # the outcome and the two savepoints are the queue's cost (the client's id is cached). A
+    # new lookup on this path shows up here first (bench/RESULTS.md has what each one costs).
     assert len(reception_queries) <= 22
     assert Application.objects.filter(channel="api").count() == 2
 
