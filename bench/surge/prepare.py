@@ -62,6 +62,7 @@ def main() -> None:
 
     from madoguchi.accounts.models import Household, Resident
     from madoguchi.api.services import api_client_create
+    from madoguchi.applications.testing import answers_naming
     from madoguchi.forms import presets
     from madoguchi.signatures import services as signature_services
     from madoguchi.signatures.payload import signing_payload
@@ -110,11 +111,8 @@ def main() -> None:
         for resident in residents:
             for n in range(BODIES_PER_RESIDENT + FRESH_PER_RESIDENT):
                 bodies = main_bodies if n < BODIES_PER_RESIDENT else fresh_bodies
-                answers = copy.deepcopy(preset.samples[0])
-                answers["applicant.name"] = {
-                    "family": resident.family_name,
-                    "given": resident.given_name,
-                }
+                # The applicant's block names the card's holder (signer binding, issue 20).
+                answers = answers_naming(resident, copy.deepcopy(preset.samples[0]))
                 answers["applicant.phone"] = f"03-1234-{n:04d}"
                 normalised = form_validate(form_version=version, answers=answers)
                 assert normalised.is_valid, normalised.errors
