@@ -119,7 +119,10 @@ def signed_bodies(*, procedure_code: str, signers: Sequence[Any], count: int) ->
     bodies = []
     for n in range(count):
         signer = signers[n % len(signers)]
-        answers = copy.deepcopy(preset.samples[0])
+        # The signer's block names the card holder (signer binding, issue 20).
+        from madoguchi.applications.testing import answers_naming
+
+        answers = answers_naming(signer, copy.deepcopy(preset.samples[0]))
         if phone:
             answers[phone] = f"03-9876-{n:04d}"
         normalised = form_validate(form_version=version, answers=answers)
