@@ -4,8 +4,9 @@
 What a third-party portal does, end to end, with nothing but HTTP and the openssl command line:
 search the procedure, fetch its form, fill it for the demo resident 𠮷田 太郎 (yoshida-taro),
 compute the canonical signing payload itself (docs/signing.md), sign it with `openssl cms -sign`,
-submit answers + signature in one request (with an Idempotency-Key), poll the status and print
-the receipt number.
+submit answers + signature in one request (with an Idempotency-Key): 202 with an arrival number
+(到達番号); then read the status URL (Retry-After, ETag) until a worker received it and print the
+receipt number.
 
     export MADOGUCHI_API_KEY=$(.venv/bin/python manage.py api_demo_key)
     .venv/bin/python examples/apply.py http://127.0.0.1:8000
@@ -229,26 +230,42 @@ def main(argv: list[str] | None = None) -> int:
         }
         idempotency_key = str(uuid.uuid4())
         started = time.perf_counter()
-        received = call(
+        arrived = call(
             api, "POST", "applications", json=body, headers={"Idempotency-Key": idempotency_key}
         )
         elapsed = (time.perf_counter() - started) * 1000
-        print(f"submitted in {elapsed:.0f} ms: {received['status']} ({received['status_label']})")
-        # A retry (say, after a timeout) with the same key returns the same receipt.
+        print(f"arrived in {elapsed:.0f} ms: arrival number {arrived['arrival_display']}")
+        # A retry (say, after a timeout) with the same key returns the same arrival.
         retry = call(
             api, "POST", "applications", json=body, headers={"Idempotency-Key": idempotency_key}
         )
-        assert retry["receipt_number"] == received["receipt_number"]
+        assert retry["arrival_number"] == arrived["arrival_number"]
 
+        # A worker examines the arrival (受付); read its status URL as Retry-After says, with
+        # If-None-Match so that an unchanged status costs a 304.
         deadline = time.monotonic() + args.timeout
-        status = received
-        while status["status"] == "draft" and time.monotonic() < deadline:
-            time.sleep(0.5)
-            status = call(api, "GET", f"applications/{received['id']}")
-        status = call(api, "GET", f"applications/{received['id']}")
-        print(f"status: {status['status']} ({status['status_label']})")
-        print(f"receipt number: {status['receipt_display']}")
-        return 0 if status["receipt_number"] else 1
+        status_url = arrived["status_url"].removeprefix("/api/v1/")
+        etag = ""
+        status = arrived
+        while status["state"] == "arrived" and time.monotonic() < deadline:
+            response = api.get(status_url, headers={"If-None-Match": etag} if etag else {})
+            if response.status_code >= 400:
+                raise ApiError(response)
+            if response.status_code == 200:
+                status = response.json()
+                etag = response.headers.get("ETag", "")
+            if status["state"] == "arrived":
+                time.sleep(float(response.headers.get("Retry-After", "1")))
+        if status["state"] != "received":
+            problem = status.get("problem") or {}
+            print(f"not accepted ({status['state']}): {problem.get('title_en')}", file=sys.stderr)
+            for error in problem.get("errors", []):
+                print(f"  {error.get('field')}: {error.get('message_en')}", file=sys.stderr)
+            return 1
+        received = status["application"]
+        print(f"status: {received['status']} ({received['status_label']})")
+        print(f"receipt number: {received['receipt_display']}")
+        return 0 if received["receipt_number"] else 1
     except ApiError as error:
         print(error, file=sys.stderr)
         return 1

@@ -100,7 +100,8 @@ openssl cms -sign -binary -md sha256 -in "$WORK/payload.json" \
     -signer "$CARD_DIR/signer.pem" -inkey "$CARD_DIR/signer.key" -certfile "$CARD_DIR/chain.pem" \
     -outform DER -out "$WORK/signature.der"
 
-# 5. Submit in one request. A retry with the same Idempotency-Key returns the same receipt.
+# 5. Submit in one request: 202 at once with an arrival number (到達番号) and a status URL. A
+#    retry with the same Idempotency-Key returns the same arrival.
 openssl base64 -A -in "$WORK/signature.der" >"$WORK/signature.b64"
 openssl base64 -A -in "$WORK/roof.jpg" >"$WORK/roof.b64"
 jq -n --arg id "$FORM_VERSION_ID" --arg signed_at "$SIGNED_AT" --slurpfile answers "$ANSWERS" \
@@ -113,6 +114,19 @@ jq -n --arg id "$FORM_VERSION_ID" --arg signed_at "$SIGNED_AT" --slurpfile answe
     }' >"$WORK/body.json"
 IDEMPOTENCY_KEY=$(openssl rand -hex 16)
 api -X POST -H "Content-Type: application/json" -H "Idempotency-Key: $IDEMPOTENCY_KEY" \
-    --data-binary "@$WORK/body.json" "$BASE_URL/api/v1/applications" >"$WORK/received.json"
-echo "status: $(jq -r '.status + " (" + .status_label + ")"' "$WORK/received.json")"
-echo "receipt number: $(jq -r .receipt_display "$WORK/received.json")"
+    --data-binary "@$WORK/body.json" "$BASE_URL/api/v1/applications" >"$WORK/arrived.json"
+echo "arrival number: $(jq -r .arrival_display "$WORK/arrived.json")"
+STATUS_URL=$(jq -r .status_url "$WORK/arrived.json")
+
+# 6. A worker examines it (受付): read the status URL until it is received or refused.
+for _ in $(seq 1 120); do
+    api "$BASE_URL$STATUS_URL" >"$WORK/status.json"
+    [ "$(jq -r .state "$WORK/status.json")" != arrived ] && break
+    sleep 0.5
+done
+if [ "$(jq -r .state "$WORK/status.json")" != received ]; then
+    echo "not accepted: $(jq -c .problem "$WORK/status.json")" >&2
+    exit 1
+fi
+echo "status: $(jq -r '.application.status + " (" + .application.status_label + ")"' "$WORK/status.json")"
+echo "receipt number: $(jq -r .application.receipt_display "$WORK/status.json")"

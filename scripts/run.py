@@ -1,7 +1,8 @@
 """Serve Madoguchi: gunicorn on MADOGUCHI_BIND (127.0.0.1:8000), a django-tasks database worker,
-and the periodic publication of audit anchors.
+the workers that examine arrived applications (ARRIVAL_WORKERS, default 1) and the periodic
+publication of audit anchors.
 
-Ctrl-C (or SIGTERM) stops all three; if one exits on its own, the others are stopped too, so a
+Ctrl-C (or SIGTERM) stops them all; if one exits on its own, the others are stopped too, so a
 half-running platform never goes unnoticed. Another port is `MADOGUCHI_BIND=127.0.0.1:8100 make
 run`: the development IdP's issuer and redirect URIs follow it (madoguchi.core.public_url), and
 `make run` registers them first (`idp_setup_demo`, part of `make setup`).
@@ -57,6 +58,12 @@ def main() -> int:
         check=False,
     )
     worker = subprocess.Popen([sys.executable, "manage.py", "db_worker"], cwd=ROOT, env=env)
+    # Examiners of arrived applications (到達 → 受付), docs/arrival.md. On SQLite one is enough:
+    # the database has one writer at a time.
+    examiners = [
+        subprocess.Popen([sys.executable, "manage.py", "arrivals_work"], cwd=ROOT, env=env)
+        for _ in range(int(os.environ.get("ARRIVAL_WORKERS", "1")))
+    ]
     # Signed heads of the audit chains, kept outside the database (docs/adr/0004).
     anchors = subprocess.Popen(
         [
@@ -71,11 +78,12 @@ def main() -> int:
         cwd=ROOT,
         env=env,
     )
-    children = [web, worker, anchors]
+    children = [web, worker, *examiners, anchors]
     issuer = os.environ.get("OIDC_ISSUER") or f"{url}/idp/o"
     print(
         f"Madoguchi: {url}/  (bound to {bind}; resident sign-in through {issuer}; "
-        "Ctrl-C stops the web server, the task worker and the anchor publisher)",
+        "Ctrl-C stops the web server, the task worker, the arrival workers and the anchor "
+        "publisher)",
         flush=True,
     )
 

@@ -1,12 +1,16 @@
-"""Crash test: kill -9 the app server during load, restart it, and check that nothing was lost.
+"""Crash test: kill -9 the app server AND the arrival workers during load, restart them, and
+check that nothing was lost (issue 14: arrival first, reception in workers).
 
 Clients send pre-signed one-request submissions, each with its own Idempotency-Key, and retry a
-request whose connection failed (with the same key) until it gets an answer. Meanwhile the whole
-gunicorn process group is killed with SIGKILL every CRASH_EVERY seconds and restarted. At the end:
-- every receipt number a client was given is in the database, received, with signature evidence
-  and an outbox row;
-- no submission was stored twice (one application per Idempotency-Key);
-- the audit chain still verifies.
+request whose connection failed (with the same key) until it gets an answer (202 with a 到達番号).
+Meanwhile the whole gunicorn process group and every worker (`arrivals_work`) are killed with
+SIGKILL every CRASH_EVERY seconds and restarted. At the end a worker drains the queue, then:
+- every 到達番号 a client was given is in the database (none lost) and ended 受付 or 受付不可;
+- one arrival per Idempotency-Key (a retried request was not recorded twice);
+- every received arrival's application has valid signature evidence and an outbox row, and no
+  application belongs to two arrivals; no API application exists without its arrival (none
+  received twice);
+- the audit chains still verify.
 """
 
 from __future__ import annotations
@@ -61,14 +65,28 @@ def start_server() -> subprocess.Popen[bytes]:
     raise SystemExit("server did not start")
 
 
+def start_examiners() -> list[subprocess.Popen[bytes]]:
+    return [
+        subprocess.Popen(
+            [str(ROOT / ".venv/bin/python"), "manage.py", "arrivals_work", "--idle", "0.05"],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(int(os.environ.get("SURGE_EXAMINERS", "2")))
+    ]
+
+
 def main() -> None:
     bodies = (OUT / "bodies.jsonl").read_text(encoding="utf-8").splitlines()
     key = (OUT / "api_key").read_text(encoding="utf-8")
-    receipts: dict[str, str] = {}  # idempotency key → receipt number
+    receipts: dict[str, str] = {}  # idempotency key → arrival number
     lock = threading.Lock()
     stop = time.monotonic() + DURATION
     retries = [0]
-    refused = [0]
+    refused_at_arrival = [0]
 
     def client(offset: int) -> None:
         with httpx.Client(
@@ -100,14 +118,15 @@ def main() -> None:
                         time.sleep(0.2)
                         continue
                     break
-                if response.status_code in (200, 201):
+                if response.status_code == 202:
                     with lock:
-                        receipts[idempotency_key] = response.json()["receipt_number"]
+                        receipts[idempotency_key] = response.json()["arrival_number"]
                 else:
                     with lock:
-                        refused[0] += 1
+                        refused_at_arrival[0] += 1
 
     server = start_server()
+    examiners = start_examiners()
     threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
     for thread in threads:
         thread.start()
@@ -117,71 +136,122 @@ def main() -> None:
         time.sleep(0.2)
         if time.monotonic() >= next_kill:
             os.killpg(server.pid, signal.SIGKILL)
+            for examiner in examiners:
+                os.killpg(examiner.pid, signal.SIGKILL)
             server.wait()
+            for examiner in examiners:
+                examiner.wait()
             kills += 1
             server = start_server()
+            examiners = start_examiners()
             next_kill = time.monotonic() + EVERY
     for thread in threads:
         thread.join()
     os.killpg(server.pid, signal.SIGTERM)
+    for examiner in examiners:
+        os.killpg(examiner.pid, signal.SIGKILL)  # a last kill -9, mid-work if it was working
     server.wait()
+    for examiner in examiners:
+        examiner.wait()
+    # What is still waiting is examined now (as the restarted workers would).
+    subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "manage.py", "arrivals_work", "--drain"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        check=True,
+    )
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "madoguchi.config.settings")
     os.environ["MADOGUCHI_ENV"] = "development"
     import django
 
     django.setup()
-    from madoguchi.applications.models import Application, OutboxMessage
+    from django.db.models import Count
+
+    from madoguchi.applications.models import Application, Arrival, OutboxMessage
     from madoguchi.audit.selectors import audit_chain_verify
 
     numbers = set(receipts.values())
+    arrivals = {a.number: a for a in Arrival.objects.filter(number__in=numbers)}
+    missing = numbers - set(arrivals)
+    waiting = [n for n, a in arrivals.items() if a.state == "arrived"]
+    received = {n: a for n, a in arrivals.items() if a.state == "received"}
+    refused = {n: a for n, a in arrivals.items() if a.state == "refused"}
+    refusal_codes: dict[str, int] = {}
+    for a in refused.values():
+        code = str(a.problem.get("code", ""))
+        refusal_codes[code] = refusal_codes.get(code, 0) + 1
+    keys_per_arrival = len(receipts) - len(numbers)  # two keys answered with one arrival
+    key_rows = Arrival.objects.filter(idempotency_key__in=list(receipts)).count()
+    application_ids = [a.application_id for a in received.values()]
     stored = {
-        a.receipt_number: a
-        for a in Application.objects.filter(receipt_number__in=numbers).select_related(
+        a.pk: a
+        for a in Application.objects.filter(pk__in=application_ids).select_related(
             "signature_evidence"
         )
     }
-    missing = numbers - set(stored)
     without_evidence = [
-        n
-        for n, a in stored.items()
+        pk
+        for pk, a in stored.items()
         if a.signature_evidence is None or a.signature_evidence.outcome != "valid"
     ]
     with_outbox = set(
         OutboxMessage.objects.filter(
-            application__receipt_number__in=numbers, topic="application.submitted"
-        ).values_list("application__receipt_number", flat=True)
+            application_id__in=application_ids, topic="application.submitted"
+        ).values_list("application_id", flat=True)
     )
-    without_outbox = numbers - with_outbox
-    duplicated_keys = len(receipts) - len(numbers)  # two keys answered with one receipt
-    # Every received application must be one a client holds a receipt for: a submission whose
-    # response was lost in a crash and was retried with its key must not be stored a second time.
-    # (Bodies may be sent again under new keys once all were used; those are new applications.)
-    stored_total = Application.objects.filter(channel="api").exclude(status="draft").count()
-    api_rows = stored_total - len(numbers)
+    without_outbox = set(application_ids) - with_outbox
+    shared = (
+        Arrival.objects.filter(state="received")
+        .values("application_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .count()
+    )
+    api_total = Application.objects.filter(channel="api").exclude(status="draft").count()
+    received_total = Arrival.objects.filter(state="received").count()
     chain = audit_chain_verify()
     print(
         json.dumps(
             {
                 "kills": kills,
-                "receipts": len(numbers),
+                "arrivals": len(numbers),
+                "received": len(received),
+                "refused": len(refused),
+                "refusal_codes": refusal_codes,
                 "retried_requests": retries[0],
-                "refused": refused[0],
+                "refused_at_arrival": refused_at_arrival[0],
                 "missing": len(missing),
+                "still_waiting": len(waiting),
+                "arrival_rows_for_keys": key_rows,
+                "keys_sharing_an_arrival": keys_per_arrival,
                 "without_evidence": len(without_evidence),
                 "without_outbox": len(without_outbox),
-                "receipt_shared_by_keys": duplicated_keys,
-                "stored_without_receipt": api_rows,
+                "applications_of_two_arrivals": shared,
+                "api_applications": api_total,
+                "received_arrivals": received_total,
                 "audit_chain_ok": chain.ok,
                 "audit_events": chain.checked,
             },
             indent=1,
         )
     )
-    ok = not missing and not without_evidence and not without_outbox and chain.ok and api_rows == 0
+    ok = (
+        not missing
+        and not waiting
+        and key_rows == len(receipts)
+        and keys_per_arrival == 0
+        and not without_evidence
+        and not without_outbox
+        and shared == 0
+        and api_total == received_total
+        and chain.ok
+    )
     print(
-        f"crash: kills={kills} receipts={len(numbers)} missing={len(missing)} "
-        f"stored_without_receipt={api_rows} retried={retries[0]} ok={ok}"
+        f"crash: kills={kills} arrivals={len(numbers)} received={len(received)} "
+        f"refused={len(refused)} missing={len(missing)} waiting={len(waiting)} "
+        f"received_twice={shared + max(0, api_total - received_total)} retried={retries[0]} "
+        f"ok={ok}"
     )
     sys.exit(0 if ok else 1)
 

@@ -35,6 +35,8 @@ from django.db import connection, transaction  # noqa: E402
 OUT = Path(os.environ.get("SURGE_DIR", "/tmp/madoguchi-surge"))
 RESIDENTS = int(os.environ.get("SURGE_RESIDENTS", "400"))
 BODIES_PER_RESIDENT = int(os.environ.get("SURGE_BODIES_PER_RESIDENT", "10"))
+# Bodies kept apart (fresh.jsonl) for the latency phase: envelopes no earlier phase sent.
+FRESH_PER_RESIDENT = int(os.environ.get("SURGE_FRESH_PER_RESIDENT", "5"))
 KEY_POOL = 16
 PROCEDURE = os.environ.get("SURGE_PROCEDURE", "child-allowance-change")
 
@@ -60,6 +62,7 @@ def main() -> None:
 
     from madoguchi.accounts.models import Household, Resident
     from madoguchi.api.services import api_client_create
+    from madoguchi.applications.testing import answers_naming
     from madoguchi.forms import presets
     from madoguchi.signatures import services as signature_services
     from madoguchi.signatures.payload import signing_payload
@@ -101,14 +104,15 @@ def main() -> None:
 
     signed_at = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     count = 0
-    with (OUT / "bodies.jsonl").open("w", encoding="utf-8") as bodies:
+    with (
+        (OUT / "bodies.jsonl").open("w", encoding="utf-8") as main_bodies,
+        (OUT / "fresh.jsonl").open("w", encoding="utf-8") as fresh_bodies,
+    ):
         for resident in residents:
-            for n in range(BODIES_PER_RESIDENT):
-                answers = copy.deepcopy(preset.samples[0])
-                answers["applicant.name"] = {
-                    "family": resident.family_name,
-                    "given": resident.given_name,
-                }
+            for n in range(BODIES_PER_RESIDENT + FRESH_PER_RESIDENT):
+                bodies = main_bodies if n < BODIES_PER_RESIDENT else fresh_bodies
+                # The applicant's block names the card's holder (signer binding, issue 20).
+                answers = answers_naming(resident, copy.deepcopy(preset.samples[0]))
                 answers["applicant.phone"] = f"03-1234-{n:04d}"
                 normalised = form_validate(form_version=version, answers=answers)
                 assert normalised.is_valid, normalised.errors

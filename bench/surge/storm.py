@@ -15,6 +15,9 @@ Both procedures differ from the main surge load's (child-allowance-change), so t
 untouched. All RSA work (cards, signatures) happens before the storm; then every request is sent
 at once (one thread and one connection per request, released together by a barrier).
 
+Since issue 14 every request arrives at once (202) and the workers examine it: each answer
+below is the outcome read from the arrival's status URL (201 = received, else the problem).
+
 Expected per storm: one 201, every other answer 409 duplicate-application whose
 existing_application.receipt_number is the 201's, no other status, and one non-draft application
 stored for the resident (or household) and procedure. One line per storm:
@@ -116,7 +119,10 @@ def signed_bodies(*, procedure_code: str, signers: Sequence[Any], count: int) ->
     bodies = []
     for n in range(count):
         signer = signers[n % len(signers)]
-        answers = copy.deepcopy(preset.samples[0])
+        # The signer's block names the card holder (signer binding, issue 20).
+        from madoguchi.applications.testing import answers_naming
+
+        answers = answers_naming(signer, copy.deepcopy(preset.samples[0]))
         if phone:
             answers[phone] = f"03-9876-{n:04d}"
         normalised = form_validate(form_version=version, answers=answers)
@@ -160,6 +166,8 @@ def fire(*, bodies: Sequence[bytes], key: str) -> tuple[list[Answer], float]:
             barrier.wait()
             try:
                 response = http.post("/api/v1/applications", content=bodies[index])
+                if response.status_code == 202:  # arrived: read the status URL until examined
+                    response = outcome_of(http, response.json()["status_url"])
             except httpx.HTTPError as error:
                 answers[index] = Answer(0, None, repr(error))
                 return
@@ -174,7 +182,33 @@ def fire(*, bodies: Sequence[bytes], key: str) -> tuple[list[Answer], float]:
     return [a if a is not None else Answer(0, None, "no answer") for a in answers], seconds
 
 
-def answer_of(response: httpx.Response) -> Answer:
+class Outcome:
+    """An examined arrival as the synchronous path answered it: 201 with the application, or
+    the problem's own status with the problem document."""
+
+    def __init__(self, status: dict[str, Any]) -> None:
+        if status["state"] == "received":
+            self.status_code, self.body = 201, status["application"]
+        else:
+            self.status_code, self.body = int(status["problem"]["status"]), status["problem"]
+        self.text = json.dumps(self.body)
+
+    def json(self) -> Any:
+        return self.body
+
+
+def outcome_of(http: httpx.Client, status_url: str, wait: float = 120.0) -> Any:
+    deadline = time.monotonic() + wait
+    while True:
+        read = http.get(status_url)
+        if read.status_code != 200 or read.json()["state"] != "arrived":
+            return Outcome(read.json()) if read.status_code == 200 else read
+        if time.monotonic() > deadline:
+            return read
+        time.sleep(float(read.headers.get("Retry-After", "1")) / 4)
+
+
+def answer_of(response: Any) -> Answer:
     try:
         body = response.json()
     except ValueError:

@@ -65,49 +65,135 @@ _DATE_ERROR = {
 }
 
 ONE_REQUEST_DESCRIPTION = (
-    "回答と住民の署名（分離型 CMS）を一度に送り、受付番号を受け取ります。住民のアクセストークン"
-    "は不要です：申請者は署名用電子証明書（発行者とシリアル番号）から特定します。署名対象は "
-    "docs/signing.md の正規化ペイロード（RFC 8785 JSON）で、クライアントが往復なしに計算できます。"
-    "form_version_id を指定すると、ペイロードの form_version_hash（GET /forms/{id} の "
-    "content_hash）が確定します。回答のファイル項目の内容は files に base64 で入れます。"
-    "検証・署名検証・保存のすべてが成功したときだけ受け付け、失敗したときは何も残りません"
-    "（拒否された署名の検証記録を除く）。Idempotency-Key を付けると再送が安全です。\n\n"
-    "Send the answers and the resident's detached CMS signature together and get a receipt "
-    "number. No resident token is needed: the applicant is identified by the signing "
-    "certificate (issuer and serial number). The signed bytes are the canonical payload of "
-    "docs/signing.md (RFC 8785 JSON), which a client computes without a round trip; "
-    "form_version_id fixes the payload's form_version_hash (the content_hash of "
-    "GET /forms/{id}). File answers carry their content, base64, in files. The application is "
-    "received only when validation, signature verification and storage all succeed; otherwise "
-    "nothing is left behind (except the evidence of a refused signature). Send an "
-    "Idempotency-Key to make retries safe.\n\n"
-    "署名された申請は1回だけ受け付けます：同じ署名（CMS の署名値）を別の Idempotency-Key・別の"
-    "クライアント・別のプロセスから送ると 409 signature-replayed で、existing_application が最初の"
-    "受付番号を示します（同じキー・同じ本文の再送は最初の応答の再現です）。\n\n"
-    "A signed envelope is received once: the same signature (CMS signature value) sent again "
-    "with another Idempotency-Key, by another client or from another process gets 409 "
-    "signature-replayed, whose existing_application names the first receipt (the same key with "
-    "the same body replays the first answer).\n\n"
-    "エラー / errors: 401 キーなし・無効 / missing or invalid key; 403 スコープ外・テスト用キーで"
-    "デモ以外の自治体 / scope, or a test key outside the demo municipalities; 409 "
-    "idempotency-key-reused, signature-replayed, duplicate-application（existing_application）; "
-    "413 request-too-large（本文が API_MAX_REQUEST_BYTES、既定 8 MiB を超える / body over "
-    "API_MAX_REQUEST_BYTES, 8 MiB by default; answered before the body is read）; "
-    "422 invalid-answers（errors に項目ごと / per field）、certificate-expired, "
-    "certificate-not-yet-valid, certificate-revoked, unknown-issuer（証明書の状態ごと / one per "
-    "certificate state, also for certificates on no card）、signature-rejected（outcome に検証"
-    "結果コード / outcome code: payload_mismatch, bad_signature, malformed, …）、signer-mismatch"
-    "（署名者が申請者でない / the signer is not the applicant: mismatch applicant|holder）、"
-    "signer-unknown（証明書の住所がどの自治体にも当たらない / the certificate's address is in no "
-    "municipality we know）、"
-    "signed-at-too-old, signed-at-in-future（signed_at は受付の API_SIGNED_AT_MAX_AGE_HOURS 時間前"
-    "から5分後まで / signed_at from API_SIGNED_AT_MAX_AGE_HOURS hours before to 5 minutes after "
-    "receipt）; 429 流量制限 / rate limited (Retry-After).\n\n"
-    "申請者 / applicant: 証明書の発行者とシリアル番号にひも付いた住民、なければ証明書の基本4情報が"
-    "一致する住民、なければ検証後に証明書から住民を登録します / the resident linked to the "
-    "certificate, else the one whose record matches its 基本4情報, else a resident created from "
-    "the verified certificate."
+    "到達してから受付へ：回答と住民の署名（分離型 CMS）を一度に送ると、本文の形・様式・"
+    "Idempotency-Key だけを確かめて、受け取ったとおりに記録し、すぐに 202 と到達番号・到達日時・"
+    "状況の URL（status_url、Location ヘッダーも同じ）を返します。回答の検証・署名と証明書"
+    "（経路・失効）の検証・重複の確認・受付番号の付与は、そのあとワーカーが行います。結果は "
+    "GET /arrivals/{arrival_number} で確かめます（state が arrived の間は Retry-After の秒数"
+    "ごとに。ETag と If-None-Match で 304）：received なら application に受付済みの申請、"
+    "refused（受付不可）なら problem に同期で答えていたときと同じ問題詳細（type・status・"
+    "errors。重複と同じ署名の再送は existing_application と application が最初の受付）。"
+    "同期で待つ経路はありません（docs/adr/0005）。住民のアクセストークンは不要です：申請者は"
+    "署名用電子証明書から特定します。署名対象は docs/signing.md の正規化ペイロード（RFC 8785 "
+    "JSON）。signed_at は到達日時を基準に判断します。Idempotency-Key を付けた再送には同じ到達"
+    "（同じ到達番号）を返します。\n\n"
+    "Arrival first, reception after: send the answers and the resident's detached CMS "
+    "signature together; the API checks only the body's shape, the form version and the "
+    "Idempotency-Key, records the request exactly as received and answers 202 at once with an "
+    "arrival number (到達番号), the time of arrival and a status URL (status_url, also in "
+    "Location). Validation, signature, certificate path and CRL checks, duplicates and the "
+    "receipt number follow in a worker. Read the outcome with GET /arrivals/{arrival_number} "
+    "(while state is arrived, wait Retry-After seconds between reads; ETag with If-None-Match "
+    "gives 304): received carries the application under its receipt number; refused (受付不可) "
+    "carries in problem the very problem document the synchronous path answered (type, status, "
+    "errors; a duplicate or a replayed signature also names the first receipt in "
+    "existing_application and application). There is no synchronous variant (docs/adr/0005). "
+    "No resident token is needed: the applicant is identified by the signing certificate. The "
+    "signed bytes are the canonical payload of docs/signing.md (RFC 8785 JSON); signed_at is "
+    "judged against the time of arrival. Resending with the same Idempotency-Key returns the "
+    "same arrival (the same arrival number).\n\n"
+    "202 の前のエラー / errors before 202: 400 本文の形 / body shape; 401 キーなし・無効 / "
+    "missing or invalid key; 403 スコープ外・テスト用キーでデモ以外の自治体 / scope, or a test "
+    "key outside the demo municipalities; 409 idempotency-key-reused; 413 request-too-large"
+    "（API_MAX_REQUEST_BYTES、既定 8 MiB / 8 MiB by default）; 422 validation-error（様式が"
+    "ない・自治体が受け付けていない / no such form version, or not offered online）; 429 "
+    "流量制限 / rate limited.\n\n"
+    "受付不可の problem / problems of a refusal: invalid-answers（errors に項目ごと / per "
+    "field）、certificate-expired, certificate-not-yet-valid, certificate-revoked, "
+    "unknown-issuer、signature-rejected（outcome）、signer-mismatch、signer-unknown、"
+    "signed-at-too-old, signed-at-in-future、signature-replayed, duplicate-application"
+    "（existing_application）、validation-error（files の内容 / file contents）.\n\n"
+    "申請者 / applicant: 証明書にひも付いた住民、なければ基本4情報が一致する住民、なければ検証後に"
+    "証明書から住民を登録します / the resident linked to the certificate, else the one whose "
+    "record matches its 基本4情報, else a resident created from the verified certificate."
 )
+
+ARRIVAL_STATUS_DESCRIPTION = (
+    "到達した申請の状況：arrived（確認中。Retry-After 秒後にもう一度）、received（受付。"
+    "application に受付番号）、refused（受付不可。problem に理由）。If-None-Match に ETag を"
+    "付けると、変わっていなければ 304 です。このクライアント（同じモード）が送ったものだけが"
+    "見えます。\n\n"
+    "Where an arrived application stands: arrived (being examined; read again after "
+    "Retry-After seconds), received (application holds the receipt), refused (受付不可: problem "
+    "says why). Send the ETag in If-None-Match for a 304 while nothing changed. Only what this "
+    "client sent with a key of the same mode is visible."
+)
+
+_ARRIVAL = {
+    "arrival_number": "B7KQ2M9XCR4T",
+    "arrival_display": "B7KQ-2M9X-CR4T",
+    "arrived_at": "2026-04-01T10:15:02.031+09:00",
+    "state": "arrived",
+    "status_url": "/api/v1/arrivals/B7KQ2M9XCR4T",
+    "finished_at": None,
+    "application": None,
+    "problem": None,
+}
+ARRIVED = OpenApiExample("到達 / arrived", response_only=True, status_codes=["202"], value=_ARRIVAL)
+ARRIVAL_WAITING = OpenApiExample(
+    "確認中 / being examined", response_only=True, status_codes=["200"], value=_ARRIVAL
+)
+ARRIVAL_RECEIVED = OpenApiExample(
+    "受付 / received",
+    response_only=True,
+    status_codes=["200"],
+    value={
+        **_ARRIVAL,
+        "state": "received",
+        "finished_at": "2026-04-01T10:15:02.412+09:00",
+        "application": _APPLICATION,
+    },
+)
+ARRIVAL_REFUSED = OpenApiExample(
+    "受付不可 / not accepted",
+    response_only=True,
+    status_codes=["200"],
+    value={
+        **_ARRIVAL,
+        "state": "refused",
+        "finished_at": "2026-04-01T10:15:02.388+09:00",
+        "problem": {
+            "type": "https://madoguchi.jp/problems/certificate-revoked",
+            "code": "certificate_revoked",
+            "title": "署名を受け付けられませんでした。",
+            "title_en": "The signature was not accepted.",
+            "status": 422,
+            "detail": "署名用電子証明書が失効しています。",
+            "detail_en": "The signing certificate has been revoked.",
+            "outcome": "revoked",
+            "errors": [
+                {
+                    "field": "signature",
+                    "code": "revoked",
+                    "message": "署名用電子証明書が失効しています。",
+                    "message_en": "The signing certificate has been revoked.",
+                }
+            ],
+        },
+    },
+)
+FORM_NOT_FOUND = OpenApiExample(
+    "様式がない / no such form version",
+    response_only=True,
+    status_codes=["422"],
+    value={
+        "type": "https://madoguchi.jp/problems/validation-error",
+        "title": "リクエストに誤りがあります。",
+        "title_en": "Your request has errors.",
+        "status": 422,
+        "detail": "errors の項目を直して、もう一度送ってください。",
+        "detail_en": "Correct the fields listed in errors and try again.",
+        "errors": [
+            {
+                "field": "form_version_id",
+                "code": "invalid",
+                "message": "この様式はありません。",
+                "message_en": "There is no such form version.",
+            }
+        ],
+    },
+)
+
 DRAFT_CREATE_DESCRIPTION = (
     "住民（X-Resident-Token のアクセストークンで認証）の代わりに下書きを作ります。回答は入力どおり"
     "に保存され、誤りがあっても失われません。errors は送った項目の検証結果です。\n\n"

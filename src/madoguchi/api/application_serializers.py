@@ -276,3 +276,35 @@ class PayloadPreviewSerializer(FormChoiceSerializer):
 class PayloadPreviewResponseSerializer(SigningPayloadSerializer):
     form_version_id = serializers.UUIDField()
     answers = serializers.DictField(help_text="正規化された回答 / normalised answers")
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": ["arrived", "received", "refused"],
+        "description": "arrived（到達・確認中）, received（受付）, refused（受付不可）",
+    }
+)
+class ArrivalStateField(serializers.CharField):
+    pass
+
+
+class ArrivalSerializer(serializers.Serializer[Any]):
+    """The documented shape of an arrival's status (madoguchi.api.arrivals.arrival_body)."""
+
+    arrival_number = serializers.CharField(help_text="到達番号（12文字）/ arrival number")
+    arrival_display = serializers.CharField(help_text="表示用 XXXX-XXXX-XXXX / for display")
+    arrived_at = serializers.DateTimeField(help_text="到達日時 / time of arrival")
+    state = ArrivalStateField()
+    status_url = serializers.CharField(help_text="状況の URL / status URL")
+    finished_at = serializers.DateTimeField(
+        allow_null=True, help_text="受付または受付不可の日時 / when it was received or refused"
+    )
+    application = ApplicationSerializer(
+        allow_null=True, help_text="受付済みの申請（received のとき）/ the received application"
+    )
+    problem = serializers.DictField(
+        allow_null=True,
+        help_text="受付不可の理由（RFC 9457 の問題詳細、refused のとき）/ why it was refused "
+        "(an RFC 9457 problem document)",
+    )

@@ -29,6 +29,7 @@ from rest_framework.views import APIView
 
 from madoguchi.api import application_examples as ex
 from madoguchi.api import application_serializers as s
+from madoguchi.api import arrivals as arrival_api
 from madoguchi.api import submission
 from madoguchi.api.auth import (
     ApiKeyAndResidentAuthentication,
@@ -137,12 +138,13 @@ def _draft_body(
 class ApplicationCollectionView(_ApplyView):
     @extend_schema(
         operation_id="applications_submit_signed",
-        summary="署名付き申請の一括送信 / Submit a signed application in one request",
+        summary="署名付き申請の一括送信（到達）/ Submit a signed application in one request "
+        "(arrival)",
         description=ex.ONE_REQUEST_DESCRIPTION,
         parameters=[IDEMPOTENCY_KEY],
         request=s.SignedApplicationSerializer,
         responses={
-            201: s.ApplicationSerializer,
+            202: s.ArrivalSerializer,
             400: ex.PROBLEM,
             401: ex.PROBLEM,
             403: ex.PROBLEM,
@@ -151,60 +153,13 @@ class ApplicationCollectionView(_ApplyView):
             422: ex.PROBLEM,
             429: ex.PROBLEM,
         },
-        examples=[
-            ex.SIGNED_REQUEST,
-            ex.RECEIVED,
-            ex.INVALID_ANSWERS,
-            ex.SIGNATURE_REJECTED,
-            ex.SIGNATURE_REPLAYED,
-            ex.TOO_LARGE,
-        ],
+        examples=[ex.SIGNED_REQUEST, ex.ARRIVED, ex.FORM_NOT_FOUND, ex.TOO_LARGE],
         tags=TAG,
     )
     def post(self, request: Request) -> Response:
-        credential = credential_of(request)
-        serializer = s.SignedApplicationSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        form_version = _form_version_of(credential, data)
-        signed = submission.SignedSubmission(
-            form_version=form_version,
-            answers=dict(data["answers"]),
-            signed_at=data["signed_at"],
-            cms_der=data["signature"],
-            files={key: value["content_base64"] for key, value in data.get("files", {}).items()},
-        )
-
-        prepared: list[application_services.Receivable] = []
-
-        def prepare() -> None:
-            # Outside the write transaction: validation and verification are CPU work.
-            try:
-                prepared.append(
-                    submission.application_prepare_signed(
-                        credential=credential, actor=request.user, submission=signed
-                    )
-                )
-            except application_services.ApplicationError as error:
-                raise submission.problem_for(error) from error
-
-        def work() -> Response:
-            try:
-                application = submission.application_receive_signed(
-                    credential=credential,
-                    actor=request.user,
-                    submission=signed,
-                    receivable=prepared[-1],
-                )
-            except application_services.ApplicationError as error:
-                raise submission.problem_for(error) from error
-            return Response(
-                _application_body(application, credential),
-                status=status.HTTP_201_CREATED,
-                headers={"Location": f"/api/v1/applications/{application.public_id}"},
-            )
-
-        return idempotent(request, credential, work, before=prepare)
+        # 到達: one insert of the request as received, 202 with the 到達番号 and the status URL;
+        # a worker examines it (受付) — madoguchi.api.arrivals.
+        return arrival_api.arrive(request, credential_of(request))
 
 
 class PayloadPreviewView(_ApplyView):
@@ -500,6 +455,11 @@ class SubmitView(_ResidentView):
 
 urlpatterns = [
     path("applications", ApplicationCollectionView.as_view(), name="application-list"),
+    path(
+        "arrivals/<str:arrival_number>",
+        arrival_api.ArrivalStatusView.as_view(),
+        name="arrival-detail",
+    ),
     path("applications/drafts", DraftCreateView.as_view(), name="application-drafts"),
     path("applications/payload", PayloadPreviewView.as_view(), name="application-payload"),
     path(

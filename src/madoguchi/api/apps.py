@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class ApiConfig(AppConfig):
     name = "madoguchi.api"
     verbose_name = "API"
+
+    def ready(self) -> None:
+        from madoguchi.api.arrivals import KIND, examine_api_signed
+        from madoguchi.applications.arrivals import arrival_handler_register
+
+        # The workers examine the API's arrivals with what the synchronous path ran.
+        arrival_handler_register(KIND, examine_api_signed)

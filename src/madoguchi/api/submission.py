@@ -256,12 +256,15 @@ def signature_problem(outcome: Outcome, code: str | None = None) -> ApiProblem:
 
 
 def signed_at_check(
-    signed_at: datetime.datetime, cms_der: bytes | None = None
+    signed_at: datetime.datetime,
+    cms_der: bytes | None = None,
+    at: datetime.datetime | None = None,
 ) -> datetime.datetime:
     """Refuse a signing time more than SIGNED_AT_CLOCK_SKEW ahead of ours or older than
     API_SIGNED_AT_MAX_AGE_HOURS, each with its own problem type; an envelope that was already
-    received is named as a replay instead (looked up only here, on the refusal path)."""
-    now = timezone.now()
+    received is named as a replay instead (looked up only here, on the refusal path). `at` is
+    the time of arrival (default: now): a queue's delay never makes a signature too old."""
+    now = at or timezone.now()
     if signed_at > now + conf.SIGNED_AT_CLOCK_SKEW:
         code, message = "signed_at_in_future", _("The signing time is in the future.")
     elif signed_at < now - conf.signed_at_max_age():
@@ -428,11 +431,16 @@ def _files_check(answers: Mapping[str, Any], files: Mapping[str, bytes]) -> None
 
 
 def application_prepare_signed(
-    *, credential: Credential, actor: Any, submission: SignedSubmission
+    *,
+    credential: Credential,
+    actor: Any,
+    submission: SignedSubmission,
+    at: datetime.datetime | None = None,
 ) -> application_services.Receivable:
-    """Every check of a one-request submission, writing nothing (call it before the write
-    transaction). Raises ApiProblem or ApplicationError."""
-    signed_at_check(submission.signed_at, submission.cms_der)
+    """Every check of a one-request submission, writing nothing but a refused signature's
+    evidence (the worker examining an arrival calls it; `at` is the time of arrival). Raises
+    ApiProblem or ApplicationError."""
+    signed_at_check(submission.signed_at, submission.cms_der, at)
     _files_check(submission.answers, submission.files)
     resident = signer_resident(submission)
     receivable = application_services.application_receive_prepare(

@@ -210,7 +210,9 @@ Content-Type: application/json
 {_json(body)}
 ```
 
-→ `201` with `receipt_number`. The payload this body is signed as is in
+→ `202` with an `arrival_number` (到達番号) and a `status_url`; a worker examines it, and
+`GET` on the status URL then gives `state: "received"` with the `application` and its
+`receipt_number` ([arrival.md](arrival.md)). The payload this body is signed as is in
 [signing.md](signing.md#worked-example-a-real-application).
 """
 

@@ -3,10 +3,11 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from madoguchi.applications.receipts import display
-from madoguchi.applications.types import Channel, ScanStatus, Status
+from madoguchi.applications.receipts import arrival_display, display
+from madoguchi.applications.types import ArrivalState, Channel, ScanStatus, Status
 from madoguchi.core.identifiers import EncryptedJSONField
 
 # Which status may follow which. Staff move applications along; residents only withdraw (before
@@ -223,3 +224,63 @@ class LegalHold(models.Model):
 
     def __str__(self) -> str:
         return f"hold {self.application_id} {'released' if self.released_at else 'active'}"
+
+
+class Arrival(models.Model):
+    """A signed application as it arrived (到達), before it is examined (受付): one insert that
+    is also the work queue. A worker claims it (SKIP LOCKED on PostgreSQL), examines it and
+    records the outcome in the same transaction as the application it creates
+    (docs/arrival.md, docs/adr/0005-arrival-first-14.md)."""
+
+    number = models.CharField(_("Arrival number"), max_length=12, unique=True)
+    # The handler that examines it (applications.arrivals registry): "api.signed", "web.signed".
+    kind = models.CharField(max_length=32)
+    state = models.CharField(
+        max_length=16, choices=ArrivalState.choices, default=ArrivalState.ARRIVED
+    )
+    arrived_at = models.DateTimeField(_("Arrived at"), default=timezone.now)
+    form_version = models.ForeignKey(
+        "madoguchi_forms.FormVersion", on_delete=models.PROTECT, related_name="+"
+    )
+    # The signed request exactly as it arrived (answers hold 個人番号: encrypted at rest).
+    envelope = EncryptedJSONField(default=dict)
+    # Web journey: the draft the resident signed.
+    draft = models.ForeignKey(
+        Application, on_delete=models.CASCADE, null=True, blank=True, related_name="arrivals"
+    )
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # API: the client (api.ApiClient's pk; the api app sits above this one) and its key's mode.
+    client_ref = models.PositiveIntegerField(null=True, blank=True)
+    mode = models.CharField(max_length=4, blank=True)
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
+    fingerprint = models.CharField(max_length=64, blank=True)
+    # The outcome: the application received — or, for a duplicate or replay, the first
+    # receipt — and for 受付不可 the problem document (the same one the synchronous path gave).
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    problem = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    not_before = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Arrival")
+        verbose_name_plural = _("Arrivals")
+        indexes = [models.Index(fields=["state", "id"], name="arrival_queue")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client_ref", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="arrival_idempotency_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display
+
+    @property
+    def display(self) -> str:
+        return arrival_display(self.number)

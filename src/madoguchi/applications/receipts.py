@@ -32,6 +32,17 @@ def receipt_number_new() -> str:
     return body + _check_character(body)
 
 
+def arrival_number_new() -> str:
+    """A 到達番号: twelve characters of the same alphabet (eleven random + the check
+    character), shown as XXXX-XXXX-XXXX, so it is never mistaken for a 受付番号."""
+    body = "".join(secrets.choice(ALPHABET) for _ in range(11))
+    return body + _check_character(body)
+
+
+def arrival_display(number: str) -> str:
+    return f"{number[:4]}-{number[4:8]}-{number[8:]}"
+
+
 def normalise(text: str) -> str:
     """What a person typed → the stored form: width, case, hyphens and spaces forgiven."""
     return re.sub(r"[\s\-‐－ー]", "", unicodedata.normalize("NFKC", text)).upper()

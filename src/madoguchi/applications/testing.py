@@ -1,8 +1,12 @@
-"""Helpers for tests of other apps: answers that name a given resident as the signer."""
+"""Helpers for tests of other apps: answers that name a given resident as the signer, and a
+worker thread that examines arrivals."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import threading
+import time
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from madoguchi.accounts.models import Resident
@@ -36,3 +40,35 @@ def answers_naming(resident: Resident, answers: Mapping[str, Any]) -> dict[str, 
             "address": resident.address,
         },
     }
+
+
+@contextlib.contextmanager
+def arrival_worker(idle: float = 0.05) -> Iterator[None]:
+    """A worker examining arrivals in a thread while the block runs (live-server tests: the
+    server answers 202 and this thread gives the receipts, as `make run`'s worker does)."""
+    from django.db import connection
+
+    from madoguchi.applications.arrivals import arrival_work_one
+
+    stop = threading.Event()
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            while not stop.is_set():
+                if arrival_work_one() is None:
+                    time.sleep(idle)
+        except BaseException as error:  # surfaced by the test, not lost in the thread
+            failures.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, name="arrival-worker", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    if failures:
+        raise failures[0]

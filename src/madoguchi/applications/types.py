@@ -43,3 +43,11 @@ class ScanStatus(models.TextChoices):
 
 # The statuses that end an application: its retention period counts from the change to one.
 DECIDED = (Status.COMPLETED, Status.REJECTED, Status.WITHDRAWN)
+
+
+class ArrivalState(models.TextChoices):
+    """Where a 到達 (an application recorded on arrival, not yet examined) stands."""
+
+    ARRIVED = "arrived", _("Arrived")
+    RECEIVED = "received", _("Received")
+    REFUSED = "refused", _("Not accepted")

@@ -4,15 +4,17 @@ login, uploads checked before they are kept, and signing with the card before su
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from madoguchi.accounts import services as account_services
+from madoguchi.applications import arrivals
 from madoguchi.applications import selectors as application_selectors
 from madoguchi.applications import services as application_services
 from madoguchi.applications.types import Status
@@ -27,8 +29,8 @@ from .prefill import prefill_answers
 from .uploads import upload_check
 
 if TYPE_CHECKING:
-    from madoguchi.accounts.models import Resident
-    from madoguchi.applications.models import Application
+    from madoguchi.accounts.models import Resident, User
+    from madoguchi.applications.models import Application, Arrival
     from madoguchi.forms.language import Item, Page
     from madoguchi.forms.models import FormVersion
     from madoguchi.signin.claims import ResidentClaims
@@ -173,24 +175,37 @@ def apply_page_save(
     return PageSave(result=result, entries_changed=changed, upload_errors=upload_errors)
 
 
-def apply_sign_and_submit(
+def apply_sign_and_arrive(
     *, application: Application, resident: Resident, user: AbstractBaseUser, pin: str
-) -> Application:
-    """Sign the canonical payload with the resident's card and submit it.
+) -> Arrival | None:
+    """Sign the canonical payload with the resident's card and record the signed application
+    as arrived (到達): one insert; a worker examines it and gives the 受付番号
+    (madoguchi.applications.arrivals). Returns the arrival — the one still waiting when the
+    draft was signed before (a double click signs nothing again) — or None for an application
+    already received.
 
-    Raises the signer's errors (PinFormatError, PinIncorrect, PinLocked, NoCard) and the
-    applications' errors (InvalidAnswers, SignatureRejected, NotEditable). Submitting an
-    application already received returns it unchanged, before any PIN is tried.
+    Raises the signer's errors (PinFormatError, PinIncorrect, PinLocked, NoCard) and
+    InvalidAnswers (the payload is built from valid answers only).
     """
     if application.status not in application_services.EDITABLE and application.receipt_number:
-        return application
+        return None
+    pending = arrivals.arrival_pending_for_draft(draft=application)
+    if pending is not None:
+        return pending
     signed_at = timezone.now().replace(microsecond=0)
     payload = application_services.application_signing_payload(
         application=application, signed_at=signed_at
     )
     cms_der = signature_services.signature_sign(resident=resident, payload=payload, pin=pin)
-    return application_services.application_submit(
-        application=application, actor=user, cms_der=cms_der, signed_at=signed_at
+    return arrivals.arrival_create(
+        kind=arrivals.WEB_SIGNED,
+        form_version=application.form_version,
+        envelope={
+            "signed_at": signed_at.isoformat(),
+            "signature": base64.b64encode(cms_der).decode("ascii"),
+        },
+        draft=application,
+        user=cast("User", user),
     )
 
 

@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<uuid:public_id>/sign/", views.sign, name="sign"),
     path("<uuid:public_id>/submit/", views.submit, name="submit"),
     path("<uuid:public_id>/locked/", views.locked, name="locked"),
+    path("<uuid:public_id>/arrival/", views.arrival, name="arrival"),
     path("<uuid:public_id>/receipt/", views.receipt, name="receipt"),
     path("<uuid:public_id>/copy.pdf", views.copy_pdf, name="copy"),
     path("<uuid:public_id>/status/", views.status, name="status"),

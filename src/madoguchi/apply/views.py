@@ -4,6 +4,7 @@ PDF copy, and mypage. Every page works without JavaScript; every POST answers wi
 
 from __future__ import annotations
 
+import datetime
 import time
 import uuid
 from collections.abc import Callable
@@ -15,13 +16,15 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from madoguchi.applications import arrivals
 from madoguchi.applications import selectors as application_selectors
 from madoguchi.applications import services as application_services
 from madoguchi.applications.parties import parties_from_answers
-from madoguchi.applications.types import Channel, Status
+from madoguchi.applications.types import ArrivalState, Channel, Status
 from madoguchi.forms import selectors as form_selectors
 from madoguchi.forms.rendering import error_summary
 from madoguchi.forms.translations import definition_localise as _localised
@@ -88,6 +91,16 @@ def with_application(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 
 def _after_submission(application: Application) -> HttpResponse:
     return redirect("apply:receipt", application.public_id)
+
+
+def _settled(application: Application) -> HttpResponse | None:
+    """Where to go instead of an editing page: the receipt of a received application, the
+    到達 page of one signed and still waiting to be examined (nothing may change meanwhile)."""
+    if application.status not in EDITABLE:
+        return _after_submission(application)
+    if arrivals.arrival_pending_for_draft(draft=application) is not None:
+        return redirect("apply:arrival", application.public_id)
+    return None
 
 
 def _first_page(application: Application) -> str:
@@ -183,8 +196,8 @@ def resume(request: HttpRequest, resident: Resident, application: Application) -
 def page(
     request: HttpRequest, resident: Resident, application: Application, page_id: str
 ) -> HttpResponse:
-    if application.status not in EDITABLE:
-        return _after_submission(application)
+    if (settled := _settled(application)) is not None:
+        return settled
     definition = _localised(application.form_version.definition)
     current = flow.page_get(definition, page_id)
     if current is None:
@@ -259,8 +272,8 @@ def page(
 @require_GET
 @with_application
 def check(request: HttpRequest, resident: Resident, application: Application) -> HttpResponse:
-    if application.status not in EDITABLE:
-        return _after_submission(application)
+    if (settled := _settled(application)) is not None:
+        return settled
     definition = _localised(application.form_version.definition)
     result = application_selectors.application_answers_check(application=application)
     entries = []
@@ -297,8 +310,8 @@ def check(request: HttpRequest, resident: Resident, application: Application) ->
 @require_http_methods(["GET", "POST"])
 @with_application
 def sign(request: HttpRequest, resident: Resident, application: Application) -> HttpResponse:
-    if application.status not in EDITABLE:
-        return _after_submission(application)
+    if (settled := _settled(application)) is not None:
+        return settled
     if not application_services.signature_required(application=application):
         return redirect("apply:check", application.public_id)
     remaining = signature_services.pin_remaining_tries(resident=resident)
@@ -307,7 +320,7 @@ def sign(request: HttpRequest, resident: Resident, application: Application) -> 
     form = PinForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.apply_sign_and_submit(
+            arrived = services.apply_sign_and_arrive(
                 application=application,
                 resident=resident,
                 user=_user(request),
@@ -328,7 +341,9 @@ def sign(request: HttpRequest, resident: Resident, application: Application) -> 
         except application_services.ApplicationError as error:
             form.add_error(None, error.message)
         else:
-            return _after_submission(application)
+            if arrived is None:
+                return _after_submission(application)
+            return redirect("apply:arrival", application.public_id)
         remaining = signature_services.pin_remaining_tries(resident=resident)
     return render(
         request,
@@ -341,8 +356,8 @@ def sign(request: HttpRequest, resident: Resident, application: Application) -> 
 @with_application
 def submit(request: HttpRequest, resident: Resident, application: Application) -> HttpResponse:
     """Submit a procedure that needs no signature (the check page's button)."""
-    if application.status not in EDITABLE:
-        return _after_submission(application)
+    if (settled := _settled(application)) is not None:
+        return settled
     try:
         services.apply_submit_unsigned(application=application, user=_user(request))
     except application_services.SignatureMissing:
@@ -375,6 +390,46 @@ def locked(request: HttpRequest, resident: Resident, application: Application) -
 
 
 # --- after submission ---------------------------------------------------------------------------
+
+# How often the 到達 page reloads itself while the application waits to be examined (the
+# Refresh header: no JavaScript; ?auto=0 turns it off, WCAG 2.2.1).
+ARRIVAL_REFRESH_SECONDS = 3
+
+
+@require_GET
+@with_application
+def arrival(request: HttpRequest, resident: Resident, application: Application) -> HttpResponse:
+    """到達しました（到達番号 …）: the page reloads itself until the application is examined,
+    then becomes the receipt — or says why it could not be accepted (受付不可)."""
+    latest = arrivals.arrival_latest_for_draft(draft=application)
+    if latest is None:
+        if application.receipt_number:
+            return _after_submission(application)
+        return redirect("apply:resume", application.public_id)
+    if latest.state == ArrivalState.RECEIVED:
+        return _after_submission(application)
+    auto = request.GET.get("auto") != "0"
+    waiting = latest.state == ArrivalState.ARRIVED
+    context = selectors.procedure_context(form_version=application.form_version)
+    response = render(
+        request,
+        "apply/arrival.html",
+        {
+            "application": application,
+            "arrival": latest,
+            "waiting": waiting,
+            "auto": auto,
+            "refresh_seconds": ARRIVAL_REFRESH_SECONDS,
+            "first_receipt": latest.application if latest.application_id else None,
+            "procedure_name": context.name or application.form_version.definition["title"],
+            "municipality": application.form_version.municipality,
+            "editable": application.status in EDITABLE,
+        },
+    )
+    if waiting and auto:
+        response["Refresh"] = str(ARRIVAL_REFRESH_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET
@@ -461,10 +516,15 @@ def mypage(request: HttpRequest, resident: Resident) -> HttpResponse:
         ip_address=_ip(request),
         data={"count": len(all_apps), "concerning": len(concerning)},
     )
+    # お知らせ: signed applications that ended 受付不可 (shown here and on their 到達 page; there
+    # is no notices app yet).
+    notices = arrivals.arrivals_refused_for_resident(
+        resident_id=resident.pk, since=timezone.now() - datetime.timedelta(days=30)
+    )
     return render(
         request,
         "apply/mypage.html",
-        {"mypage": page_data, "resident": resident, "concerning": concerning},
+        {"mypage": page_data, "resident": resident, "concerning": concerning, "notices": notices},
     )
 
 

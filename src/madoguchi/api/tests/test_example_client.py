@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from madoguchi.api.services import api_demo_key
+from madoguchi.applications.testing import arrival_worker
 from madoguchi.signatures.testing import demo_resident, export_pem
 
 ROOT = Path(__file__).resolve().parents[4]
@@ -28,7 +29,8 @@ def test_example_client_prints_a_receipt_number(
     call_command("forms_publish_demo")
     export_pem(tmp_path, resident=demo_resident("yoshida-taro"))
     monkeypatch.setenv("MADOGUCHI_API_KEY", api_demo_key())
-    code = load_example().main([live_server.url, "--card-dir", str(tmp_path)])
+    with arrival_worker():
+        code = load_example().main([live_server.url, "--card-dir", str(tmp_path)])
     out = capsys.readouterr()
     assert code == 0, out.err
     receipt = out.out.strip().splitlines()[-1]

@@ -1,5 +1,6 @@
 """The same signed envelope sent at once to two server processes (gunicorn, two sync workers,
-on the test database): one application, the other copies 409 signature-replayed. The rule holds
+on the test database) and examined by two worker processes (manage.py arrivals_work): every copy
+arrives (202), one is received, the other copies end 409 signature-replayed. The rule holds
 in the database (a unique column), not in a process's memory."""
 
 import datetime
@@ -56,6 +57,16 @@ def two_processes(tmp_path):
         ],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
+    examiners = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "arrivals_work", "-v", "2", "--idle", "0.02"],
+            cwd=ROOT,
+            env=env,
+            stdout=(tmp_path / f"examiner-{n}.log").open("w"),
+            stderr=subprocess.DEVNULL,
+        )
+        for n in range(2)
+    ]
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -70,8 +81,10 @@ def two_processes(tmp_path):
             time.sleep(0.3)
         yield base, log
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for process in [server, *examiners]:
+            process.terminate()
+        for process in [server, *examiners]:
+            process.wait(timeout=30)
 
 
 def test_one_envelope_sent_to_two_processes_gives_one_application(
@@ -100,14 +113,17 @@ def test_one_envelope_sent_to_two_processes_gives_one_application(
             body=body,
             copies=copies,
             key_prefix=f"process-copy-{round_no}",
+            examine_here=False,  # the two worker processes examine them
         )
         receipt = assert_received_once(answers)
         receipts.append(receipt)
         stored = Application.objects.order_by("receipt_number")
         assert list(stored.values_list("receipt_number", flat=True)) == sorted(receipts)
         lines = [line.split() for line in log.read_text().splitlines()]
-        pids = {pid for pid, status in lines if status in ("201", "409")}
-        if len(pids) == 2:
+        pids = {pid for pid, status in lines if status == "202"}
+        examined = [(log.parent / f"examiner-{n}.log").read_text().split() for n in range(2)]
+        if len(pids) == 2 and all(examined):
             break
-    # Both worker processes answered some of the copies.
+    # Both web processes answered some of the copies, and both workers examined some.
     assert len(pids) == 2, pids
+    assert all(examined), examined

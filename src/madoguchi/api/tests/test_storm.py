@@ -21,7 +21,7 @@ from madoguchi.forms import presets
 from madoguchi.forms.services import form_adopt_preset, form_publish
 from madoguchi.signatures.testing import demo_resident
 
-from .conftest import signed_body
+from .conftest import examined_over_http, signed_body
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -78,7 +78,8 @@ def bodies_for(version, signers, count):
 
 
 def storm(base_url, key, bodies):
-    """POST every body at once; the (status, JSON) answers, in order."""
+    """POST every body at once; each arrives (202); once examined, the outcomes (outcome_of:
+    201 with the application, or the problem's status and document), in order."""
     answers: list[tuple[int, Any] | None] = [None] * len(bodies)
     barrier = threading.Barrier(len(bodies))
 
@@ -102,7 +103,11 @@ def storm(base_url, key, bodies):
         thread.start()
     for thread in threads:
         thread.join()
-    return answers
+    assert all(answer is not None and answer[0] == 202 for answer in answers), [
+        a for a in answers if a is None or a[0] != 202
+    ][:3]
+    arrived = [answer for answer in answers if answer is not None]
+    return examined_over_http(base_url=base_url, api_key=key, answers=arrived)
 
 
 def assert_one_application_and_pointers(answers):

@@ -16,7 +16,7 @@ from madoguchi.signatures.models import CertificateKind, SignatureEvidence
 from madoguchi.signatures.selectors import card_certificate, card_get
 from madoguchi.signatures.services import certificate_revoke
 
-from .conftest import bearer, now_seconds, payload_for, signed_body
+from .conftest import bearer, now_seconds, payload_for, signed_body, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,9 @@ URL = "/api/v1/applications"
 
 
 def post(client, body, key, **headers):
-    return client.post(URL, body, content_type="application/json", **bearer(key), **headers)
+    """The submission and its examination by a worker (conftest.submit): status_code and json()
+    are the outcome — 201 with the application, or the problem the synchronous path gave."""
+    return submit(client, body, key, **headers)
 
 
 def test_signed_submission_is_received_with_evidence_outbox_and_test_flag(
@@ -35,7 +37,10 @@ def test_signed_submission_is_received_with_evidence_outbox_and_test_flag(
     body = response.json()
     assert body["status"] == "submitted" and body["test"] is True
     assert len(body["receipt_number"]) == 9
-    assert response["Location"] == f"/api/v1/applications/{body['id']}"
+    arrived = response.arrival.json()
+    assert response.arrival.status_code == 202 and len(arrived["arrival_number"]) == 12
+    assert response["Location"] == f"/api/v1/arrivals/{arrived['arrival_number']}"
+    assert response.status["application"]["id"] == body["id"]
     application = Application.objects.get(public_id=body["id"])
     assert application.resident == taro and application.channel == "api"
     evidence = application.signature_evidence
@@ -60,6 +65,8 @@ def test_same_idempotency_key_replays_and_a_different_body_conflicts(
     assert first.status_code == again.status_code == 201
     assert again.json() == first.json()
     assert again["Idempotent-Replayed"] == "true"
+    # The same arrival, not a second one.
+    assert again.arrival.json()["arrival_number"] == first.arrival.json()["arrival_number"]
     assert Application.objects.count() == 1
     changed = {**body, "answers": {**body["answers"], "certificate.copies": 2}}
     conflict = post(client, changed, portal["test"], HTTP_IDEMPOTENCY_KEY="k-1")
@@ -73,9 +80,12 @@ def test_same_idempotency_key_replays_and_a_different_body_conflicts(
     _, other, _ = api_client_create(client_id="other", name="Other", scopes=["apply"], rate="")
     replay = post(client, body, other.raw, HTTP_IDEMPOTENCY_KEY="k-1")
     assert replay.status_code == 409 and replay.json()["type"].endswith("/signature-replayed")
+    assert replay.json()["existing_application"]["receipt_number"] == first.json()["receipt_number"]
+    # A key names an arrival, refused or not: a new request (a new signature) takes a new key.
     earlier = now_seconds() - datetime.timedelta(seconds=1)
     own = signed_body(disaster_form, sample_answers, taro, signed_at=earlier)
-    assert post(client, own, other.raw, HTTP_IDEMPOTENCY_KEY="k-1").status_code == 201
+    assert post(client, own, other.raw, HTTP_IDEMPOTENCY_KEY="k-1").status_code == 409
+    assert post(client, own, other.raw, HTTP_IDEMPOTENCY_KEY="k-2").status_code == 201
 
 
 def test_invalid_answers_are_422_per_field_and_leave_nothing(
@@ -220,7 +230,10 @@ def test_test_submissions_send_no_email(client, portal, disaster_form, sample_an
 def test_query_count_of_a_warm_submission(
     client, portal, disaster_form, sample_answers, taro, django_capture_on_commit_callbacks
 ):
-    """The hot path of the load benchmark: no repeated lookups once caches are warm."""
+    """The hot paths of the load benchmark, once caches are warm: the arrival (what the portal
+    waits for) and, separately, the worker's reception of it."""
+    from madoguchi.applications.arrivals import arrival_work_one
+
     earlier = now_seconds() - datetime.timedelta(seconds=1)
     # The warm-up commits as in production (the test's transaction never does): its on-commit
     # work, e.g. remembering the certificate's new link, runs.
@@ -231,18 +244,37 @@ def test_query_count_of_a_warm_submission(
             portal["test"],
         )
     body = signed_body(disaster_form, sample_answers, taro)
-    with CaptureQueriesContext(connection) as queries:
-        response = post(client, body, portal["test"], HTTP_IDEMPOTENCY_KEY="warm")
-    assert response.status_code == 201
-    print(f"\nqueries: {len(queries)}")
-    for query in queries:
+    with CaptureQueriesContext(connection) as arrival_queries:
+        response = client.post(
+            URL,
+            body,
+            content_type="application/json",
+            **bearer(portal["test"]),
+            HTTP_IDEMPOTENCY_KEY="warm",
+        )
+    assert response.status_code == 202
+    print(f"\narrival queries: {len(arrival_queries)}")
+    for query in arrival_queries:
         print(query["sql"][:150])
-    # PostgreSQL, with an Idempotency-Key and one file: idempotency lookup, the generations of
-    # the cached limits and webhook endpoints (core.generations, one read per request), evidence,
-    # application (savepoint), attachment (savepoint), history, outbox, audit lock + tail +
-    # insert, API origin, idempotency record, and the transaction's own statements — 19. A new
-    # lookup on this path shows up here first (bench/RESULTS.md has what each one costs).
-    assert len(queries) <= 19
+    # The arrival, with an Idempotency-Key: the insert of the envelope (in a savepoint: a taken
+    # key is told apart from a taken number) — and nothing else: the key, the form version and
+    # the client are known from caches. 3 statements (savepoint, insert, release).
+    assert len(arrival_queries) <= 3
+    with CaptureQueriesContext(connection) as reception_queries:
+        assert arrival_work_one() is not None
+    print(f"\nreception queries: {len(reception_queries)}")
+    for query in reception_queries:
+        print(query["sql"][:150])
+    # The reception, PostgreSQL, one file: claim, evidence, application (savepoint), attachment
+    # (savepoint), history, outbox, audit lock + tail + insert, API origin, the arrival's
+    # outcome, and the transaction's own statements (savepoints of the examination and of the
+    # writes a concurrent duplicate must undo). The synchronous path had 18 in all; the claim,
+    # the outcome and the two savepoints are the queue's cost (the client's id is cached), and
+    # one read of the generations of the cached limits and webhook endpoints (core.generations;
+    # the worker opens one scope per arrival). A new lookup on this path shows up here first
+    # (bench/RESULTS.md has what each one costs).
+    assert len(reception_queries) <= 23
+    assert Application.objects.filter(channel="api").count() == 2
 
 
 def test_response_body_is_what_the_documented_serializer_gives(

@@ -12,10 +12,11 @@ from django.core.management import call_command
 
 from madoguchi.api import worked_example
 from madoguchi.applications.models import Application
+from madoguchi.applications.testing import arrival_worker
 from madoguchi.signatures import pki
 from madoguchi.signatures.testing import sign_as, signing_certificate
 
-from .conftest import bearer
+from .conftest import bearer, submit
 
 
 def test_the_docs_hold_exactly_the_generated_example():
@@ -67,9 +68,7 @@ def test_the_example_is_what_the_platform_computes_and_accepts(
         "signed_at": signed_at,
         "signature": base64.b64encode(sign_as(taro, example.payload)).decode(),
     }
-    received = client.post(
-        "/api/v1/applications", body, content_type="application/json", **bearer(portal["test"])
-    )
+    received = submit(client, body, portal["test"])
     assert received.status_code == 201, received.json()
     assert Application.objects.get(public_id=received.json()["id"]).resident == taro
 
@@ -85,14 +84,19 @@ def test_examples_openssl_sign_sh_gets_a_receipt(
     card = tmp_path / "card"
     call_command("pki_export_card", "yoshida-taro", "--out", str(card))
     script = worked_example.ROOT / "examples" / "openssl_sign.sh"
-    result = subprocess.run(
-        ["bash", str(script), live_server.url],
-        env={**os.environ, "MADOGUCHI_API_KEY": portal["test"], "MADOGUCHI_CARD_DIR": str(card)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    with arrival_worker():
+        result = subprocess.run(
+            ["bash", str(script), live_server.url],
+            env={
+                **os.environ,
+                "MADOGUCHI_API_KEY": portal["test"],
+                "MADOGUCHI_CARD_DIR": str(card),
+            },
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
     assert result.returncode == 0, result.stdout + result.stderr
     receipt = result.stdout.strip().splitlines()[-1].removeprefix("receipt number: ")
     application = Application.objects.get(receipt_number=receipt.replace("-", ""))

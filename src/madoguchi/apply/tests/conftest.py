@@ -69,3 +69,21 @@ def sign_in(client: Client, resident: Resident) -> Client:
 @pytest.fixture
 def signed_in() -> Callable[[Client, Resident], Client]:
     return sign_in
+
+
+def sign_and_examine(client, application, pin=None):
+    """POST the PIN on the sign page. Signed, the application arrives (302 to its 到達 page,
+    which says so); a worker then examines it, and the 到達 page is read again: a 302 to the
+    receipt once received, or 200 with the reason (受付不可). A refusal before arrival (a wrong
+    PIN, a locked card) comes back as the sign page's own response."""
+    from madoguchi.applications.arrivals import arrivals_work
+    from madoguchi.signatures.services import DEMO_SIGN_PIN
+
+    response = client.post(f"/apply/{application.public_id}/sign/", {"pin": pin or DEMO_SIGN_PIN})
+    if response.status_code != 302 or not response["Location"].endswith("/arrival/"):
+        return response
+    waiting = client.get(response["Location"])
+    assert waiting.status_code == 200 and "到達しました" in waiting.content.decode()
+    assert waiting["Refresh"] == "3"
+    arrivals_work()
+    return client.get(response["Location"])

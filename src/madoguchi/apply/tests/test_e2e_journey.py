@@ -1,5 +1,6 @@
 """The resident's journey in headless Chromium at 360 px: search, procedure, sign-in through the
-development IdP, the form's pages with a photo, check, a wrong PIN then the right one, receipt,
+development IdP, the form's pages with a photo, check, a wrong PIN then the right one, the 到達
+page that turns into the receipt by itself (without JavaScript), receipt,
 mypage, the PDF copy. Accessible (axe-core) on every page; keyboard only; without JavaScript."""
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from madoguchi.applications.models import Application
+from madoguchi.applications.models import Application, Arrival
 from madoguchi.applications.selectors import applications_for_municipalities
 from madoguchi.applications.services import application_draft_create, application_status_change
+from madoguchi.applications.testing import arrival_worker
 from madoguchi.applications.types import Status
 from madoguchi.apply.tests.conftest import publish
 from madoguchi.apply.tests.journey import JPEG
@@ -128,9 +130,38 @@ def test_search_apply_sign_receipt_mypage_and_pdf(live, page):
     page.get_by_label("署名用電子証明書の暗証番号（英数字6〜16桁）").fill(DEMO_SIGN_PIN)
     page.get_by_role("button", name="署名して申請").click()
 
+    # 到達: recorded at once, examined by a worker (none runs yet, so the page waits).
+    expect(page.get_by_role("heading", level=1)).to_have_text("申請が到達しました")
+    arrival = Arrival.objects.get()
+    expect(page.get_by_text(f"到達しました（到達番号 {arrival.display}）")).to_be_visible()
+    arrival_url = page.url
+    page.goto(arrival_url + "?auto=0")  # the same page, not reloading under axe
+    expect(page.get_by_role("link", name="もう一度確認する")).to_be_visible()
+    check_page(page, "09-arrival")
+    # Without JavaScript, the 到達 page turns into the receipt by itself once a worker
+    # examined the arrival (the Refresh header reloads it).
+    no_js = page.context.browser.new_context(
+        viewport={"width": 360, "height": 780},
+        locale="ja-JP",
+        java_script_enabled=False,
+        storage_state=page.context.storage_state(),
+    )
+    try:
+        plain = no_js.new_page()
+        plain.goto(arrival_url)
+        expect(plain.get_by_role("heading", level=1)).to_have_text("申請が到達しました")
+        with arrival_worker():
+            expect(plain.get_by_role("heading", level=1)).to_have_text(
+                "申請を受け付けました", timeout=20_000
+            )
+        assert plain.url.endswith("/receipt/")
+    finally:
+        no_js.close()
+    page.goto(arrival_url)
+
     expect(page.get_by_role("heading", level=1)).to_have_text("申請を受け付けました")
     number = page.locator(".receipt-panel__number").inner_text()
-    check_page(page, "09-receipt")
+    check_page(page, "10-receipt")
     application = Application.objects.get()
     assert number == application.receipt_display
     assert application.status == Status.SUBMITTED
@@ -145,7 +176,7 @@ def test_search_apply_sign_receipt_mypage_and_pdf(live, page):
 
     page.get_by_role("link", name="マイページへ").first.click()
     expect(page.get_by_text(number, exact=True)).to_be_visible()
-    check_page(page, "10-mypage")
+    check_page(page, "11-mypage")
     assert page.csp_violations == []
 
 

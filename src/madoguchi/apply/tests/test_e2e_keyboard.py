@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from madoguchi.applications.models import Application
+from madoguchi.applications.testing import arrival_worker
 from madoguchi.applications.types import Status
 from madoguchi.apply.tests.journey import JPEG
 from madoguchi.apply.tests.test_e2e_journey import live  # noqa: F401 - the fixture
@@ -157,7 +158,12 @@ def test_the_whole_journey_with_the_keyboard_alone_and_no_javascript(live, brows
         type_into(page, "#id_pin", DEMO_SIGN_PIN)
         submit_with_enter(page)
 
-        expect(page.get_by_role("heading", level=1)).to_have_text("申請を受け付けました")
+        # 到達 first; once a worker examined it, the page reloads itself into the receipt.
+        expect(page.get_by_role("heading", level=1)).to_have_text("申請が到達しました")
+        with arrival_worker():
+            expect(page.get_by_role("heading", level=1)).to_have_text(
+                "申請を受け付けました", timeout=20_000
+            )
         application = Application.objects.get()
         assert application.status == Status.SUBMITTED
         assert application.answers["applicant.name"]["family"] == "葛\U000e0100城"

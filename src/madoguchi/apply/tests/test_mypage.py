@@ -9,7 +9,7 @@ from madoguchi.applications.services import (
     application_status_change,
 )
 from madoguchi.applications.types import Status
-from madoguchi.apply.tests.conftest import sign_in
+from madoguchi.apply.tests.conftest import sign_and_examine, sign_in
 from madoguchi.apply.tests.journey import fill_all, photo
 from madoguchi.apply.tests.test_pdf import submitted
 from madoguchi.audit.models import AuditEvent
@@ -133,7 +133,7 @@ def test_a_returned_application_is_amended_and_signed_again_under_the_same_numbe
     client.post(f"/apply/start/{disaster_form.pk}/")
     application = Application.objects.get()
     fill_all(client, application)
-    client.post(f"/apply/{application.public_id}/sign/", {"pin": DEMO_SIGN_PIN})
+    sign_and_examine(client, application)
     application.refresh_from_db()
     number = application.receipt_number
     application_status_change(
@@ -151,7 +151,7 @@ def test_a_returned_application_is_amended_and_signed_again_under_the_same_numbe
         {"attachments.photos": new_photo, "return": "check", "_action": "next"},
     )
     assert "roof-again.jpg" in client.get(f"/apply/{application.public_id}/check/").content.decode()
-    response = client.post(f"/apply/{application.public_id}/sign/", {"pin": DEMO_SIGN_PIN})
+    response = sign_and_examine(client, application)
     assert response["Location"] == f"/apply/{application.public_id}/receipt/"
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED

@@ -17,8 +17,10 @@ from django.test import Client
 from madoguchi.accounts.models import Membership, Resident, ResidentChange, ResidentIdentity, User
 from madoguchi.accounts.types import HouseholdSource, Role
 from madoguchi.api.services import api_client_create
+from madoguchi.api.tests.conftest import ExaminingHttp
 from madoguchi.applications.models import Application
 from madoguchi.applications.types import Status
+from madoguchi.apply.tests.conftest import sign_and_examine
 from madoguchi.apply.tests.journey import PAGES, page_url, photo
 from madoguchi.audit.models import AuditEvent
 from madoguchi.forms import presets
@@ -33,7 +35,6 @@ from madoguchi.signatures.cms import cms_sign
 from madoguchi.signatures.models import CertificateLink, SignatureEvidence
 from madoguchi.signatures.payload import signing_payload
 from madoguchi.signatures.services import (
-    DEMO_SIGN_PIN,
     card_issue,
     pki_setup_demo,
     signing_certificate_renew,
@@ -172,8 +173,9 @@ def test_a_new_person_signs_in_gets_a_resident_signs_with_a_fresh_card_and_a_rei
     # A freshly issued card; the first valid signature links its serial to the resident.
     card_issue(resident=resident)
     application = apply_on_the_web(world, client)
-    response = client.post(f"/apply/{application.public_id}/sign/", {"pin": DEMO_SIGN_PIN})
+    response = sign_and_examine(client, application)
     assert response.status_code == 302, response.content.decode()[-3000:]
+    assert response["Location"].endswith("/receipt/")
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED and application.receipt_number
     assert "受付番号" in client.get(f"/apply/{application.public_id}/receipt/").content.decode()
@@ -208,7 +210,7 @@ def test_a_new_person_signs_in_gets_a_resident_signs_with_a_fresh_card_and_a_rei
     application.status = Status.WITHDRAWN  # (one per resident if the offering limits it)
     application.save(update_fields=["status"])
     again = apply_on_the_web(world, client)
-    response = client.post(f"/apply/{again.public_id}/sign/", {"pin": DEMO_SIGN_PIN})
+    response = sign_and_examine(client, again)
     assert response.status_code == 302, response.content.decode()[-3000:]
     again.refresh_from_db()
     assert again.status == Status.SUBMITTED
@@ -241,9 +243,10 @@ def test_a_card_of_another_person_is_refused_on_the_web_with_a_clear_message(wor
         ),
     )
     application = apply_on_the_web(world, client)
-    response = client.post(f"/apply/{application.public_id}/sign/", {"pin": DEMO_SIGN_PIN})
+    response = sign_and_examine(client, application)  # 受付不可, said on the 到達 page
     assert response.status_code == 200
     page = response.content.decode()
+    assert "受け付けられませんでした" in page
     assert "このマイナンバーカードは、ログインしている方のものではありません" in page
     assert "氏名" in page and "ご本人のカードで署名してください" in page
     application.refresh_from_db()
@@ -320,10 +323,12 @@ def body_for(form, answers, signer: Resident | None, files=True, card=None):
 
 
 def post(world, key, body):
-    with httpx.Client(base_url=world["url"], timeout=60) as http:
-        return http.post(
-            "/api/v1/applications", json=body, headers={"Authorization": f"Bearer {key}"}
-        )
+    """The submission and, once a worker examined its arrival, its outcome (201 or the
+    problem: madoguchi.api.tests.conftest.ExaminingHttp)."""
+    with httpx.Client(
+        base_url=world["url"], timeout=60, headers={"Authorization": f"Bearer {key}"}
+    ) as http:
+        return ExaminingHttp(http).post("/api/v1/applications", json=body)
 
 
 def test_api_a_new_resident_with_a_fresh_card_gets_a_receipt_and_the_card_links(world, portal):

@@ -4,9 +4,10 @@ import pytest
 from django.core import mail
 
 from madoguchi.applications import receipts
-from madoguchi.applications.models import Application
+from madoguchi.applications.arrivals import arrivals_work
+from madoguchi.applications.models import Application, Arrival
 from madoguchi.applications.types import Status
-from madoguchi.apply.tests.conftest import sign_in
+from madoguchi.apply.tests.conftest import sign_and_examine, sign_in
 from madoguchi.apply.tests.journey import fill_all
 from madoguchi.audit.models import AuditEvent
 from madoguchi.signatures.services import DEMO_SIGN_PIN, PinKind, card_pin_reset
@@ -71,15 +72,30 @@ def test_the_fifth_wrong_pin_locks_and_says_what_to_do(client, ready, taro):
     assert ready.status == Status.DRAFT and ready.raw_answers  # nothing lost
     # After the counter resets the PIN, signing works with the new one.
     card_pin_reset(resident=taro, kind=PinKind.SIGN, new_pin="NEWPIN77")
-    response = client.post(sign_url(ready), {"pin": "NEWPIN77"})
+    response = sign_and_examine(client, ready, "NEWPIN77")
     assert response["Location"] == f"/apply/{ready.public_id}/receipt/"
 
 
 def test_signing_submits_once_whatever_is_clicked_twice(
     client, ready, taro, django_capture_on_commit_callbacks
 ):
+    arrival_page = f"/apply/{ready.public_id}/arrival/"
+    signed = client.post(sign_url(ready), {"pin": DEMO_SIGN_PIN})
+    assert signed["Location"] == arrival_page
+    # Before the worker examines it: 到達 with its number, and nothing can change meanwhile —
+    # a second click signs nothing again, every editing page leads to the 到達 page.
+    arrival = Arrival.objects.get()
+    waiting = client.get(arrival_page)
+    assert f"到達しました（到達番号 {arrival.display}）" in waiting.content.decode()
+    assert waiting["Refresh"] == "3" and waiting["Cache-Control"] == "no-store"
+    assert "Refresh" not in client.get(arrival_page + "?auto=0")  # WCAG 2.2.1: it can stop
+    assert client.post(sign_url(ready), {"pin": DEMO_SIGN_PIN})["Location"] == arrival_page
+    assert client.get(f"/apply/{ready.public_id}/check/")["Location"] == arrival_page
+    assert client.post(f"/apply/{ready.public_id}/disaster/", {})["Location"] == arrival_page
+    assert Arrival.objects.count() == 1
     with django_capture_on_commit_callbacks(execute=True):
-        first = client.post(sign_url(ready), {"pin": DEMO_SIGN_PIN})
+        assert arrivals_work() == 1
+    first = client.get(arrival_page)  # reloaded by itself: now the receipt
     assert first["Location"] == f"/apply/{ready.public_id}/receipt/"
     ready.refresh_from_db()
     assert ready.status == Status.SUBMITTED
@@ -148,3 +164,28 @@ def test_signing_incomplete_answers_goes_back_to_the_check(client, disaster_form
     from madoguchi.signatures.services import pin_remaining_tries
 
     assert pin_remaining_tries(resident=taro) == 5
+
+
+def test_an_arrival_that_ends_not_accepted_says_why_and_shows_on_my_page(client, ready, taro):
+    """受付不可 on the web: the certificate is revoked between 到達 and 受付. The 到達 page then
+    says why, with a way back; My page shows it as a notice; the draft is kept."""
+    from madoguchi.signatures.services import certificate_revoke
+    from madoguchi.signatures.testing import signing_issued
+
+    signed = client.post(sign_url(ready), {"pin": DEMO_SIGN_PIN})
+    assert signed["Location"] == f"/apply/{ready.public_id}/arrival/"
+    certificate_revoke(certificate=signing_issued(taro))
+    assert arrivals_work() == 1
+    page = client.get(signed["Location"])
+    html = page.content.decode()
+    arrival = Arrival.objects.get()
+    assert page.status_code == 200 and "Refresh" not in page
+    assert "申請を受け付けられませんでした" in html and arrival.display in html
+    assert "失効" in html  # the reason, in Japanese
+    assert f"/apply/{ready.public_id}/check/" in html
+    ready.refresh_from_db()
+    assert ready.status == Status.DRAFT and ready.raw_answers  # nothing lost
+    mypage = client.get("/apply/mypage/").content.decode()
+    assert "お知らせ" in mypage and arrival.display in mypage
+    # Editing is open again (no arrival is waiting).
+    assert client.get(f"/apply/{ready.public_id}/check/").status_code == 200
