@@ -64,7 +64,13 @@ def main() -> int:
         cwd=ROOT,
         env=env,
     )
-    children = [web, worker, anchors]
+    # The figures' aggregates and the daily open-data snapshot (docs/kpis.md).
+    kpis = subprocess.Popen(
+        [sys.executable, "manage.py", "kpis_update", "--every", "60", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+    )
+    children = [web, worker, anchors, kpis]
     issuer = os.environ.get("OIDC_ISSUER") or f"{url}/idp/o"
     print(
         f"Madoguchi: {url}/  (bound to {bind}; resident sign-in through {issuer}; "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -169,3 +170,38 @@ def offering_apply_url(*, offering: Offering | None) -> str | None:
         return reverse("apply:start", args=[offering.form_version_ref])
     except NoReverseMatch:
         return reverse("forms_public:form-version", args=[offering.form_version_ref])
+
+
+def procedure_list() -> QuerySet[Procedure]:
+    """Every standard procedure, in catalogue order."""
+    return Procedure.objects.all()
+
+
+def offering_counts(
+    *, municipality_codes: Iterable[str], procedure_codes: Iterable[str], by: str
+) -> list[tuple[str, bool, int]]:
+    """(procedure code or municipality code, online, number of offerings) over these
+    organisations and procedures; `by` is "procedure" or "municipality" (kpis' adoption)."""
+    group = "procedure_id" if by == "procedure" else "municipality_id"
+    return [
+        (row[group], row["online"], row["n"])
+        for row in Offering.objects.filter(
+            municipality_id__in=list(municipality_codes), procedure_id__in=list(procedure_codes)
+        )
+        .values(group, "online")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ]
+
+
+def offerings_of(*, municipality_codes: Iterable[str]) -> QuerySet[Offering]:
+    """The offerings of these organisations (the open-data catalogue reads them in chunks)."""
+    return Offering.objects.filter(municipality_id__in=list(municipality_codes)).order_by()
+
+
+def catalog_changed() -> tuple[int, datetime | None]:
+    """How many offerings there are and when one last changed (open data's ETag)."""
+    stamp = Offering.objects.aggregate(n=Count("pk"), latest=Max("updated_at"))
+    procedures = Procedure.objects.aggregate(latest=Max("updated_at"))["latest"]
+    latest = max((t for t in (stamp["latest"], procedures) if t is not None), default=None)
+    return stamp["n"], latest

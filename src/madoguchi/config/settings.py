@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "madoguchi.applications",
     "madoguchi.apply",
     "madoguchi.reception",
+    "madoguchi.kpis",
     "madoguchi.idp",
     "madoguchi.signin",
     "madoguchi.api",

@@ -15,5 +15,7 @@ urlpatterns = [
     path("signin/", include("madoguchi.signin.urls")),
     path("apply/", include("madoguchi.apply.urls")),
     path("staff/", include("madoguchi.reception.urls")),
+    path("staff/kpis/", include("madoguchi.kpis.urls")),
+    path("opendata/", include("madoguchi.kpis.public_urls")),
     path(f"{settings.ADMIN_URL}", admin.site.urls),
 ]
