@@ -126,7 +126,7 @@ def municipality_tables(*, municipality_code: str) -> dict[str, Table]:
         title=_("Online rate per procedure, %(period)s") % {"period": period},
         description=_(
             "Horizontal bars: the share of applications received online, per procedure, from 0 "
-            "to 100%. The same figures are in the table 「%(table)s」."
+            "to 100%%. The same figures are in the table 「%(table)s」."
         )
         % {"table": procedure_table.caption},
         rows=[(row.procedure_name, row.online_rate, percent(row.online_rate)) for row in procedures],
