@@ -1,29 +1,30 @@
-"""Bar charts as data for a server-rendered SVG (kpis/_bar_chart.html): geometry is computed
-here, colours come from the DADS tokens through classes in kpis.css. Every chart is drawn with a
+"""Bar charts as data for a server-rendered SVG (kpis/_chart.html): geometry is computed here,
+colours come from the DADS tokens through classes in kpis.css. Every chart is drawn with a
 title, a description and a table of the same figures beside it, so nothing needs JavaScript and
-nothing is only visible as a shape."""
+nothing is only visible as a shape.
+
+Each bar has its label on the line above it, so the chart is narrow (400 units) and stays
+legible on a 360 px phone; wide screens cap its width (kpis.css)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-WIDTH = 720
-LABEL_WIDTH = 300
-VALUE_WIDTH = 72
-LABEL_CHARS = 20
-BAR_HEIGHT = 22
-GAP = 8
-TOP = 8
+WIDTH = 400
+VALUE_WIDTH = 64
+ROW = 46
+BAR_HEIGHT = 18
+LABEL_CHARS = 27
 
 
 @dataclass(frozen=True)
 class Bar:
     label: str
     value_text: str
+    label_y: int
     y: int
     width: float
-    text_y: int
-    value_x: float
+    value_y: int
 
 
 @dataclass(frozen=True)
@@ -33,10 +34,8 @@ class BarChart:
     description: str
     bars: list[Bar]
     height: int
-    label_width: int = LABEL_WIDTH
-    bar_x: int = LABEL_WIDTH + 8
     width: int = WIDTH
-    label_x: int = LABEL_WIDTH
+    bar_height: int = BAR_HEIGHT
 
     @property
     def title_id(self) -> str:
@@ -59,15 +58,20 @@ def bar_chart(
     (its text says why, e.g. 「—」)."""
     values = [value for _, value, _ in rows if value is not None]
     top = maximum if maximum is not None else max(values, default=0.0)
-    bar_x = LABEL_WIDTH + 8
-    room = WIDTH - bar_x - VALUE_WIDTH
+    room = WIDTH - VALUE_WIDTH
     bars = []
     for index, (label, value, text) in enumerate(rows):
-        y = TOP + index * (BAR_HEIGHT + GAP)
+        base = index * ROW
         width = (value / top * room) if (value and top) else 0.0
         short = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
         bars.append(
-            Bar(short, text, y, round(width, 1), y + BAR_HEIGHT - 6, round(bar_x + width + 6, 1))
+            Bar(
+                label=short,
+                value_text=text,
+                label_y=base + 16,
+                y=base + 22,
+                width=round(width, 1),
+                value_y=base + 22 + BAR_HEIGHT - 4,
+            )
         )
-    height = TOP * 2 + len(rows) * (BAR_HEIGHT + GAP)
-    return BarChart(slug, title, description, bars, height)
+    return BarChart(slug, title, description, bars, len(rows) * ROW + 4)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from madoguchi.kpis import selectors
 from madoguchi.kpis.charts import BarChart, bar_chart
@@ -71,7 +72,7 @@ def municipality_tables(*, municipality_code: str) -> dict[str, Table]:
         slug="procedures",
         caption=_("Applications per procedure, %(period)s") % {"period": period},
         header=[
-            _("Procedure"),
+            pgettext("figures", "Procedure"),
             _("Received online"),
             _("Received at the counter"),
             _("Online rate"),
@@ -191,7 +192,7 @@ def adoption_tables(*, prefecture_code: str | None) -> dict[str, Table]:
         slug="procedures",
         caption=_("Adoption per standard procedure"),
         header=[
-            _("Procedure"),
+            pgettext("figures", "Procedure"),
             _("Offered online"),
             _("Registered, not online"),
             _("Not yet registered"),

@@ -5,12 +5,13 @@ import datetime
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from madoguchi.kpis.counter_csv import MAX_COUNT, parse_month
 
 
 class CounterCountForm(forms.Form):
-    procedure_code = forms.ChoiceField(label=_("Procedure"))
+    procedure_code = forms.ChoiceField(label=pgettext_lazy("figures", "Procedure"))
     month = forms.CharField(
         label=_("Month"), help_text=_("YYYY-MM, e.g. 2026-04"), max_length=7
     )
