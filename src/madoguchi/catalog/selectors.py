@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
 from madoguchi.catalog.models import Level, LifeEvent, Offering, Procedure
@@ -178,17 +178,28 @@ def procedure_list() -> QuerySet[Procedure]:
 
 
 def offering_counts(
-    *, municipality_codes: Iterable[str], procedure_codes: Iterable[str], by: str
-) -> list[tuple[str, bool, int]]:
-    """(procedure code or municipality code, online, number of offerings) over these
-    organisations and procedures; `by` is "procedure" or "municipality" (kpis' adoption)."""
-    group = "procedure_id" if by == "procedure" else "municipality_id"
-    return [
-        (row[group], row["online"], row["n"])
-        for row in Offering.objects.filter(
-            municipality_id__in=list(municipality_codes), procedure_id__in=list(procedure_codes)
+    *, by: str, prefecture_code: str | None = None, municipal_kinds: Iterable[str]
+) -> list[tuple[str, str, bool, int]]:
+    """(procedure code, or the prefecture / municipality code, level, online, number of
+    offerings) of the organisations that run each procedure: municipalities of
+    `municipal_kinds` for municipal procedures, prefectures for prefectural ones; within one
+    prefecture when given. `by`: "procedure", "prefecture" or "municipality" (kpis' adoption)."""
+    group = {
+        "procedure": "procedure_id",
+        "prefecture": "municipality__prefecture_id",
+        "municipality": "municipality_id",
+    }[by]
+    offerings = Offering.objects.filter(
+        Q(procedure__level=Level.MUNICIPAL, municipality__kind__in=list(municipal_kinds))
+        | Q(procedure__level=Level.PREFECTURAL, municipality__kind="prefecture")
+    )
+    if prefecture_code:
+        offerings = offerings.filter(
+            Q(municipality__prefecture_id=prefecture_code) | Q(municipality_id=prefecture_code)
         )
-        .values(group, "online")
+    return [
+        (row[group], row["procedure__level"], row["online"], row["n"])
+        for row in offerings.values(group, "procedure__level", "online")
         .annotate(n=Count("pk"))
         .order_by()
     ]

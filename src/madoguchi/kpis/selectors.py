@@ -8,11 +8,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from madoguchi.applications import selectors as application_selectors
 from madoguchi.catalog import selectors as catalog_selectors
+from madoguchi.core.ttlcache import TtlCache
 from madoguchi.kpis.models import CounterCount, MonthlyFigure
 from madoguchi.kpis.types import DURATION_BUCKETS, ProcedureFigures, online_rate
 from madoguchi.municipalities import selectors as municipality_selectors
@@ -193,90 +194,96 @@ class Adoption:
         return self.online / self.total if self.total else None
 
 
-def organisations(*, prefecture_code: str | None = None) -> dict[str, list[str]]:
-    """Codes of the organisations that offer procedures of each level: the 1,741
-    municipalities (市町村 and 特別区; designated cities, not their wards) and the 47 prefectures,
-    within one prefecture when given."""
+def organisation_counts(*, prefecture_code: str | None = None) -> dict[str, int]:
+    """How many organisations run procedures of each level: the 1,741 municipalities (市町村
+    and 特別区; designated cities, not their wards) and the 47 prefectures — within one
+    prefecture when given."""
     queryset = municipality_selectors.municipality_list()
     if prefecture_code:
         queryset = queryset.filter(Q(prefecture_id=prefecture_code) | Q(code=prefecture_code))
-    municipal: list[str] = []
-    prefectural: list[str] = []
-    for code, kind in queryset.values_list("code", "kind"):
+    counts = {"municipal": 0, "prefectural": 0}
+    for kind, n in queryset.values("kind").annotate(n=Count("code")).values_list("kind", "n"):
         if kind == Kind.PREFECTURE:
-            prefectural.append(code)
+            counts["prefectural"] += n
         elif kind in MUNICIPAL:
-            municipal.append(code)
-    return {"municipal": municipal, "prefectural": prefectural}
+            counts["municipal"] += n
+    return counts
+
+
+# Adoption comes from the catalogue (offerings), which changes a few times a day: computed once
+# a minute per process and key, whatever the number of page views.
+adoption_cache: TtlCache[tuple[str, str], list[Adoption]] = TtlCache(ttl=60.0)
 
 
 def adoption_by_procedure(*, prefecture_code: str | None = None) -> list[Adoption]:
     """Per standard procedure: organisations of its level offering it online / registered
     without online application / not yet registered."""
-    orgs = organisations(prefecture_code=prefecture_code)
-    counts = _offering_counts(orgs, group="procedure")
-    result = []
-    for procedure in catalog_selectors.procedure_list():
-        total = len(orgs[procedure.level])
-        online, registered = counts.get(procedure.code, (0, 0))
-        result.append(Adoption(procedure.code, procedure.name, online, registered, total))
-    return result
+    return adoption_cache.get_or_load(
+        ("procedure", prefecture_code or ""), lambda: _adoption_by_procedure(prefecture_code)
+    )
+
+
+def _adoption_by_procedure(prefecture_code: str | None) -> list[Adoption]:
+    totals = organisation_counts(prefecture_code=prefecture_code)
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for code, _level, is_online, n in catalog_selectors.offering_counts(
+        by="procedure", prefecture_code=prefecture_code, municipal_kinds=MUNICIPAL
+    ):
+        counts[code][0 if is_online else 1] += n
+    return [
+        Adoption(
+            procedure.code,
+            procedure.name,
+            counts[procedure.code][0],
+            counts[procedure.code][1],
+            totals[procedure.level],
+        )
+        for procedure in catalog_selectors.procedure_list()
+    ]
 
 
 def adoption_by_area(*, prefecture_code: str | None = None) -> list[Adoption]:
     """Per prefecture (or, within one prefecture, per municipality): municipal procedures
     offered online over (municipalities × municipal procedures), best first."""
-    municipal_procedures = [
-        p.code for p in catalog_selectors.procedure_list() if p.level == "municipal"
-    ]
+    return adoption_cache.get_or_load(
+        ("area", prefecture_code or ""), lambda: _adoption_by_area(prefecture_code)
+    )
+
+
+def _adoption_by_area(prefecture_code: str | None) -> list[Adoption]:
+    procedures = sum(1 for p in catalog_selectors.procedure_list() if p.level == "municipal")
     queryset = municipality_selectors.municipality_list().filter(kind__in=MUNICIPAL)
     if prefecture_code:
-        queryset = queryset.filter(prefecture_id=prefecture_code)
-    areas: dict[str, list[str]] = defaultdict(list)
-    labels: dict[str, str] = {}
-    for code, name, prefecture_id, prefecture_name in queryset.values_list(
-        "code", "name", "prefecture_id", "prefecture__name"
-    ):
-        key = code if prefecture_code else prefecture_id
-        areas[key].append(code)
-        labels[key] = name if prefecture_code else prefecture_name
-    rows = catalog_selectors.offering_counts(
-        municipality_codes=[c for codes in areas.values() for c in codes],
-        procedure_codes=municipal_procedures,
-        by="municipality",
-    )
-    owner = {code: key for key, codes in areas.items() for code in codes}
+        areas = dict(queryset.filter(prefecture_id=prefecture_code).values_list("code", "name"))
+        sizes = dict.fromkeys(areas, 1)
+    else:
+        areas = dict(
+            municipality_selectors.municipality_list()
+            .filter(kind=Kind.PREFECTURE)
+            .values_list("code", "name")
+        )
+        sizes = dict(
+            queryset.values("prefecture_id")
+            .annotate(n=Count("code"))
+            .values_list("prefecture_id", "n")
+        )
     online: dict[str, int] = defaultdict(int)
     registered: dict[str, int] = defaultdict(int)
-    for municipality_code, is_online, count in rows:
-        key = owner[municipality_code]
-        if is_online:
-            online[key] += count
-        else:
-            registered[key] += count
+    for key, level, is_online, n in catalog_selectors.offering_counts(
+        by="municipality" if prefecture_code else "prefecture",
+        prefecture_code=prefecture_code,
+        municipal_kinds=MUNICIPAL,
+    ):
+        if level != "municipal" or key not in areas:
+            continue
+        (online if is_online else registered)[key] += n
     result = [
-        Adoption(
-            key,
-            labels[key],
-            online[key],
-            registered[key],
-            len(codes) * len(municipal_procedures),
-        )
-        for key, codes in areas.items()
+        Adoption(key, name, online[key], registered[key], sizes.get(key, 0) * procedures)
+        for key, name in areas.items()
+        if sizes.get(key)
     ]
     result.sort(key=lambda a: (-(a.rate or 0.0), a.key))
     return result
-
-
-def _offering_counts(orgs: dict[str, list[str]], *, group: str) -> dict[str, tuple[int, int]]:
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for level, codes in orgs.items():
-        procedures = [p.code for p in catalog_selectors.procedure_list() if p.level == level]
-        for procedure_code, is_online, count in catalog_selectors.offering_counts(
-            municipality_codes=codes, procedure_codes=procedures, by=group
-        ):
-            counts[procedure_code][0 if is_online else 1] += count
-    return {code: (value[0], value[1]) for code, value in counts.items()}
 
 
 def prefecture_list() -> list[tuple[str, str]]:

@@ -33,7 +33,10 @@ def _name(code: str) -> str:
 
 
 def _choices(codes: set[str]) -> list[tuple[str, str]]:
-    return [(code, _name(code)) for code in sorted(codes)]
+    names = {
+        m.code: m.full_name for m in municipality_selectors.municipality_list().filter(code__in=codes)
+    }
+    return [(code, names.get(code, code)) for code in sorted(codes)]
 
 
 @staff_required
