@@ -90,10 +90,14 @@ def build_catalogue(rng: random.Random) -> tuple[list[str], list[str], list[obje
     Offering.objects.bulk_create(offerings, batch_size=5000, ignore_conflicts=True)
     versions = []
     for code in rng.sample(municipal, PUBLISHED):
-        form = form_adopt_preset(municipality_code=code, procedure_code="disaster-certificate", actor=None)
+        form = form_adopt_preset(
+            municipality_code=code, procedure_code="disaster-certificate", actor=None
+        )
         versions.append(form_publish(municipal_form=form, actor=None))
-    _log(f"catalogue: {len(municipal)} municipalities × {len(procedures)} procedures, "
-         f"{len(offerings)} offerings, {len(versions)} published forms")
+    _log(
+        f"catalogue: {len(municipal)} municipalities × {len(procedures)} procedures, "
+        f"{len(offerings)} offerings, {len(versions)} published forms"
+    )
     return municipal, procedures, versions
 
 
@@ -106,7 +110,11 @@ def _uuid(value: uuid.UUID) -> object:
 
 
 def build_applications(
-    count: int, municipal: list[str], procedures: list[str], versions: list[object], rng: random.Random
+    count: int,
+    municipal: list[str],
+    procedures: list[str],
+    versions: list[object],
+    rng: random.Random,
 ) -> tuple[int, int]:
     """Insert `count` received applications and their history with executemany."""
     # A few large cities get most applications (weights ~ 1/rank).
@@ -122,13 +130,14 @@ def build_applications(
     placeholders = ", ".join(["%s"] * len(fields))
     table = connection.ops.quote_name(Application._meta.db_table)
     change_table = connection.ops.quote_name(StatusChange._meta.db_table)
+    # Table and column names come from the models' meta, values are parameters.
     change_sql = (
-        f"INSERT INTO {change_table} (application_id, from_status, to_status, at, actor_label, "
+        f"INSERT INTO {change_table} (application_id, from_status, to_status, at, actor_label, "  # noqa: S608
         "message) VALUES (%s, %s, %s, %s, %s, %s)"
     )
     version_ids = [_uuid(v.pk) for v in versions]  # type: ignore[attr-defined]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
         next_id = cursor.fetchone()[0] + 1
     inserted = changes = 0
     while inserted < count:
@@ -180,10 +189,10 @@ def build_applications(
                 history.append((app_id, from_status, to_status, _adapt(at), "bench", ""))
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {table} (id, {columns}) VALUES (%s, {placeholders})",
+                f"INSERT INTO {table} (id, {columns}) VALUES (%s, {placeholders})",  # noqa: S608
                 [[next_id + inserted + i, *row] for i, row in enumerate(rows)],
             )
-            # The history in time order, as the platform writes it (ids follow time).
+            # Each batch's history in time order (the job does not depend on it: it reads by id).
             history.sort(key=lambda change: str(change[3]))
             cursor.executemany(change_sql, history)
         inserted += size
@@ -193,7 +202,7 @@ def build_applications(
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{Application._meta.db_table}', 'id'), "
+                f"SELECT setval(pg_get_serial_sequence('{Application._meta.db_table}', 'id'), "  # noqa: S608
                 f"(SELECT MAX(id) FROM {table}))"
             )
             cursor.execute("ANALYZE")
@@ -217,7 +226,9 @@ def measure_aggregates(received: int, changes: int) -> dict[str, float]:
     }
 
 
-def measure_steady(municipal: list[str], procedures: list[str], versions: list[object], rng: random.Random) -> dict[str, float]:
+def measure_steady(
+    municipal: list[str], procedures: list[str], versions: list[object], rng: random.Random
+) -> dict[str, float]:
     """1,000 new receipts (and their decisions) after the job caught up, as every minute."""
     results = []
     for _round in range(5):
@@ -230,7 +241,10 @@ def measure_steady(municipal: list[str], procedures: list[str], versions: list[o
         assert result.events == new_changes, (result.events, new_changes)
         results.append(seconds)
     seconds = statistics.median(results)
-    _log(f"steady state: 1,000 receipts (+ decisions) aggregated in {seconds * 1000:.0f} ms (median of 5)")
+    _log(
+        f"steady state: 1,000 receipts (+ decisions) aggregated in {seconds * 1000:.0f} ms "
+        "(median of 5)"
+    )
     return {"steady_ms_per_1000": seconds * 1000, "steady_per_application_us": seconds / 1000 * 1e6}
 
 
@@ -249,11 +263,14 @@ def _timed(client: Client, urls: list[str]) -> list[float]:
 def _summary(times: list[float]) -> str:
     ordered = sorted(times)
     p95 = ordered[int(len(ordered) * 0.95) - 1]
-    return f"p50 {statistics.median(ordered):.1f} ms, p95 {p95:.1f} ms, max {ordered[-1]:.1f} ms (n={len(ordered)})"
+    return (
+        f"p50 {statistics.median(ordered):.1f} ms, p95 {p95:.1f} ms, "
+        f"max {ordered[-1]:.1f} ms (n={len(ordered)})"
+    )
 
 
 def measure_dashboards(municipal: list[str], rng: random.Random, requests: int) -> dict[str, str]:
-    user = User.objects.create_user(username="bench-admin", password="x" * 16)  # noqa: S106
+    user = User.objects.create_user(username="bench-admin", password="x" * 16)
     busiest = list(
         Application.objects.values("municipality_id")
         .annotate(n=django.db.models.Count("id"))
@@ -264,7 +281,7 @@ def measure_dashboards(municipal: list[str], rng: random.Random, requests: int) 
     Membership.objects.bulk_create(
         [Membership(user=user, municipality_id=code, role="viewer") for code in chosen]
     )
-    national = User.objects.create_user(username="bench-national", password="x" * 16)  # noqa: S106
+    national = User.objects.create_user(username="bench-national", password="x" * 16)
     Membership.objects.create(user=national, role="national_admin")
     client = Client()
     staff_login(client, user)
@@ -272,17 +289,21 @@ def measure_dashboards(municipal: list[str], rng: random.Random, requests: int) 
     urls = [f"/staff/kpis/?municipality={rng.choice(chosen)}" for _ in range(requests)]
     municipality = _timed(client, urls)
     busiest_times = _timed(client, [f"/staff/kpis/?municipality={busiest[0]}"] * 50)
-    csv_times = _timed(client, [f"/staff/kpis/figures/procedures.csv?municipality={busiest[0]}"] * 50)
+    csv_times = _timed(
+        client, [f"/staff/kpis/figures/procedures.csv?municipality={busiest[0]}"] * 50
+    )
     national_client = Client()
     staff_login(national_client, national)
     _timed(national_client, ["/staff/kpis/adoption/"] * 2)
     adoption = _timed(national_client, ["/staff/kpis/adoption/"] * 50)
     prefecture = _timed(national_client, ["/staff/kpis/adoption/?prefecture=130001"] * 50)
     public = _timed(Client(), ["/opendata/adoption/"] * 50)
+    size = Application.objects.filter(municipality_id=busiest[0]).count()
     result = {
         "municipality dashboard (50 municipalities, random)": _summary(municipality),
-        f"municipality dashboard, busiest ({busiest[0]}, "
-        f"{Application.objects.filter(municipality_id=busiest[0]).count():,} applications)": _summary(busiest_times),
+        f"municipality dashboard, busiest ({busiest[0]}, {size:,} applications)": _summary(
+            busiest_times
+        ),
         "procedures CSV, busiest": _summary(csv_times),
         "national adoption view": _summary(adoption),
         "prefecture adoption view (東京都)": _summary(prefecture),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Min, Prefetch, QuerySet
 
@@ -119,12 +119,13 @@ def application_for_envelope(*, cms_der: bytes) -> Application | None:
 
 def status_change_events(
     *, after_id: int, settled_before: datetime.datetime, limit: int
-) -> list[dict[str, object]]:
+) -> list[dict[str, Any]]:
     """Status changes with an id above `after_id` recorded before `settled_before`, oldest
     first, with what aggregates need of their application (kpis' incremental job): no answers,
     no personal data."""
-    return list(
-        StatusChange.objects.filter(pk__gt=after_id, at__lt=settled_before)
+    return [
+        dict(row)
+        for row in StatusChange.objects.filter(pk__gt=after_id, at__lt=settled_before)
         .order_by("pk")
         .values(
             "pk",
@@ -137,7 +138,7 @@ def status_change_events(
             "application__is_test",
             "application__resident__subject",
         )[:limit]
-    )
+    ]
 
 
 def open_applications_oldest(*, municipality_codes: Iterable[str]) -> dict[str, datetime.datetime]:

@@ -123,7 +123,9 @@ def standard_form_definition(*, procedure_code: str) -> tuple[Definition, str] |
     return definition, content_hash(definition)
 
 
-def published_version_facts(*, municipality_codes: Iterable[str]) -> dict[tuple[str, str], dict]:
+def published_version_facts(
+    *, municipality_codes: Iterable[str]
+) -> dict[tuple[str, str], dict[str, Any]]:
     """(municipality, procedure) → the newest published version's id, number and standard item
     codes, and when the first version was published (the open-data catalogue)."""
     facts: dict[tuple[str, str], dict[str, Any]] = {}

@@ -5,6 +5,8 @@ members of a prefecture (their prefecture)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -13,6 +15,9 @@ from django.http import Http404, HttpRequest
 from madoguchi.accounts.selectors import is_national_admin, municipality_codes_for
 from madoguchi.accounts.types import Role
 from madoguchi.kpis import selectors
+
+if TYPE_CHECKING:
+    from madoguchi.accounts.models import User as AccountUser
 
 DASHBOARD_ROLES = (Role.ADMIN, Role.FORM_EDITOR, Role.CASE_WORKER, Role.VIEWER, Role.AUDITOR)
 COUNTER_ROLES = (Role.ADMIN, Role.CASE_WORKER)
@@ -44,7 +49,7 @@ def chosen(request: HttpRequest, codes: set[str], name: str = "municipality") ->
 def adoption_scope(user: User) -> list[str] | None:
     """None: the whole country (national administrator); otherwise the prefectures whose
     members the user is. 403 for everyone else."""
-    if is_national_admin(user=user):
+    if is_national_admin(user=cast("AccountUser", user)):
         return None
     prefectures = {code for code, _ in selectors.prefecture_list()}
     mine = sorted(municipality_codes_for(user=user) & prefectures)

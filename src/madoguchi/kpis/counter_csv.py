@@ -48,9 +48,7 @@ def _decode(data: bytes) -> str | None:
     return None
 
 
-def parse(
-    data: bytes, *, municipality_codes: set[str], procedure_codes: set[str]
-) -> Parsed:
+def parse(data: bytes, *, municipality_codes: set[str], procedure_codes: set[str]) -> Parsed:
     """Rows that are valid for these municipalities and procedures, and an error for each one
     that is not. Months in the future and duplicate (municipality, procedure, month) rows are
     errors."""
@@ -133,7 +131,8 @@ def parse(
         if row_errors:
             errors.extend(row_errors)
             continue
-        assert month is not None and count is not None
+        if month is None or count is None:  # reported above
+            continue
         key = (code, procedure, month)
         if key in seen:
             errors.append(

@@ -130,7 +130,9 @@ def municipality_tables(*, municipality_code: str) -> dict[str, Table]:
             "to 100%%. The same figures are in the table 「%(table)s」."
         )
         % {"table": procedure_table.caption},
-        rows=[(row.procedure_name, row.online_rate, percent(row.online_rate)) for row in procedures],
+        rows=[
+            (row.procedure_name, row.online_rate, percent(row.online_rate)) for row in procedures
+        ],
         maximum=1.0,
     )
     procedure_table = dataclasses.replace(procedure_table, chart=procedure_rate_chart)
@@ -146,7 +148,14 @@ def municipality_tables(*, municipality_code: str) -> dict[str, Table]:
             _("Decided"),
             _("Returned for correction"),
         ],
-        columns=["month", "received_online", "received_counter", "online_rate", "decided", "returned"],
+        columns=[
+            "month",
+            "received_online",
+            "received_counter",
+            "online_rate",
+            "decided",
+            "returned",
+        ],
         rows=[
             [
                 month_label(row.month),
@@ -199,7 +208,14 @@ def adoption_tables(*, prefecture_code: str | None) -> dict[str, Table]:
             _("Organisations"),
             _("Share online"),
         ],
-        columns=["procedure_code", "online", "registered", "not_yet", "organisations", "share_online"],
+        columns=[
+            "procedure_code",
+            "online",
+            "registered",
+            "not_yet",
+            "organisations",
+            "share_online",
+        ],
         rows=[
             [
                 a.label,
@@ -211,7 +227,9 @@ def adoption_tables(*, prefecture_code: str | None) -> dict[str, Table]:
             ]
             for a in procedures
         ],
-        data=[[a.key, a.online, a.registered, a.not_yet, a.total, _rate(a.rate)] for a in procedures],
+        data=[
+            [a.key, a.online, a.registered, a.not_yet, a.total, _rate(a.rate)] for a in procedures
+        ],
         chart=bar_chart(
             slug="adoption-procedures",
             title=_("Share of organisations offering each procedure online"),

@@ -12,9 +12,7 @@ from madoguchi.kpis.counter_csv import MAX_COUNT, parse_month
 
 class CounterCountForm(forms.Form):
     procedure_code = forms.ChoiceField(label=pgettext_lazy("figures", "Procedure"))
-    month = forms.CharField(
-        label=_("Month"), help_text=_("YYYY-MM, e.g. 2026-04"), max_length=7
-    )
+    month = forms.CharField(label=_("Month"), help_text=_("YYYY-MM, e.g. 2026-04"), max_length=7)
     count = forms.IntegerField(
         label=_("Applications received at the counter"),
         min_value=0,

@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
@@ -67,7 +68,7 @@ def catalog_stamp() -> Stamp:
 def _base_url() -> str:
     try:
         return public_base_url()
-    except Exception:  # noqa: BLE001 - a missing public URL leaves the URL column relative
+    except Exception:
         return ""
 
 
@@ -97,7 +98,7 @@ def catalog_records() -> Iterator[dict[str, object]]:
 
 def _chunk_records(
     chunk: list[tuple[str, str, str, str | None]],
-    by_level: dict[str, list],
+    by_level: dict[str, list[Any]],
     base: str,
 ) -> Iterator[dict[str, object]]:
     codes = [code for code, *_ in chunk]

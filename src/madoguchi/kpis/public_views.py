@@ -34,7 +34,9 @@ def _etag(request: HttpRequest, *args: object, **kwargs: object) -> str:
     return opendata.catalog_stamp().etag
 
 
-def _last_modified(request: HttpRequest, *args: object, **kwargs: object) -> datetime.datetime | None:
+def _last_modified(
+    request: HttpRequest, *args: object, **kwargs: object
+) -> datetime.datetime | None:
     return opendata.catalog_stamp().last_modified
 
 
@@ -72,7 +74,9 @@ def catalog_json(request: HttpRequest) -> StreamingHttpResponse:
 
 def _file_etag(path: Path) -> str:
     stat = path.stat()
-    return hashlib.sha256(f"{path.parent.name}/{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:32]
+    return hashlib.sha256(
+        f"{path.parent.name}/{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode()
+    ).hexdigest()[:32]
 
 
 @require_GET
@@ -135,5 +139,3 @@ def adoption_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     response = csv_response([table.columns, *table.data], filename=f"adoption-{slug}.csv")
     response["Cache-Control"] = CACHE
     return response
-
-

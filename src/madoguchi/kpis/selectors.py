@@ -7,6 +7,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -65,9 +66,7 @@ def procedure_figures(
 ) -> list[ProcedureFigures]:
     """Per procedure over `months`: received online and at the counter, decided, returned,
     p50/p90 of 受付→decision, and when the oldest open application was received."""
-    rows = MonthlyFigure.objects.filter(
-        municipality_code=municipality_code, month__in=months
-    ).only(
+    rows = MonthlyFigure.objects.filter(municipality_code=municipality_code, month__in=months).only(
         "procedure_code",
         "received",
         "completed",
@@ -120,8 +119,8 @@ def procedure_figures(
 
 def month_figures(*, municipality_code: str, months: list[datetime.date]) -> list[MonthFigures]:
     """Per month (all procedures): received online and at the counter, decided, returned."""
-    online = {
-        row["month"]: row
+    online: dict[datetime.date, dict[str, Any]] = {
+        row["month"]: dict(row)
         for row in MonthlyFigure.objects.filter(
             municipality_code=municipality_code, month__in=months
         )
@@ -141,7 +140,7 @@ def month_figures(*, municipality_code: str, months: list[datetime.date]) -> lis
     )
     result = []
     for month in months:
-        row = online.get(month, {})
+        row: dict[str, Any] = online.get(month, {})
         result.append(
             MonthFigures(
                 month=month,
@@ -162,7 +161,9 @@ def procedure_names() -> dict[str, tuple[int, str]]:
     }
 
 
-def counter_counts(*, municipality_code: str, months: Iterable[datetime.date]) -> dict:
+def counter_counts(
+    *, municipality_code: str, months: Iterable[datetime.date]
+) -> dict[tuple[str, datetime.date], int]:
     """(procedure code, month) → counter applications entered for this municipality."""
     return {
         (row.procedure_code, row.month): row.count
@@ -293,5 +294,3 @@ def prefecture_list() -> list[tuple[str, str]]:
         .order_by("code")
         .values_list("code", "name")
     )
-
-

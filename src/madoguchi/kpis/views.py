@@ -34,7 +34,8 @@ def _name(code: str) -> str:
 
 def _choices(codes: set[str]) -> list[tuple[str, str]]:
     names = {
-        m.code: m.full_name for m in municipality_selectors.municipality_list().filter(code__in=codes)
+        m.code: m.full_name
+        for m in municipality_selectors.municipality_list().filter(code__in=codes)
     }
     return [(code, names.get(code, code)) for code in sorted(codes)]
 
@@ -43,6 +44,8 @@ def _choices(codes: set[str]) -> list[tuple[str, str]]:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     codes = access.dashboard_codes(request.user)
+    if not codes and _can_see_adoption(request):
+        return redirect("kpis:adoption")  # the national administrator has no municipality
     code = access.chosen(request, codes)
     tables = figures.municipality_tables(municipality_code=code)
     return render(
@@ -205,9 +208,19 @@ def counter_upload(request: HttpRequest) -> HttpResponse:
     request.session[PENDING] = {
         "token": token,
         "name": upload.name,
-        "rows": [[r.municipality_code, r.procedure_code, f"{r.month:%Y-%m}", r.count] for r in parsed.rows],
+        "rows": [
+            [r.municipality_code, r.procedure_code, f"{r.month:%Y-%m}", r.count]
+            for r in parsed.rows
+        ],
     }
-    context.update({"errors": parsed.errors, "valid_rows": len(parsed.rows), "token": token, "filename": upload.name})
+    context.update(
+        {
+            "errors": parsed.errors,
+            "valid_rows": len(parsed.rows),
+            "token": token,
+            "filename": upload.name,
+        }
+    )
     return render(request, "kpis/counter_check.html", context, status=400)
 
 

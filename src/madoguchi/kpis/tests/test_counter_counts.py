@@ -2,6 +2,8 @@
 Japanese naming row and column, nothing stored from a file with errors unless the user confirms
 the valid rows, a new upload replaces the same cells, every store audited."""
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -20,7 +22,7 @@ PROCEDURES = {"disaster-certificate", "child-allowance-claim"}
 
 def _last_month() -> str:
     first = timezone.localdate().replace(day=1)
-    return f"{(first - timezone.timedelta(days=1)):%Y-%m}"
+    return f"{(first - datetime.timedelta(days=1)):%Y-%m}"
 
 
 def _file(text: str, encoding: str = "utf-8-sig") -> SimpleUploadedFile:
@@ -37,7 +39,7 @@ def bad_file() -> str:
         f"{CHIYODA},child-allowance-claim,2026/13,3\n"  # row 5
         f"{CHIYODA},child-allowance-claim,{month},-1\n"  # row 6
         f"{CHIYODA},disaster-certificate,{month},5\n"  # row 7: same as row 2
-        f"{CHIYODA},child-allowance-claim,{month},\"1,204\"\n"  # row 8: fine
+        f'{CHIYODA},child-allowance-claim,{month},"1,204"\n'  # row 8: fine
     )
 
 
@@ -66,14 +68,20 @@ def test_parse_names_row_and_column_in_japanese():
 
 def test_shift_jis_and_a_missing_column():
     month = _last_month()
-    text = f"municipality_code,procedure_code,month,count\n{CHIYODA},disaster-certificate,{month},4\n"
+    text = (
+        f"municipality_code,procedure_code,month,count\n{CHIYODA},disaster-certificate,{month},4\n"
+    )
     parsed = parse(text.encode("cp932"), municipality_codes={CHIYODA}, procedure_codes=PROCEDURES)
     assert parsed.errors == [] and parsed.rows[0].count == 4
-    missing = parse(b"municipality_code,month\n", municipality_codes={CHIYODA}, procedure_codes=PROCEDURES)
+    missing = parse(
+        b"municipality_code,month\n", municipality_codes={CHIYODA}, procedure_codes=PROCEDURES
+    )
     assert {e.column for e in missing.errors} == {"procedure_code", "count"}
 
 
-def test_a_file_with_errors_stores_nothing_until_the_valid_rows_are_confirmed(client, catalog, demo):
+def test_a_file_with_errors_stores_nothing_until_the_valid_rows_are_confirmed(
+    client, catalog, demo
+):
     staff_login(client, "chiyoda-worker")
     url = f"/staff/kpis/counter/upload/?municipality={CHIYODA}"
     response = client.post(url, {"file": _file(bad_file())})
@@ -84,7 +92,9 @@ def test_a_file_with_errors_stores_nothing_until_the_valid_rows_are_confirmed(cl
     assert not CounterCount.objects.exists()
 
     token = response.context["token"]
-    confirmed = client.post(f"/staff/kpis/counter/confirm/?municipality={CHIYODA}", {"token": token})
+    confirmed = client.post(
+        f"/staff/kpis/counter/confirm/?municipality={CHIYODA}", {"token": token}
+    )
     assert confirmed.status_code == 302
     assert sorted(CounterCount.objects.values_list("procedure_code", "count")) == [
         ("child-allowance-claim", 1204),
@@ -103,9 +113,13 @@ def test_a_clean_upload_is_stored_and_a_new_one_replaces_it(client, catalog, dem
     month = _last_month()
     url = f"/staff/kpis/counter/upload/?municipality={CHIYODA}"
     header = "municipality_code,procedure_code,month,count\n"
-    first = client.post(url, {"file": _file(f"{header}{CHIYODA},disaster-certificate,{month},30\n")})
+    first = client.post(
+        url, {"file": _file(f"{header}{CHIYODA},disaster-certificate,{month},30\n")}
+    )
     assert first.status_code == 302
-    second = client.post(url, {"file": _file(f"{header}{CHIYODA},disaster-certificate,{month},31\n")})
+    second = client.post(
+        url, {"file": _file(f"{header}{CHIYODA},disaster-certificate,{month},31\n")}
+    )
     assert second.status_code == 302
     (row,) = CounterCount.objects.all()
     assert row.count == 31 and row.updated_by == "chiyoda-admin"
@@ -118,12 +132,16 @@ def test_a_clean_upload_is_stored_and_a_new_one_replaces_it(client, catalog, dem
 def test_the_form_says_at_the_field_what_is_wrong(client, catalog, demo):
     staff_login(client, "chiyoda-worker")
     url = f"/staff/kpis/counter/?municipality={CHIYODA}"
-    response = client.post(url, {"procedure_code": "disaster-certificate", "month": "2026年4月", "count": "x"})
+    response = client.post(
+        url, {"procedure_code": "disaster-certificate", "month": "2026年4月", "count": "x"}
+    )
     assert response.status_code == 400
     form = response.context["form"]
     assert set(form.errors) == {"month", "count"}
     assert not CounterCount.objects.exists()
-    ok = client.post(url, {"procedure_code": "disaster-certificate", "month": _last_month(), "count": "8"})
+    ok = client.post(
+        url, {"procedure_code": "disaster-certificate", "month": _last_month(), "count": "8"}
+    )
     assert ok.status_code == 302 and CounterCount.objects.get().count == 8
 
 

@@ -53,8 +53,7 @@ def test_another_municipality_sees_none_of_it(client, chiyoda_figures):
     assert "横浜市" in own.content.decode() and "4,321" not in own.content.decode()
     assert client.get(f"/staff/kpis/?municipality={CHIYODA}").status_code == 404
     assert (
-        client.get(f"/staff/kpis/figures/procedures.csv?municipality={CHIYODA}").status_code
-        == 404
+        client.get(f"/staff/kpis/figures/procedures.csv?municipality={CHIYODA}").status_code == 404
     )
     rows = _csv(client.get("/staff/kpis/figures/procedures.csv"))
     assert rows[1:] == []
@@ -79,8 +78,9 @@ def test_national_administrator_sees_every_prefecture(client, catalog, demo):
     by_code = {row[0]: row for row in procedures[1:]}
     assert by_code["child-allowance-claim"][4] == "1741"
     assert by_code["vehicle-tax-declaration"][4] == "47"
-    # The national administrator has no municipality, so no municipal dashboard.
-    assert client.get("/staff/kpis/").status_code == 403
+    # The national administrator has no municipality: the figures start at adoption.
+    response = client.get("/staff/kpis/")
+    assert response.status_code == 302 and response["Location"] == "/staff/kpis/adoption/"
 
 
 def test_prefecture_staff_see_their_prefecture_only(client, catalog, demo):

@@ -25,9 +25,7 @@ WIDTHS = (1280, 360)
 def _signed_in(browser, live_server, username: str, width: int):
     client = Client()
     staff_login(client, username)
-    context = browser.new_context(
-        viewport={"width": width, "height": 900}, locale="ja-JP"
-    )
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="ja-JP")
     context.add_cookies(
         [
             {
@@ -56,7 +54,7 @@ def _check(context, url: str, name: str, width: int) -> str:
     assert page.locator("svg.kpi-chart").count() >= 2
     assert page.locator("svg.kpi-chart rect").first.bounding_box()["height"] > 0
     assert csp == []
-    html = page.content()
+    html = str(page.content())
     page.close()
     return html
 
@@ -94,9 +92,7 @@ def test_national_dashboard(browser, live_server, figures, width):
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_public_adoption_page(browser, live_server, figures, width):
-    context = browser.new_context(
-        viewport={"width": width, "height": 900}, locale="ja-JP"
-    )
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="ja-JP")
     _check(context, f"{live_server.url}/opendata/adoption/", "public-adoption", width)
     page = context.new_page()
     page.goto(f"{live_server.url}/opendata/")

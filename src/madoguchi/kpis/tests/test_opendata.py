@@ -88,7 +88,12 @@ def test_etag_and_last_modified_round_trip_304(client, published):
     assert since.status_code == 304
     json_first = client.get("/opendata/catalog.json")
     _body(json_first)
-    assert client.get("/opendata/catalog.json", headers={"If-None-Match": json_first["ETag"]}).status_code == 304
+    assert (
+        client.get(
+            "/opendata/catalog.json", headers={"If-None-Match": json_first["ETag"]}
+        ).status_code
+        == 304
+    )
 
     # A change in the catalogue changes the ETag: the old one gets the whole file.
     offering_upsert(municipality_code="141003", procedure_code="disaster-certificate", online=False)
@@ -136,5 +141,9 @@ def test_public_pages_need_no_login(client, catalog):
     assert adoption.status_code == 200
     html = adoption.content.decode()
     assert '<svg class="kpi-chart"' in html and "<script" not in html
-    rows = list(csv.reader(io.StringIO(_body(client.get("/opendata/adoption/areas.csv")).decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(_body(client.get("/opendata/adoption/areas.csv")).decode("utf-8-sig"))
+        )
+    )
     assert len(rows) == 48
