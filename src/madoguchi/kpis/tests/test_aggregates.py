@@ -111,3 +111,17 @@ def test_small_batches_add_up_to_one_run(worked):
     assert first.batches == 3
     row = MonthlyFigure.objects.get()
     assert row.received == 3
+
+
+def test_the_command_updates_and_writes_the_day_snapshot(worked, settings, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    settings.KPIS_OPENDATA_DIR = tmp_path
+    settings.KPIS_SETTLE_SECONDS = 0
+    out = io.StringIO()
+    call_command("kpis_update", stdout=out)
+    assert "8 status changes read, 6 counted, 1 excluded" in out.getvalue()
+    assert (tmp_path / timezone.localdate().isoformat() / "catalog.csv").is_file()
+    assert MonthlyFigure.objects.get().received == 3
