@@ -101,3 +101,31 @@ def test_public_adoption_page(browser, live_server, figures, width):
     assert violations == [], format_violations(violations)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     context.close()
+
+
+def test_counter_upload_with_errors_at_360(browser, live_server, figures, tmp_path):
+    context = _signed_in(browser, live_server, "chiyoda-worker", 360)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/staff/kpis/counter/")
+    month = f"{this_month():%Y-%m}"
+    bad = tmp_path / "counts.csv"
+    bad.write_text(
+        "municipality_code,procedure_code,month,count\n"
+        f"{CHIYODA},disaster-certificate,{month},12\n"
+        f"141003,disaster-certificate,{month},3\n"
+        f"{CHIYODA},disaster-certificate,2026-13,x\n",
+        encoding="utf-8-sig",
+    )
+    page.get_by_label("CSV ファイル").set_input_files(str(bad))
+    page.get_by_role("button", name="確認して登録する").click()
+    page.get_by_role("heading", name="ファイルに誤りがあります").wait_for()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "counter-errors-360.png"), full_page=True)
+    violations = axe_violations(page)
+    assert violations == [], format_violations(violations)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.get_by_text("3行目").count() >= 1
+    page.get_by_role("button", name="1 行だけを保存する").click()
+    page.get_by_text("1 行を保存しました。").wait_for()
+    assert CounterCount.objects.get(month=this_month()).count == 12
+    context.close()
