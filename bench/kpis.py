@@ -115,8 +115,11 @@ def build_applications(
     procedures: list[str],
     versions: list[object],
     rng: random.Random,
+    *,
+    span: datetime.timedelta = datetime.timedelta(days=365),
 ) -> tuple[int, int]:
-    """Insert `count` received applications and their history with executemany."""
+    """Insert `count` received applications (over the last `span`) and their history with
+    executemany."""
     # A few large cities get most applications (weights ~ 1/rank).
     weights = [1.0 / (rank + 1) ** 0.8 for rank in range(len(municipal))]
     shuffled = municipal[:]
@@ -124,7 +127,7 @@ def build_applications(
     proc_weights = [1.0 / (rank + 1) ** 0.5 for rank in range(len(procedures))]
     empty = Application._meta.get_field("raw_answers").get_db_prep_value({}, connection)
     now = timezone.now()
-    start = now - datetime.timedelta(days=365)
+    start = now - span
     fields = [f for f in Application._meta.concrete_fields if f.name != "id"]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
@@ -147,14 +150,23 @@ def build_applications(
         codes = rng.choices(shuffled, weights=weights, k=size)
         procs = rng.choices(procedures, weights=proc_weights, k=size)
         for index in range(size):
-            submitted = start + datetime.timedelta(seconds=rng.uniform(0, 365 * 86400 - 3600))
+            # Receipts arrive in time order over the year (ids follow time, as on a real
+            # installation), a few minutes of jitter.
+            position = (inserted + index) / count
+            submitted = start + datetime.timedelta(
+                seconds=position * (span.total_seconds() - 7200) + rng.uniform(0, 600)
+            )
             roll = rng.random()
             status = "submitted"
             steps = [("draft", "submitted", submitted)]
             if roll < 0.7:
                 decided = submitted + datetime.timedelta(hours=rng.expovariate(1 / 72))
                 status = "completed" if roll < 0.6 else "rejected"
-                steps.append(("submitted", status, min(decided, now - datetime.timedelta(hours=1))))
+                decided = max(
+                    min(decided, now - datetime.timedelta(minutes=1)),
+                    submitted + datetime.timedelta(minutes=1),
+                )
+                steps.append(("submitted", status, decided))
             elif roll < 0.8:
                 status = "returned"
                 steps.append(("submitted", "returned", submitted + datetime.timedelta(hours=2)))
@@ -233,7 +245,9 @@ def measure_steady(
     results = []
     for _round in range(5):
         before = StatusChange.objects.count()
-        build_applications(1000, municipal, procedures, versions, rng)
+        build_applications(
+            1000, municipal, procedures, versions, rng, span=datetime.timedelta(hours=3)
+        )
         new_changes = StatusChange.objects.count() - before
         started = time.perf_counter()
         result = aggregates_update(now=timezone.now() + datetime.timedelta(hours=1))

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from madoguchi.accounts.demo import demo_resident_subjects
@@ -31,6 +32,7 @@ from madoguchi.kpis.types import DURATION_BUCKETS
 WATERMARK = "status_changes"
 RECEIVED_FROM = {"", Status.DRAFT}
 COUNTED = ("received", "completed", "rejected", "returned", "withdrawn")
+KEYS_PER_QUERY = 250  # SQLite parses a chain of ORs as a tree at most 1,000 deep
 
 
 @dataclass
@@ -158,15 +160,17 @@ def _batch(
 def _apply(deltas: dict[tuple[str, str, datetime.date], _Delta]) -> int:
     if not deltas:
         return 0
-    codes = {key[0] for key in deltas}
-    months = {key[2] for key in deltas}
-    existing = {
-        (row.municipality_code, row.procedure_code, row.month): row
-        for row in MonthlyFigure.objects.select_for_update().filter(
-            municipality_code__in=codes, month__in=months
-        )
-        if (row.municipality_code, row.procedure_code, row.month) in deltas
-    }
+    # The rows of exactly these keys, through the unique index, a few hundred keys a query.
+    keys = list(deltas)
+    existing: dict[tuple[str, str, datetime.date], MonthlyFigure] = {}
+    for start in range(0, len(keys), KEYS_PER_QUERY):
+        match = Q()
+        for municipality_code, procedure_code, month in keys[start : start + KEYS_PER_QUERY]:
+            match |= Q(
+                municipality_code=municipality_code, procedure_code=procedure_code, month=month
+            )
+        for row in MonthlyFigure.objects.select_for_update().filter(match):
+            existing[(row.municipality_code, row.procedure_code, row.month)] = row
     changed: list[MonthlyFigure] = []
     created: list[MonthlyFigure] = []
     for key, delta in deltas.items():
