@@ -74,7 +74,7 @@ def main() -> int:
     issuer = os.environ.get("OIDC_ISSUER") or f"{url}/idp/o"
     print(
         f"Madoguchi: {url}/  (bound to {bind}; resident sign-in through {issuer}; "
-        "Ctrl-C stops the web server, the task worker and the anchor publisher)",
+        "Ctrl-C stops the web server, the task worker, the anchor publisher and the figures)",
         flush=True,
     )
 
