@@ -37,8 +37,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+# --reuse DIR: measure the pages again over a database an earlier run left in DIR.
+REUSE = sys.argv[sys.argv.index("--reuse") + 1] if "--reuse" in sys.argv else ""
 if "DATABASE_URL" not in os.environ:
-    os.environ["MADOGUCHI_VAR_DIR"] = tempfile.mkdtemp(prefix="madoguchi-bench-kpis-")
+    os.environ["MADOGUCHI_VAR_DIR"] = REUSE or tempfile.mkdtemp(prefix="madoguchi-bench-kpis-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "madoguchi.config.settings")
 
 import django  # noqa: E402
@@ -359,9 +361,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--applications", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--reuse", metavar="DIR", help="skip the build; measure the pages only")
     args = parser.parse_args()
     rng = random.Random(18)
     _log(f"database: {connection.vendor}; {os.cpu_count()} CPUs; load average {os.getloadavg()}")
+    if args.reuse:
+        municipal = list(
+            Municipality.objects.filter(kind__in=MUNICIPAL_KINDS).values_list("code", flat=True)
+        )
+        User.objects.filter(username__startswith="bench-").delete()
+        measure_dashboards(municipal, rng, args.requests)
+        measure_csv()
+        _log(f"load average at the end {os.getloadavg()}")
+        return
     municipal, procedures, versions = build_catalogue(rng)
     started = time.perf_counter()
     received, changes = build_applications(args.applications, municipal, procedures, versions, rng)

@@ -20,7 +20,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from madoguchi.accounts.demo import demo_resident_subjects
@@ -32,7 +31,6 @@ from madoguchi.kpis.types import DURATION_BUCKETS
 WATERMARK = "status_changes"
 RECEIVED_FROM = {"", Status.DRAFT}
 COUNTED = ("received", "completed", "rejected", "returned", "withdrawn")
-KEYS_PER_QUERY = 250  # SQLite parses a chain of ORs as a tree at most 1,000 deep
 
 
 @dataclass
@@ -160,17 +158,19 @@ def _batch(
 def _apply(deltas: dict[tuple[str, str, datetime.date], _Delta]) -> int:
     if not deltas:
         return 0
-    # The rows of exactly these keys, through the unique index, a few hundred keys a query.
-    keys = list(deltas)
+    # The rows of these keys, month by month through the (month, municipality) index: a batch
+    # costs its keys (at most 28 procedures per municipality and month), not the table.
+    by_month: dict[datetime.date, set[str]] = defaultdict(set)
+    for municipality_code, _procedure_code, month in deltas:
+        by_month[month].add(municipality_code)
     existing: dict[tuple[str, str, datetime.date], MonthlyFigure] = {}
-    for start in range(0, len(keys), KEYS_PER_QUERY):
-        match = Q()
-        for municipality_code, procedure_code, month in keys[start : start + KEYS_PER_QUERY]:
-            match |= Q(
-                municipality_code=municipality_code, procedure_code=procedure_code, month=month
-            )
-        for row in MonthlyFigure.objects.select_for_update().filter(match):
-            existing[(row.municipality_code, row.procedure_code, row.month)] = row
+    for month, codes in by_month.items():
+        for row in MonthlyFigure.objects.select_for_update().filter(
+            month=month, municipality_code__in=sorted(codes)
+        ):
+            key = (row.municipality_code, row.procedure_code, row.month)
+            if key in deltas:
+                existing[key] = row
     changed: list[MonthlyFigure] = []
     created: list[MonthlyFigure] = []
     for key, delta in deltas.items():
