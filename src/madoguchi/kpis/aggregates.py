@@ -165,12 +165,12 @@ def _apply(deltas: dict[tuple[str, str, datetime.date], _Delta]) -> int:
         by_month[month].add(municipality_code)
     existing: dict[tuple[str, str, datetime.date], MonthlyFigure] = {}
     for month, codes in by_month.items():
-        for row in MonthlyFigure.objects.select_for_update().filter(
+        for found in MonthlyFigure.objects.select_for_update().filter(
             month=month, municipality_code__in=sorted(codes)
         ):
-            key = (row.municipality_code, row.procedure_code, row.month)
+            key = (found.municipality_code, found.procedure_code, found.month)
             if key in deltas:
-                existing[key] = row
+                existing[key] = found
     changed: list[MonthlyFigure] = []
     created: list[MonthlyFigure] = []
     for key, delta in deltas.items():
