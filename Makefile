@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup install assets messages messages-update data lint typecheck pytest e2e-deps clamav-deps e2e-load bench-deps fuzz clean bench-search bench-surge bench-crash bench-vaccinations
+.PHONY: run test setup install assets messages messages-update data lint typecheck pytest e2e-deps clamav-deps e2e-load bench-deps fuzz clean bench-search bench-surge bench-crash bench-vaccinations bench-kpis
 
 run: setup ## set everything up and serve on http://127.0.0.1:8000 with a task worker
 	$(PY) scripts/run.py
@@ -93,6 +93,9 @@ bench-surge: install assets messages bench-deps ## signed submissions vs. the fl
 
 bench-crash: install assets messages bench-deps ## kill -9 the server under load; nothing lost, nothing doubled
 	bench/surge.sh crash
+
+bench-kpis: install assets messages ## figures and open data over 1,000,000 synthetic applications (SQLite; DATABASE_URL for PostgreSQL)
+	$(PY) bench/kpis.py --applications $${KPIS_APPLICATIONS:-1000000}
 
 clean:
 	rm -rf $(VENV) node_modules build var

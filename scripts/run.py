@@ -78,12 +78,18 @@ def main() -> int:
         cwd=ROOT,
         env=env,
     )
-    children = [web, worker, *examiners, anchors]
+    # The figures' aggregates and the daily open-data snapshot (docs/kpis.md).
+    kpis = subprocess.Popen(
+        [sys.executable, "manage.py", "kpis_update", "--every", "60", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+    )
+    children = [web, worker, *examiners, anchors, kpis]
     issuer = os.environ.get("OIDC_ISSUER") or f"{url}/idp/o"
     print(
         f"Madoguchi: {url}/  (bound to {bind}; resident sign-in through {issuer}; "
-        "Ctrl-C stops the web server, the task worker, the arrival workers and the anchor "
-        "publisher)",
+        "Ctrl-C stops the web server, the task worker, the arrival workers, the anchor "
+        "publisher and the figures)",
         flush=True,
     )
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Min, Prefetch, QuerySet
 
 from madoguchi.applications import receipts
 from madoguchi.applications.dedupe import dedupe_key_for
@@ -164,3 +164,42 @@ def counter_application(
         .select_related("form_version", "municipality", "resident", "assisted_by")
         .first()
     )
+
+
+def status_change_events(
+    *, after_id: int, settled_before: datetime.datetime, limit: int
+) -> list[dict[str, Any]]:
+    """Status changes with an id above `after_id` recorded before `settled_before`, oldest
+    first, with what aggregates need of their application (kpis' incremental job): no answers,
+    no personal data."""
+    return [
+        dict(row)
+        for row in StatusChange.objects.filter(pk__gt=after_id, at__lt=settled_before)
+        .order_by("pk")
+        .values(
+            "pk",
+            "from_status",
+            "to_status",
+            "at",
+            "application__municipality_id",
+            "application__procedure_code",
+            "application__submitted_at",
+            "application__is_test",
+            "application__resident__subject",
+        )[:limit]
+    ]
+
+
+def open_applications_oldest(*, municipality_codes: Iterable[str]) -> dict[str, datetime.datetime]:
+    """Per procedure, when the oldest application still waiting for a decision (received, under
+    review or returned) was received, over these municipalities (the inbox index)."""
+    rows = (
+        Application.objects.filter(
+            municipality_id__in=list(municipality_codes),
+            status__in=[Status.SUBMITTED, Status.IN_REVIEW, Status.RETURNED],
+            is_test=False,
+        )
+        .values("procedure_code")
+        .annotate(oldest=Min("submitted_at"))
+    )
+    return {row["procedure_code"]: row["oldest"] for row in rows if row["oldest"] is not None}

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
 from madoguchi.catalog.models import Level, LifeEvent, Offering, Procedure
@@ -191,3 +192,49 @@ def retention_years_for(*, municipality_code: str, procedure_code: str) -> int:
         .first()
     )
     return int(standard) if standard is not None else 5
+
+
+def procedure_list() -> QuerySet[Procedure]:
+    """Every standard procedure, in catalogue order."""
+    return Procedure.objects.all()
+
+
+def offering_counts(
+    *, by: str, prefecture_code: str | None = None, municipal_kinds: Iterable[str]
+) -> list[tuple[str, str, bool, int]]:
+    """(procedure code, or the prefecture / municipality code, level, online, number of
+    offerings) of the organisations that run each procedure: municipalities of
+    `municipal_kinds` for municipal procedures, prefectures for prefectural ones; within one
+    prefecture when given. `by`: "procedure", "prefecture" or "municipality" (kpis' adoption)."""
+    group = {
+        "procedure": "procedure_id",
+        "prefecture": "municipality__prefecture_id",
+        "municipality": "municipality_id",
+    }[by]
+    offerings = Offering.objects.filter(
+        Q(procedure__level=Level.MUNICIPAL, municipality__kind__in=list(municipal_kinds))
+        | Q(procedure__level=Level.PREFECTURAL, municipality__kind="prefecture")
+    )
+    if prefecture_code:
+        offerings = offerings.filter(
+            Q(municipality__prefecture_id=prefecture_code) | Q(municipality_id=prefecture_code)
+        )
+    return [
+        (row[group], row["procedure__level"], row["online"], row["n"])
+        for row in offerings.values(group, "procedure__level", "online")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ]
+
+
+def offerings_of(*, municipality_codes: Iterable[str]) -> QuerySet[Offering]:
+    """The offerings of these organisations (the open-data catalogue reads them in chunks)."""
+    return Offering.objects.filter(municipality_id__in=list(municipality_codes)).order_by()
+
+
+def catalog_changed() -> tuple[int, datetime | None]:
+    """How many offerings there are and when one last changed (open data's ETag)."""
+    stamp = Offering.objects.aggregate(n=Count("pk"), latest=Max("updated_at"))
+    procedures = Procedure.objects.aggregate(latest=Max("updated_at"))["latest"]
+    latest = max((t for t in (stamp["latest"], procedures) if t is not None), default=None)
+    return stamp["n"], latest

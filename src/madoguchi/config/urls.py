@@ -17,6 +17,8 @@ urlpatterns = [
     path("staff/", include("madoguchi.reception.urls")),
     path("staff/counter/", include("madoguchi.counter.urls")),
     path("", include("madoguchi.vaccinations.urls")),
+    path("staff/kpis/", include("madoguchi.kpis.urls")),
+    path("opendata/", include("madoguchi.kpis.public_urls")),
     path(f"{settings.ADMIN_URL}", admin.site.urls),
     # The language switch: Django's set_language (POST language + next), see docs/i18n.md.
     path("i18n/", include("django.conf.urls.i18n")),

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils.translation import gettext_lazy
 
 from madoguchi.forms import json_export, overlay, presets
@@ -125,3 +125,54 @@ def standard_form_definition(*, procedure_code: str) -> tuple[Definition, str] |
         return None
     definition = overlay.resolve(copy.deepcopy(preset.definition), {})
     return definition, content_hash(definition)
+
+
+def published_version_facts(
+    *, municipality_codes: Iterable[str]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """(municipality, procedure) → the newest published version's id, number and standard item
+    codes, and when the first version was published (the open-data catalogue)."""
+    facts: dict[tuple[str, str], dict[str, Any]] = {}
+    versions = (
+        FormVersion.objects.filter(municipality_id__in=list(municipality_codes))
+        .order_by("municipality_id", "procedure_code", "number")
+        .values_list("id", "municipality_id", "procedure_code", "number", "published_at")
+    )
+    newest: dict[tuple[str, str], uuid.UUID] = {}
+    for version_id, municipality_id, procedure_code, number, published_at in versions:
+        key = (municipality_id, procedure_code)
+        entry = facts.setdefault(key, {"online_since": published_at})
+        entry.update({"id": version_id, "number": number})
+        newest[key] = version_id
+    definitions = dict(
+        FormVersion.objects.filter(pk__in=list(newest.values())).values_list("id", "definition")
+    )
+    for key, version_id in newest.items():
+        facts[key]["item_codes"] = standard_item_codes(definitions.get(version_id) or {})
+    return facts
+
+
+def standard_item_codes(definition: Mapping[str, Any]) -> list[str]:
+    """The standard item codes a definition asks for, in order (items a municipality added
+    are left out; items of repeatable groups as group.item)."""
+    codes: list[str] = []
+
+    def walk(items: Iterable[Mapping[str, Any]], prefix: str) -> None:
+        for item in items:
+            if item.get("local"):
+                continue
+            code = f"{prefix}{item['code']}"
+            if item.get("items"):
+                walk(item["items"], f"{code}.")
+            else:
+                codes.append(code)
+
+    for page in definition.get("pages", []):
+        walk(page.get("items", []), "")
+    return codes
+
+
+def form_versions_changed() -> tuple[int, Any]:
+    """How many versions are published and when the newest was (open data's ETag)."""
+    stamp = FormVersion.objects.aggregate(n=Count("pk"), latest=Max("published_at"))
+    return stamp["n"], stamp["latest"]

@@ -59,6 +59,14 @@ def staff_urls(receipt, attachment_id, delivery_id):
         ("get", f"{form}preview/"),
         ("post", f"{form}publish/"),
         ("post", f"{form}rebase/"),
+        # Figures (madoguchi.kpis): another municipality's dashboard, counts and CSVs.
+        ("get", f"/staff/kpis/?municipality={CHIYODA}"),
+        ("get", f"/staff/kpis/figures/procedures.csv?municipality={CHIYODA}"),
+        ("get", f"/staff/kpis/counter/?municipality={CHIYODA}"),
+        ("post", f"/staff/kpis/counter/upload/?municipality={CHIYODA}"),
+        ("post", f"/staff/kpis/counter/confirm/?municipality={CHIYODA}"),
+        ("get", "/staff/kpis/adoption/?prefecture=130001"),
+        ("get", "/staff/kpis/adoption/procedures.csv?prefecture=130001"),
     ]
 
 
