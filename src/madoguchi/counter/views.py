@@ -20,9 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from madoguchi.accounts.staff_auth import staff_required
+from madoguchi.applications import arrivals
 from madoguchi.applications import selectors as application_selectors
 from madoguchi.applications import services as application_services
 from madoguchi.applications.parties import parties_from_answers
+from madoguchi.applications.types import ArrivalState
 from madoguchi.apply import flow
 from madoguchi.apply import services as apply_services
 from madoguchi.apply.forms import PinForm
@@ -253,13 +255,17 @@ def check(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 # --- the resident signs, or staff register the paper ------------------------------------------
 
 
+# How often the done page reloads while the signed application waits for its examination.
+COUNTER_REFRESH_SECONDS = 2
+
+
 @staff_required
 @require_http_methods(["GET", "POST"])
 def sign(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """The counter device handed to the resident: they enter their own 署名用 PIN, and their
     own card signs (the virtual card in development). Staff never learn the PIN."""
     application = _application(request, public_id)
-    if application.status not in EDITABLE:
+    if application.status not in EDITABLE or arrivals.arrival_pending_for_draft(draft=application):
         return redirect("counter:done", application.public_id)
     person = application.resident
     assert person is not None
@@ -276,7 +282,9 @@ def sign(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     form = PinForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and remaining != 0 and form.is_valid():
         try:
-            apply_services.apply_sign_and_submit(
+            # Arrival first, as at home (docs/arrival.md): a worker examines it in moments
+            # and the done page turns into the receipt by itself.
+            apply_services.apply_sign_and_arrive(
                 application=application,
                 resident=person,
                 user=_user(request),
@@ -349,7 +357,19 @@ def paper(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def done(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     application = _application(request, public_id)
     if not application.receipt_number:
-        return redirect("counter:check", application.public_id)
+        latest = arrivals.arrival_latest_for_draft(draft=application)
+        if latest is None or latest.state == ArrivalState.RECEIVED:
+            return redirect("counter:check", application.public_id)
+        # Signed and arrived (到達), not yet examined — or examined and not accepted.
+        response = render(
+            request,
+            "counter/arrival.html",
+            {"application": application, "arrival": latest},
+        )
+        if latest.state == ArrivalState.ARRIVED:
+            response["Refresh"] = str(COUNTER_REFRESH_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
     _audit(request, application, "done")
     return render(
         request,

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from madoguchi.applications.arrivals import arrival_work_one
 from madoguchi.applications.models import Application
 from madoguchi.applications.services import PAPER_SCAN_ITEM
 from madoguchi.applications.types import Channel, Status
@@ -71,6 +72,11 @@ def test_a_case_worker_enters_an_application_and_the_resident_signs_it(disaster_
     assert wrong.status_code == 400 and "暗証番号" in wrong.content.decode()
     signed = staff.post(f"/staff/counter/{application.public_id}/sign/", {"pin": DEMO_SIGN_PIN})
     assert signed.status_code == 302 and signed["Location"].endswith("/done/")
+    # Arrived (到達): the done page says so and reloads itself until a worker examines it.
+    waiting = staff.get(f"/staff/counter/{application.public_id}/done/")
+    assert waiting.status_code == 200 and waiting["Refresh"] == "2"
+    assert "到達" in waiting.content.decode()
+    assert arrival_work_one() is not None
 
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED and application.receipt_number

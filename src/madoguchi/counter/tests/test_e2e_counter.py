@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from madoguchi.accounts.models import User
 from madoguchi.accounts.services import DEMO_PASSWORD
 from madoguchi.applications.models import Application
+from madoguchi.applications.testing import arrival_worker
 from madoguchi.applications.types import Channel, Status
 from madoguchi.apply.tests.conftest import publish, sign_in
 from madoguchi.apply.tests.journey import JPEG
@@ -109,8 +110,13 @@ def test_a_case_worker_does_a_counter_assisted_application(live_server, page, pk
     check_page(page, "07-sign-wrong-pin")
     page.get_by_label(PIN_LABEL).fill(DEMO_SIGN_PIN)
     page.get_by_role("button", name="署名して申請").click()
-
-    expect(page.get_by_role("heading", level=1)).to_have_text("申請を受け付けました")
+    # Arrived (到達); the page reloads itself into the receipt once a worker examined it.
+    expect(page.get_by_role("heading", level=1)).to_have_text("署名された申請が到達しました")
+    check_page(page, "08-arrived")
+    with arrival_worker():
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "申請を受け付けました", timeout=20_000
+        )
     number = page.locator(".receipt-panel__number").inner_text()
     check_page(page, "08-done")
 
