@@ -28,6 +28,8 @@ RESIDENT_APPS = (
     "signin",
     "idp",
     "apply",
+    "linkage",
+    "vaccinations",
 )
 # Per app: source files (or folders, ending in /) only staff screens use.
 STAFF_ONLY_SOURCES: dict[str, tuple[str, ...]] = {
@@ -38,6 +40,24 @@ STAFF_ONLY_SOURCES: dict[str, tuple[str, ...]] = {
         "staff_forms.py",
         "views.py",
         "templates/madoguchi_forms/staff/",
+    ),
+    "linkage": ("models.py",),
+    # The clinic's upload and the staff console stay Japanese; the resident's certificate pages,
+    # the PDF and the public verify page do not.
+    "vaccinations": (
+        "models.py",
+        "intake.py",
+        "checking.py",
+        "transfer.py",
+        "tasks.py",
+        "templates/vaccinations/clinic_home.html",
+        "templates/vaccinations/upload.html",
+        "templates/vaccinations/staff_correct.html",
+        "templates/vaccinations/staff_counts.html",
+        "templates/vaccinations/staff_home.html",
+        "templates/vaccinations/staff_resident.html",
+        "templates/vaccinations/staff_transfer.html",
+        "templates/vaccinations/staff_transfers.html",
     ),
 }
 
