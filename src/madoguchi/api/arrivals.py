@@ -1,4 +1,4 @@
-"""到達 then 受付 for the one-request API submission (docs/arrival.md, ADR 0005).
+"""到達 then 受付 for the one-request API submission (docs/arrival.md, ADR 0011).
 
 POST /api/v1/applications checks only what is cheap and must be answered at once —
 authentication, the body's size and shape, the form version, the Idempotency-Key — then stores

@@ -230,7 +230,7 @@ class Arrival(models.Model):
     """A signed application as it arrived (到達), before it is examined (受付): one insert that
     is also the work queue. A worker claims it (SKIP LOCKED on PostgreSQL), examines it and
     records the outcome in the same transaction as the application it creates
-    (docs/arrival.md, docs/adr/0005-arrival-first-14.md)."""
+    (docs/arrival.md, docs/adr/0011-arrival-first-14.md)."""
 
     number = models.CharField(_("Arrival number"), max_length=12, unique=True)
     # The handler that examines it (applications.arrivals registry): "api.signed", "web.signed".

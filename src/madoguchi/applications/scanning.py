@@ -1,4 +1,4 @@
-"""The quarantine of attachments (docs/scanning.md, ADR 0005).
+"""The quarantine of attachments (docs/scanning.md, ADR 0006).
 
 Every upload is scanned (madoguchi.core.scanning) before it is kept:
 - infected: not kept; the caller refuses it at the field (AttachmentInfected), an audit event

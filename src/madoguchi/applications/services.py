@@ -464,6 +464,18 @@ def _parties_json(answers: Mapping[str, Any]) -> dict[str, Any]:
     return parties.to_json() if parties is not None else {}
 
 
+def application_attachments_check(*, application: Application) -> None:
+    """Raise AttachmentInfected when a later scan (the scanner was down at upload) found a
+    virus in one of the application's files: the resident replaces it before signing."""
+    infected = application.attachments.filter(scan_status=ScanStatus.INFECTED).first()
+    if infected is not None:
+        raise AttachmentInfected(
+            _("A virus was found in “%(name)s”. Attach another file and submit again.")
+            % {"name": infected.name},
+            infected.item_path,
+        )
+
+
 def application_submit(
     *,
     application: Application,
@@ -480,14 +492,7 @@ def application_submit(
         if application.receipt_number:
             return application
         raise NotEditable(_("This application can no longer be submitted."))
-    infected = application.attachments.filter(scan_status=ScanStatus.INFECTED).first()
-    if infected is not None:
-        # Found by a later scan (the scanner was down at upload): the resident replaces it.
-        raise AttachmentInfected(
-            _("A virus was found in “%(name)s”. Attach another file and submit again.")
-            % {"name": infected.name},
-            infected.item_path,
-        )
+    application_attachments_check(application=application)
     result = _validated(application)
     subject_resident = _proxy_checked(
         answers=result.answers,

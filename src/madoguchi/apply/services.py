@@ -184,14 +184,17 @@ def apply_sign_and_arrive(
     draft was signed before (a double click signs nothing again) — or None for an application
     already received.
 
-    Raises the signer's errors (PinFormatError, PinIncorrect, PinLocked, NoCard) and
-    InvalidAnswers (the payload is built from valid answers only).
+    Raises the signer's errors (PinFormatError, PinIncorrect, PinLocked, NoCard),
+    AttachmentInfected (a later scan found a virus in a file) and InvalidAnswers (the payload is
+    built from valid answers only).
     """
     if application.status not in application_services.EDITABLE and application.receipt_number:
         return None
     pending = arrivals.arrival_pending_for_draft(draft=application)
     if pending is not None:
         return pending
+    # Cheap and the resident's to fix at once (at the file's item), so before the arrival.
+    application_services.application_attachments_check(application=application)
     signed_at = timezone.now().replace(microsecond=0)
     payload = application_services.application_signing_payload(
         application=application, signed_at=signed_at

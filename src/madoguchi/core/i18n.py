@@ -1,4 +1,4 @@
-"""The resident's language: 日本語 (default), English and やさしい日本語 (docs/i18n.md, ADR 0005).
+"""The resident's language: 日本語 (default), English and やさしい日本語 (docs/i18n.md, ADR 0009).
 
 The choice lives in Django's language cookie, set by the switch on every page (Django's own
 `set_language` view, which redirects back to the page the resident was on), so URLs do not

@@ -1,4 +1,4 @@
-"""Virus scanning of uploaded bytes through a registry of scanners (docs/scanning.md, ADR 0005).
+"""Virus scanning of uploaded bytes through a registry of scanners (docs/scanning.md, ADR 0006).
 
 `ATTACHMENT_SCANNERS` (settings, env) names the scanners every upload must pass, in order:
 `clamd` (ClamAV's daemon over its Unix or TCP socket, spoken to by the small INSTREAM client

@@ -1,5 +1,5 @@
 """The incremental job: read status changes past the watermark, add them to the monthly
-aggregates, move the watermark — in one transaction (docs/adr/0005-kpi-aggregates-18.md).
+aggregates, move the watermark — in one transaction (docs/adr/0012-kpi-aggregates-18.md).
 
 Never on the submission path: `make run` runs `manage.py kpis_update --every 60` beside the task
 worker; the job reads what the submission wrote (applications' status history) by id.

@@ -39,7 +39,9 @@ class CounterCountForm(forms.Form):
 
 class CounterUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("CSV file"),
+        # A context: another app's catalogue (vaccinations) says "CSVファイル", and the first
+        # catalogue wins; this page says "CSV ファイル" as its heading does.
+        label=pgettext_lazy("kpis", "CSV file"),
         help_text=_(
             "Columns municipality_code, procedure_code, month (YYYY-MM) and count; UTF-8 or "
             "Shift_JIS."

@@ -1,4 +1,4 @@
-"""Aggregates of the figures (docs/kpis.md, docs/adr/0005-kpi-aggregates-18.md).
+"""Aggregates of the figures (docs/kpis.md, docs/adr/0012-kpi-aggregates-18.md).
 
 Nothing here is read from the applications table on a page view: `MonthlyFigure` rows are
 added to by the incremental job (kpis.aggregates) as status changes settle, `CounterCount` rows

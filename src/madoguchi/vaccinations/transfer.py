@@ -6,7 +6,7 @@ whether the former municipality knows the person and which live records it holds
 channel is `LocalChannel`, which answers from this platform's own tables (both municipalities run
 on Madoguchi). When the once-only linkage hub (issue #12) lands, a channel that routes the same
 question through the hub replaces it here (`channel()`), and nothing else changes: the exchange is
-recorded on both sides by services.transfer_request either way (docs/adr/0005-vaccinations-19.md).
+recorded on both sides by services.transfer_request either way (docs/adr/0010-vaccinations-19.md).
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 
 from madoguchi.applications.models import Application
 from madoguchi.applications.services import application_draft_create, application_status_change
+from madoguchi.applications.testing import arrival_worker
 from madoguchi.applications.types import Status
 from madoguchi.apply.tests.journey import JPEG
 from madoguchi.apply.tests.test_e2e_journey import live  # noqa: F401 - the fixture
@@ -185,9 +186,12 @@ def test_the_keyboard_alone_completes_an_application_in_english(live, browser): 
         type_into(page, "#id_pin", DEMO_SIGN_PIN)
         submit_with_enter(page)
 
-        expect(page.get_by_role("heading", level=1)).to_have_text(
-            "Your application has been received"
-        )
+        # Arrival first; the page turns into the receipt once a worker examined it.
+        expect(page.get_by_role("heading", level=1)).to_have_text("Your application has arrived")
+        with arrival_worker():
+            expect(page.get_by_role("heading", level=1)).to_have_text(
+                "Your application has been received", timeout=20_000
+            )
         application = Application.objects.get()
         assert application.status == Status.SUBMITTED
         # Language-neutral data: the same codes and ISO date a Japanese resident would send.
@@ -252,9 +256,12 @@ def test_the_signing_pin_may_be_pasted_and_there_is_no_puzzle(live, browser):  #
         expect(page.locator("#id_pin")).to_have_value(DEMO_SIGN_PIN)
         with page.expect_navigation(wait_until="load"):
             page.locator("#id_pin").press("Enter")
-        expect(page.get_by_role("heading", level=1)).to_have_text(
-            "Your application has been received"
-        )
+        # Arrival first; the page turns into the receipt once a worker examined it.
+        expect(page.get_by_role("heading", level=1)).to_have_text("Your application has arrived")
+        with arrival_worker():
+            expect(page.get_by_role("heading", level=1)).to_have_text(
+                "Your application has been received", timeout=20_000
+            )
     finally:
         context.close()
 

@@ -9,6 +9,7 @@ import logging
 
 import pytest
 
+from madoguchi.applications.arrivals import arrival_work_one
 from madoguchi.applications.models import Application
 from madoguchi.applications.types import Status
 from madoguchi.apply.tests.conftest import publish, sign_in
@@ -162,6 +163,7 @@ def test_prefilled_application_is_signed_and_received_and_no_my_number_travels(
     assert draft.raw_answers["claimant.my_number"] == MY_NUMBER
     response = client.post(f"/apply/{draft.public_id}/sign/", {"pin": DEMO_SIGN_PIN})
     assert response.status_code == 302, response.content.decode()[-2000:]
+    assert arrival_work_one() is not None  # 到達, then the worker's 受付
     draft.refresh_from_db()
     assert draft.status == Status.SUBMITTED
     # No 個人番号 in any exchange record, request id or log.

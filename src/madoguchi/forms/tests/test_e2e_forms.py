@@ -56,7 +56,7 @@ def test_editor_adopts_customises_and_publishes_disaster_certificate(live_server
     _accessible(page, "item-add-error")
     assert page.get_by_label("項目名").input_value() == "駐車場・車両の被害はありますか"
     page.get_by_label("ページ").select_option("disaster")
-    page.get_by_label("選択肢").fill("ある\nない")
+    page.get_by_label("選択肢", exact=True).fill("ある\nない")
     page.get_by_role("button", name="保存する").click()
     expect(page.get_by_text("下書きに項目を追加しました")).to_be_visible()
 
