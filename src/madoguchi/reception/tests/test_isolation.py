@@ -5,16 +5,20 @@ import io
 import zipfile
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
-from madoguchi.accounts.models import User
+from madoguchi.accounts.models import Membership, User
 from madoguchi.applications.models import Attachment
 from madoguchi.reception.exports import FORMATS
 from madoguchi.reception.models import WebhookDelivery
 from madoguchi.reception.testing import staff_login
 from madoguchi.reception.webhooks import endpoint_create
+from madoguchi.vaccinations import services as vaccinations
+from madoguchi.vaccinations.models import Clinic, Record, Transfer, Upload
+from madoguchi.vaccinations.tests.conftest import csv_file, days_ago, row
 
-from .conftest import CHIYODA
+from .conftest import CHIYODA, YOKOHAMA
 
 pytestmark = pytest.mark.django_db
 DENIED = {403, 404}
@@ -92,6 +96,81 @@ def counter_urls(draft):
     ]
 
 
+def vaccination_urls(resident, voucher, record, upload, transfer):
+    """The vaccination record system's staff and clinic URLs (madoguchi.vaccinations) aimed at
+    a 千代田区 resident, their voucher and record, the 千代田区 clinic's upload and 千代田区's
+    move-in exchange."""
+    base = "/staff/vaccinations/"
+    person = f"{base}residents/{resident.subject}/"
+    dose = f"{base}records/{record.public_id}/"
+    upload_url = f"{base}clinic/uploads/{upload.public_id}/"
+    return [
+        # Pages of the user's own municipality (no object): searches, counts and CSV find nothing.
+        ("get", f"{base}?q={resident.family_name_kana}"),
+        ("get", f"{base}?q={voucher}"),
+        ("get", f"{base}counts/?start=2025-01-01"),
+        ("get", f"{base}records.csv?start=2025-01-01"),
+        ("get", f"{base}transfers/"),
+        ("get", f"{base}clinic/"),
+        ("post", f"{base}clinic/"),
+        # 千代田区's objects.
+        ("get", person),
+        ("post", f"{person}voucher/"),
+        ("post", f"{person}records/"),
+        ("post", f"{person}transfer/"),
+        ("get", f"{dose}correct/"),
+        ("post", f"{dose}correct/"),
+        ("post", f"{dose}void/"),
+        ("get", f"{base}transfers/{transfer.public_id}/"),
+        ("post", f"{base}transfers/{transfer.public_id}/"),
+        ("get", upload_url),
+        ("post", f"{upload_url}import/"),
+        ("post", f"{upload_url}discard/"),
+    ]
+
+
+# Vaccination pages any staff member (or clinic) opens for their own municipality: a 200 must
+# show nothing of 千代田区's (checked against the markers of chiyoda_vaccinations).
+VACCINATIONS_OWN = {
+    "staff/vaccinations/",
+    "staff/vaccinations/counts/",
+    "staff/vaccinations/records.csv",
+    "staff/vaccinations/transfers/",
+    "staff/vaccinations/clinic/",
+}
+
+
+@pytest.fixture
+def chiyoda_vaccinations(chiyoda_data, django_capture_on_commit_callbacks):
+    """千代田区's vaccination data (demo records and vouchers, a checked clinic upload, a move-in
+    exchange asked of 札幌市) and a clinic serving 横浜市 only."""
+    from madoguchi.signatures.testing import demo_resident
+
+    vaccinations.demo_data_load()
+    clinic_user = get_user_model().objects.create_user(
+        username="yokohama-clinic", password="x" * 20
+    )
+    Membership.objects.create(user=clinic_user, municipality_id=YOKOHAMA, role="clinic")
+    vaccinations.clinic_upsert(code="1410199999", name="横浜テスト医院", users=[clinic_user])
+    taro = demo_resident("yoshida-taro")
+    record = Record.objects.filter(resident=taro).first()
+    assert record is not None
+    chiyoda_clinic = Clinic.objects.get(code=vaccinations.DEMO_CLINIC_CODE)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload = vaccinations.upload_receive(
+            clinic=chiyoda_clinic,
+            user=User.objects.get(username=vaccinations.DEMO_CLINIC_USER),
+            file=csv_file([row("sato-jiro", 1, days_ago(3))], name="chiyoda-doses.csv"),
+        ).upload
+    upload.refresh_from_db()
+    transfer = vaccinations.transfer_request(
+        resident=taro,
+        from_municipality_code="011002",
+        user=User.objects.get(username="chiyoda-worker"),
+    )
+    return taro, record, upload, transfer
+
+
 # Staff routes that show no municipality's data: signing in and out, and the staff home page.
 NOT_MUNICIPAL = {
     "staff/",
@@ -138,8 +217,12 @@ def chiyoda_data(received, settings, tmp_path):
     return application, attachment, delivery
 
 
-def test_isolation_every_staff_url_is_closed_to_another_municipality(client, chiyoda_data):
+def test_isolation_every_staff_url_is_closed_to_another_municipality(
+    client, chiyoda_data, chiyoda_vaccinations
+):
     application, attachment, delivery = chiyoda_data
+    resident, record, upload, transfer = chiyoda_vaccinations
+    voucher = resident.vaccination_voucher.number
     from madoguchi.applications.services import application_counter_start
     from madoguchi.signatures.testing import demo_resident
 
@@ -149,7 +232,27 @@ def test_isolation_every_staff_url_is_closed_to_another_municipality(client, chi
         resident=taro,
         staff=User.objects.get(username="chiyoda-worker"),
     )
-    urls = staff_urls(application.receipt_number, attachment.pk, delivery.pk) + counter_urls(draft)
+    urls = (
+        staff_urls(application.receipt_number, attachment.pk, delivery.pk)
+        + counter_urls(draft)
+        + vaccination_urls(resident, voucher, record, upload, transfer)
+    )
+    # What of 千代田区's vaccination data a page of one's own municipality must never show.
+    markers = [
+        str(resident.subject),
+        resident.family_name,
+        resident.family_name_kana,
+        str(voucher),
+        str(record.public_id),
+        record.lot,
+        str(upload.public_id),
+        upload.filename,
+        str(transfer.public_id),
+        "千代田区",
+        "札幌市",
+    ]
+    transfers_before = Transfer.objects.count()
+    records_before = Record.objects.count()
     # Every staff route is in the walk, compared as sets of routes (a new staff page must be
     # added to staff_urls, or this fails naming it). Export formats: every registered one.
     walked = {resolve(u.split("?")[0]).route for _m, u in urls}
@@ -165,8 +268,22 @@ def test_isolation_every_staff_url_is_closed_to_another_municipality(client, chi
         "comment-body": "x",
         "assign-assignee": "",
         "label": "x",
+        # Vaccinations: forms that would succeed for 千代田区's own staff and clinic.
+        "add-product": "comirnaty",
+        "add-lot": "XX0001",
+        "add-dose_number": "3",
+        "add-administered_on": days_ago(1),
+        "add-site_code": vaccinations.DEMO_CLINIC_CODE,
+        "move-from_municipality": YOKOHAMA,
+        "product": record.product,
+        "lot": "XX0002",
+        "dose_number": str(record.dose_number),
+        "administered_on": record.administered_on.isoformat(),
+        "site_code": record.site_code,
+        "reason": "x",
+        "confirm_partial": "on",
     }
-    for username in ("yokohama-worker", "yokohama-admin"):
+    for username in ("yokohama-worker", "yokohama-admin", "yokohama-clinic"):
         staff_login(client, username)
         for method, url in urls:
             response = getattr(client, method)(url, data if method == "post" else None)
@@ -178,6 +295,20 @@ def test_isolation_every_staff_url_is_closed_to_another_municipality(client, chi
                 # The search takes no municipality: only the user's own residents are found.
                 assert str(taro.subject) not in response.content.decode()
                 continue
+            route = resolve(url.split("?")[0]).route
+            if route in VACCINATIONS_OWN and response.status_code in {200, 302}:
+                # Pages of the user's own municipality (a clinic's upload page, a staff member's
+                # search, counts, CSV, exchanges): none of 千代田区's data.
+                body = (
+                    b"".join(response.streaming_content) if response.streaming else response.content
+                ).decode()
+                # (the search term itself is echoed back in the search box)
+                found = [m for m in markers if m in body and m not in url]
+                assert not found, (username, method, url, found)
+                if response.status_code == 302:
+                    assert response["Location"] in {"/staff/vaccinations/clinic/"}, url
+                continue
+            assert response.status_code in DENIED, (username, method, url, response.status_code)
             assert response.status_code in DENIED, (username, method, url, response.status_code)
     application.refresh_from_db()
     assert application.status == "submitted"
@@ -188,6 +319,18 @@ def test_isolation_every_staff_url_is_closed_to_another_municipality(client, chi
     attempts = delivery.attempts
     delivery.refresh_from_db()
     assert delivery.attempts == attempts  # no resend was triggered
+    before = (record.lot, record.voided_at)
+    record.refresh_from_db()
+    assert (record.lot, record.voided_at) == before and not record.changes.exists()
+    status = upload.status
+    upload.refresh_from_db()
+    assert upload.status == status and upload.rows_imported == 0
+    transfer.refresh_from_db()
+    assert transfer.taken_over_at is None
+    assert Transfer.objects.count() == transfers_before
+    assert Record.objects.count() == records_before
+    assert resident.vaccination_voucher.number == voucher
+    assert Upload.objects.exclude(clinic__code="1410199999").count() == 1
 
 
 def test_isolation_yokohama_worker_gets_403_or_404(client, chiyoda_data):
