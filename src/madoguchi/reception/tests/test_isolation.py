@@ -142,8 +142,8 @@ VACCINATIONS_OWN = {
 
 @pytest.fixture
 def chiyoda_vaccinations(chiyoda_data, django_capture_on_commit_callbacks):
-    """千代田区's vaccination data (demo records and vouchers, a checked clinic upload, a move-in
-    exchange asked of 札幌市) and a clinic serving 横浜市 only."""
+    """千代田区's vaccination data (demo records and vouchers, a clinic upload with its check
+    run, a move-in exchange asked of 札幌市) and a clinic serving 横浜市 only."""
     from madoguchi.signatures.testing import demo_resident
 
     vaccinations.demo_data_load()
