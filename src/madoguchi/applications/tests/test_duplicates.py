@@ -1,7 +1,6 @@
 """One application per resident (or household): the 2020 lesson of repeated submissions."""
 
 import datetime
-import itertools
 import threading
 
 import pytest
@@ -20,7 +19,7 @@ from madoguchi.applications.types import Status
 from madoguchi.catalog.models import Offering
 from madoguchi.signatures.testing import sign_as
 
-_EARLIER = itertools.count()
+_last_signed_at: list[datetime.datetime] = []
 
 
 def limit(procedure_code, how):
@@ -31,9 +30,13 @@ def limit(procedure_code, how):
 
 def signed_submit(form, resident, answers):
     application = application_draft_create(form_version=form, resident=resident, answers=answers)
-    # One second earlier each time: identical answers signed in the same second would be the
-    # same signed envelope, which is received once.
-    signed_at = timezone.now().replace(microsecond=0) - datetime.timedelta(seconds=next(_EARLIER))
+    # Never the same second twice: identical answers signed in the same second would be the
+    # same signed envelope (RSA signatures are deterministic), which is received once. (Going
+    # one second further back per call was not enough: the clock may tick between calls.)
+    signed_at = timezone.now().replace(microsecond=0)
+    if _last_signed_at and signed_at >= _last_signed_at[-1]:
+        signed_at = _last_signed_at[-1] - datetime.timedelta(seconds=1)
+    _last_signed_at.append(signed_at)
     payload = application_signing_payload(application=application, signed_at=signed_at)
     return application_submit(
         application=application, cms_der=sign_as(resident, payload), signed_at=signed_at
