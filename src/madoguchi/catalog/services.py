@@ -130,32 +130,14 @@ def offering_limit_set(
     """
     if limit not in ApplicationLimit.values:
         raise OfferingError(_("Choose one of the application limits."))
-    if not Procedure.objects.filter(code=procedure_code).exists():
-        raise OfferingError(
-            _("There is no procedure with the code “%(code)s”.") % {"code": procedure_code}
-        )
-    if municipality_selectors.municipality_get(code=municipality_code) is None:
-        raise OfferingError(
-            _("There is no municipality with the code “%(code)s”.") % {"code": municipality_code}
-        )
-    with transaction.atomic():
-        offering, _created = Offering.objects.select_for_update().get_or_create(
-            municipality_id=municipality_code, procedure_id=procedure_code
-        )
-        previous = offering.application_limit
-        if previous == limit:
-            return offering
-        offering.application_limit = limit
-        offering.save(update_fields=["application_limit", "updated_at"])
-        audit_record(
-            action="offering.limit_changed",
-            actor=actor,
-            municipality_code=municipality_code,
-            object_type="catalog.offering",
-            object_id=str(offering.pk),
-            data={"procedure_code": procedure_code, "from": previous, "to": limit},
-        )
-    return offering
+    return _offering_field_set(
+        municipality_code=municipality_code,
+        procedure_code=procedure_code,
+        field="application_limit",
+        value=limit,
+        action="offering.limit_changed",
+        actor=actor,
+    )
 
 
 def offering_retention_set(
@@ -169,6 +151,28 @@ def offering_retention_set(
     or None to follow the standard one. Audited. Raises OfferingError."""
     if years is not None and not 1 <= years <= 100:
         raise OfferingError(_("Enter a retention period of 1 to 100 years."))
+    return _offering_field_set(
+        municipality_code=municipality_code,
+        procedure_code=procedure_code,
+        field="retention_years",
+        value=years,
+        action="offering.retention_changed",
+        actor=actor,
+    )
+
+
+def _offering_field_set(
+    *,
+    municipality_code: str,
+    procedure_code: str,
+    field: str,
+    value: object,
+    action: str,
+    actor: AbstractBaseUser | AnonymousUser | None,
+) -> Offering:
+    """Change one setting of an offering (created if the procedure and municipality exist),
+    saved with `.save()` so its signals run, and audit `action` with the old and new value in
+    the same transaction. Setting the same value again records nothing. Raises OfferingError."""
     if not Procedure.objects.filter(code=procedure_code).exists():
         raise OfferingError(
             _("There is no procedure with the code “%(code)s”.") % {"code": procedure_code}
@@ -181,18 +185,18 @@ def offering_retention_set(
         offering, _created = Offering.objects.select_for_update().get_or_create(
             municipality_id=municipality_code, procedure_id=procedure_code
         )
-        previous = offering.retention_years
-        if previous == years:
+        previous = getattr(offering, field)
+        if previous == value:
             return offering
-        offering.retention_years = years
-        offering.save(update_fields=["retention_years", "updated_at"])
+        setattr(offering, field, value)
+        offering.save(update_fields=[field, "updated_at"])
         audit_record(
-            action="offering.retention_changed",
+            action=action,
             actor=actor,
             municipality_code=municipality_code,
             object_type="catalog.offering",
             object_id=str(offering.pk),
-            data={"procedure_code": procedure_code, "from": previous, "to": years},
+            data={"procedure_code": procedure_code, "from": previous, "to": value},
         )
     return offering
 
