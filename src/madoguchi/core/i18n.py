@@ -62,11 +62,13 @@ class ResidentLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         language = language_for(request)
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
-        if language == EASY_JAPANESE:
-            _add_furigana(response)
+        # Only for this request: the thread's language is restored afterwards, so code that
+        # runs outside a request in the same thread (tasks, tests) never inherits a resident's.
+        with translation.override(language):
+            response = self.get_response(request)
+            if language == EASY_JAPANESE:
+                _add_furigana(response)
         if not request.path_info.startswith(japanese_only_prefixes()):
             _remember(request, language)
         patch_vary_headers(response, ("Cookie",))
