@@ -14,11 +14,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from madoguchi.core import pdf as core_pdf
 from madoguchi.forms.translations import definition_localise
 from madoguchi.forms.wareki import format_wareki
 from madoguchi.signatures.outcomes import Outcome
 
-from . import conf, flow, selectors
+from . import flow, selectors
 
 if TYPE_CHECKING:
     from madoguchi.applications.models import Application
@@ -26,17 +27,7 @@ if TYPE_CHECKING:
 _CSS = Path(__file__).with_name("pdf.css")
 
 
-def font_face_css() -> str:
-    rules = []
-    for weight, path in conf.pdf_font_files().items():
-        if not path.exists():
-            raise FileNotFoundError(f"PDF font missing: {path} (run `npm ci`)")
-        rules.append(
-            "@font-face { font-family: 'Madoguchi Noto Sans JP'; "
-            f"src: url('{path.resolve().as_uri()}') format('truetype'); "
-            f"font-weight: {weight}; font-style: normal; }}"
-        )
-    return "\n".join(rules)
+font_face_css = core_pdf.font_face_css
 
 
 def wareki_datetime(moment: datetime.datetime) -> str:

@@ -6,11 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from madoguchi.core.env import env_str
+from madoguchi.core import pdf as core_pdf
 
 from . import shc
 from .types import PRODUCTS
@@ -19,34 +18,6 @@ if TYPE_CHECKING:
     from .models import Certificate
 
 _CSS = Path(__file__).with_name("pdf.css")
-_FONT_DIR = "node_modules/@expo-google-fonts/noto-sans-jp"
-
-
-def font_files() -> dict[int, Path]:
-    base = Path(
-        getattr(
-            settings,
-            "APPLY_PDF_FONT_DIR",
-            env_str("APPLY_PDF_FONT_DIR", str(Path(settings.BASE_DIR) / _FONT_DIR)),
-        )
-    )
-    return {
-        400: base / "400Regular" / "NotoSansJP_400Regular.ttf",
-        700: base / "700Bold" / "NotoSansJP_700Bold.ttf",
-    }
-
-
-def _font_css() -> str:
-    rules = []
-    for weight, path in font_files().items():
-        if not path.exists():
-            raise FileNotFoundError(f"PDF font missing: {path} (run `npm ci`)")
-        rules.append(
-            "@font-face { font-family: 'Madoguchi Noto Sans JP'; "
-            f"src: url('{path.resolve().as_uri()}') format('truetype'); "
-            f"font-weight: {weight}; font-style: normal; }}"
-        )
-    return "\n".join(rules)
 
 
 def certificate_context(*, certificate: Certificate) -> dict[str, Any]:
@@ -71,7 +42,7 @@ def certificate_pdf(*, certificate: Certificate) -> bytes:
     )
     fonts = FontConfiguration()
     stylesheets = [
-        CSS(string=_font_css(), font_config=fonts),
+        CSS(string=core_pdf.font_face_css(), font_config=fonts),
         CSS(string=_CSS.read_text(encoding="utf-8"), font_config=fonts),
     ]
     data: bytes = HTML(string=html, base_url=str(_CSS.parent)).write_pdf(
