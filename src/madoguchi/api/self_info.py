@@ -71,7 +71,7 @@ class SelfInfoScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped
 
 class ItemSerializer(serializers.Serializer[Any]):
     code = serializers.CharField(help_text="項目コード（linkage の項目カタログ）/ item code")
-    label = serializers.CharField(help_text="項目名 / item name")
+    label = serializers.CharField(help_text="項目名 / item name")  # type: ignore[assignment]
     value = serializers.JSONField(help_text="値（項目ごとの形）/ value (shape per item)")
 
 
@@ -97,6 +97,14 @@ _EXAMPLE = {
         {"code": "tax.taxable", "label": "住民税の課税・非課税", "value": "yes"},
         {"code": "tax.income", "label": "前年の所得額（円）", "value": 5100000},
     ],
+}
+
+
+# A failed exchange → the problem the service gets (anything else: the holder did not answer).
+FETCH_PROBLEMS: dict[str, tuple[int, str]] = {
+    Outcome.DENIED: (403, "access-denied"),
+    Outcome.UNKNOWN_PERSON: (404, "person-unknown"),
+    Outcome.REJECTED: (502, "holder-answer-rejected"),
 }
 
 
@@ -180,11 +188,7 @@ class SelfInformationView(APIView):
             grant=grant, category=category, ip_address=request.META.get("REMOTE_ADDR")
         )
         if entry.error:
-            status_code, code = {
-                Outcome.DENIED: (403, "access-denied"),
-                Outcome.UNKNOWN_PERSON: (404, "person-unknown"),
-                Outcome.REJECTED: (502, "holder-answer-rejected"),
-            }.get(entry.outcome, (503, "holder-unavailable"))
+            status_code, code = FETCH_PROBLEMS.get(entry.outcome, (503, "holder-unavailable"))
             raise ApiProblem(
                 status_code=status_code,
                 code=code,
@@ -206,7 +210,6 @@ class SelfInformationView(APIView):
             ],
         }
         return Response(body, headers={"Cache-Control": "no-store"})
-
 
 
 urlpatterns = [

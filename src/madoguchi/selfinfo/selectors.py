@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
 def is_service_application(application: Any) -> bool:
     """The OAuth client is a private service's (the development IdP refuses those)."""
-    return Service.objects.filter(application_id=getattr(application, "pk", None)).exists()
+    pk = getattr(application, "pk", None)
+    return pk is not None and Service.objects.filter(application_id=pk).exists()
 
 
 def service_for_application(application: Any) -> Service | None:

@@ -108,9 +108,10 @@ class SelfInfoAuthorizationView(SelfInfoServerMixin, AuthorizationView):  # type
             return response
         service = selectors.service_for_client_id(credentials["client_id"])
         assert service is not None  # the validator knows only services' clients
+        assert self.resident is not None  # dispatch() answered for anyone else
         self.oauth2_data = {**credentials, "scopes": scopes}
         form = self.get_form(self.get_form_class())
-        return self.render_to_response(
+        page: HttpResponse = self.render_to_response(
             self.get_context_data(
                 form=form,
                 service=service,
@@ -118,6 +119,7 @@ class SelfInfoAuthorizationView(SelfInfoServerMixin, AuthorizationView):  # type
                 consent=selectors.active_consent(resident=self.resident, service=service),
             )
         )
+        return page
 
     def create_authorization_response(
         self, request: HttpRequest, scopes: str, credentials: dict[str, Any], allow: bool

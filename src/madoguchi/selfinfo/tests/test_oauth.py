@@ -32,7 +32,7 @@ MY_NUMBER = re.compile(r"(?<!\d)\d{12}(?!\d)")
 
 
 def bearer(access_token: str) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": f"Bearer {access_token}"}
+    return {"Authorization": f"Bearer {access_token}"}
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_consent_code_token_fetch_and_the_record_naming_the_service(
     body = response.json()
     assert body["scope"] == "selfinfo:tax" and body["token_type"] == "Bearer"
 
-    fetched = Client().get("/api/v1/self/tax", **bearer(body["access_token"]))
+    fetched = Client().get("/api/v1/self/tax", headers=bearer(body["access_token"]))
     assert fetched.status_code == 200, fetched.content
     data = fetched.json()
     assert data["category"] == "tax" and "税務課" in data["holder"]
@@ -101,7 +101,7 @@ def test_consent_code_token_fetch_and_the_record_naming_the_service(
 
 
 def test_a_category_not_consented_is_403(access_token):
-    response = Client().get("/api/v1/self/resident", **bearer(access_token))
+    response = Client().get("/api/v1/self/resident", headers=bearer(access_token))
     assert response.status_code == 403
     assert response["Content-Type"] == "application/problem+json"
     problem = response.json()
@@ -121,13 +121,13 @@ def test_a_scope_outside_the_registration_is_refused_at_the_consent(resident_cli
 
 
 def test_unknown_category_and_missing_token(access_token):
-    response = Client().get("/api/v1/self/my_number", **bearer(access_token))
+    response = Client().get("/api/v1/self/my_number", headers=bearer(access_token))
     assert response.status_code == 404 and response.json()["type"].endswith("/unknown-category")
     response = Client().get("/api/v1/self/tax")
     assert response.status_code == 401
     assert response["Content-Type"] == "application/problem+json"
     assert 'error="invalid_token"' in response["WWW-Authenticate"]
-    response = Client().get("/api/v1/self/tax", **bearer("not-a-token"))
+    response = Client().get("/api/v1/self/tax", headers=bearer("not-a-token"))
     assert response.status_code == 401
 
 
@@ -149,9 +149,7 @@ def test_the_verifier_is_checked(resident_client, service):
 
 def test_a_wrong_redirect_uri_gets_an_error_page_not_a_redirect(resident_client, service):
     url = authorize_url(service, scope="selfinfo:tax", pkce=pkce_pair())
-    response = resident_client.get(
-        url.replace("kakeibo.example.jp", "evil.example.jp")
-    )
+    response = resident_client.get(url.replace("kakeibo.example.jp", "evil.example.jp"))
     assert response.status_code == 400
     assert "要求が正しくありません" in response.content.decode()
 
@@ -172,13 +170,13 @@ def test_refusing_gives_access_denied_and_no_consent(resident_client, service):
 def test_revoking_in_my_page_invalidates_the_token_at_once(
     resident_client, service, access_token, taro
 ):
-    assert Client().get("/api/v1/self/tax", **bearer(access_token)).status_code == 200
+    assert Client().get("/api/v1/self/tax", headers=bearer(access_token)).status_code == 200
     page = resident_client.get("/apply/mypage/services/").content.decode()
     assert "連携中のサービス" in page and "まどぐち家計簿" in page and "地方税" in page
     consent_row = Consent.objects.get()
     response = resident_client.post(f"/apply/mypage/services/{consent_row.pk}/revoke/")
     assert response.status_code == 302
-    refused = Client().get("/api/v1/self/tax", **bearer(access_token))
+    refused = Client().get("/api/v1/self/tax", headers=bearer(access_token))
     assert refused.status_code == 401
     assert refused["Content-Type"] == "application/problem+json"
     assert not AccessToken.objects.filter(application__client_id=service.client_id).exists()
@@ -195,12 +193,12 @@ def test_another_resident_cannot_revoke(client, service, access_token, hub):
     response = client.post(f"/apply/mypage/services/{Consent.objects.get().pk}/revoke/")
     assert response.status_code == 302
     assert Consent.objects.get().revoked_at is None
-    assert Client().get("/api/v1/self/tax", **bearer(access_token)).status_code == 200
+    assert Client().get("/api/v1/self/tax", headers=bearer(access_token)).status_code == 200
 
 
 def test_an_expired_token_is_refused(access_token):
     AccessToken.objects.update(expires=timezone.now() - datetime.timedelta(seconds=1))
-    response = Client().get("/api/v1/self/tax", **bearer(access_token))
+    response = Client().get("/api/v1/self/tax", headers=bearer(access_token))
     assert response.status_code == 401 and "期限" in response.json()["detail"]
 
 
@@ -209,7 +207,7 @@ def test_the_holder_being_down_is_503_and_recorded(access_token):
     tax.endpoint = "http://127.0.0.1:9/exchange"  # nothing listens on the discard port
     tax.timeout_seconds = 0.5
     tax.save()
-    response = Client().get("/api/v1/self/tax", **bearer(access_token))
+    response = Client().get("/api/v1/self/tax", headers=bearer(access_token))
     assert response.status_code == 503
     assert response.json()["type"].endswith("/holder-unavailable")
     assert ExchangeRecord.objects.filter(outcome="unavailable", side="requester").exists()
@@ -231,7 +229,7 @@ def _platform_application():
 
 def test_a_token_of_the_development_idp_is_refused(service, taro):
     application = _platform_application()
-    idp_token = "idp-issued-token-value"  # noqa: S105
+    idp_token = "idp-issued-token-value"
     AccessToken.objects.create(
         user=taro.user,
         application=application,
@@ -239,13 +237,13 @@ def test_a_token_of_the_development_idp_is_refused(service, taro):
         scope="openid name address",
         expires=timezone.now() + datetime.timedelta(minutes=10),
     )
-    response = Client().get("/api/v1/self/tax", **bearer(idp_token))
+    response = Client().get("/api/v1/self/tax", headers=bearer(idp_token))
     assert response.status_code == 401
     assert "自己情報取得API" in response.json()["detail"]
 
 
 def test_a_service_token_with_a_foreign_scope_is_refused(service, taro):
-    forged = "forged-token-value"  # noqa: S105
+    forged = "forged-token-value"
     AccessToken.objects.create(
         user=taro.user,
         application=get_application_model().objects.get(client_id=service.client_id),
@@ -253,7 +251,7 @@ def test_a_service_token_with_a_foreign_scope_is_refused(service, taro):
         scope="selfinfo:tax openid",
         expires=timezone.now() + datetime.timedelta(minutes=10),
     )
-    assert Client().get("/api/v1/self/tax", **bearer(forged)).status_code == 401
+    assert Client().get("/api/v1/self/tax", headers=bearer(forged)).status_code == 401
 
 
 def test_the_idp_does_not_serve_a_private_service(client, service, resident_client):
@@ -287,9 +285,7 @@ def test_the_self_information_token_endpoint_refuses_the_idp_client(service):
         {"grant_type": "authorization_code", "code": "x", "redirect_uri": REDIRECT},
         HTTP_AUTHORIZATION="Basic "
         + __import__("base64")
-        .b64encode(
-            f"{idp_conf.platform_client_id()}:{idp_conf.platform_client_secret()}".encode()
-        )
+        .b64encode(f"{idp_conf.platform_client_id()}:{idp_conf.platform_client_secret()}".encode())
         .decode(),
     )
     assert response.status_code == 401 and response.json()["error"] == "invalid_client"
