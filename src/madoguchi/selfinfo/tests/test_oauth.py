@@ -304,3 +304,34 @@ def test_the_api_is_in_the_openapi_document():
         "selfinfo:tax",
         "selfinfo:child_allowance",
     }
+
+
+def test_the_service_may_revoke_its_own_token(service, access_token):
+    response = Client().post(
+        "/self-info/o/revoke_token/",
+        {"token": access_token, "token_type_hint": "access_token"},
+        HTTP_AUTHORIZATION=basic(service),
+    )
+    assert response.status_code == 200
+    assert Client().get("/api/v1/self/tax", headers=bearer(access_token)).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "button"),
+    [
+        ("en", "まどぐち家計簿 asks to read your information", "I consent"),
+        (
+            "ja-x-easy",
+            "まどぐち家計簿が あなたの 情報を ほしいと 言って います",
+            "同意する（わたす）",
+        ),
+    ],
+)
+def test_the_consent_page_in_english_and_easy_japanese(
+    resident_client, service, language, heading, button
+):
+    resident_client.cookies["django_language"] = language
+    html = resident_client.get(
+        authorize_url(service, scope="selfinfo:tax", pkce=pkce_pair())
+    ).content.decode()
+    assert heading in html and button in html
