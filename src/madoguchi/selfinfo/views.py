@@ -11,11 +11,13 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -32,6 +34,17 @@ from madoguchi.signin.selectors import resident_for
 from . import selectors, services
 from .types import category_for
 from .validators import SelfInfoOAuth2Validator
+
+
+def issuer(request: HttpRequest) -> str:
+    """This authorization server's issuer identifier (RFC 9207, RFC 8414): <base>/self-info/o."""
+    return request.build_absolute_uri(reverse("selfinfo:authorize")).removesuffix("/authorize/")
+
+
+def with_issuer(uri: str, value: str) -> str:
+    parts = urlsplit(uri)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "iss"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("iss", value)])))
 
 
 def _ip(request: HttpRequest) -> str | None:
@@ -125,9 +138,13 @@ class SelfInfoAuthorizationView(SelfInfoServerMixin, AuthorizationView):  # type
         self, request: HttpRequest, scopes: str, credentials: dict[str, Any], allow: bool
     ) -> Any:
         with transaction.atomic():
-            result = super().create_authorization_response(
+            uri, headers, body, status = super().create_authorization_response(
                 request=request, scopes=scopes, credentials=credentials, allow=allow
             )
+            # RFC 9207: DOT names the (one) issuer of its settings, the development IdP's;
+            # this server is another issuer.
+            uri = with_issuer(uri, issuer(request))
+            headers["Location"] = uri
             service = selectors.service_for_client_id(credentials["client_id"])
             if service is not None and self.resident is not None:
                 categories = [c for c in (category_for(s) for s in scopes.split()) if c]
@@ -148,7 +165,7 @@ class SelfInfoAuthorizationView(SelfInfoServerMixin, AuthorizationView):  # type
                         ip_address=_ip(request),
                         data={"service": service.name, "categories": categories},
                     )
-        return result
+        return uri, headers, body, status
 
 
 class SelfInfoTokenView(SelfInfoServerMixin, TokenView):  # type: ignore[misc]

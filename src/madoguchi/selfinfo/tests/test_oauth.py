@@ -70,7 +70,10 @@ def test_consent_code_token_fetch_and_the_record_naming_the_service(
     caplog.set_level(logging.DEBUG)
     consented = consent(resident_client, service, scope="selfinfo:tax")
     assert consented.location.startswith(REDIRECT + "?")
-    assert parse_qs(urlsplit(consented.location).query)["state"] == ["st-1"]
+    query = parse_qs(urlsplit(consented.location).query)
+    assert query["state"] == ["st-1"]
+    # RFC 9207: this server's issuer, not the development IdP's.
+    assert query["iss"] == ["http://testserver/self-info/o"]
     response = token(resident_client, service, consented)
     assert response.status_code == 200
     body = response.json()
@@ -322,7 +325,7 @@ def test_the_service_may_revoke_its_own_token(service, access_token):
         ("en", "まどぐち家計簿 asks to read your information", "I consent"),
         (
             "ja-x-easy",
-            "まどぐち家計簿が あなたの 情報を ほしいと 言って います",
+            "が あなたの 情報を ほしいと 言って います",
             "同意する（わたす）",
         ),
     ],
