@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from oauth2_provider.models import get_application_model
 
 from madoguchi.linkage.types import Category
 
@@ -34,6 +35,25 @@ class ServiceForm(forms.ModelForm[Service]):
     class Meta:
         model = Service
         fields = ("name", "operator", "purpose", "categories", "is_active")
+
+    def clean_redirect_uris(self) -> str:
+        """Checked here, at the field, as DOT checks them (scheme, no fragment, …)."""
+        value: str = self.cleaned_data.get("redirect_uris", "")
+        if self.instance.pk is None:
+            if not value.split():
+                raise ValidationError(_("Give at least one redirect URI."))
+            application = get_application_model()(
+                name="check",
+                client_type="confidential",
+                authorization_grant_type="authorization-code",
+                redirect_uris=" ".join(value.split()),
+            )
+            try:
+                application.clean_fields(exclude=["user", "client_secret", "client_id"])
+                application.clean()
+            except ValidationError as error:
+                raise ValidationError(error.messages) from error
+        return value
 
 
 @admin.register(Service)
