@@ -338,3 +338,27 @@ def test_the_consent_page_in_english_and_easy_japanese(
         authorize_url(service, scope="selfinfo:tax", pkce=pkce_pair())
     ).content.decode()
     assert heading in html and button in html
+
+
+def test_the_self_information_views_never_reuse_the_idps_oauthlib_core():
+    """DOT caches the core on the view class and finds it with hasattr(): a plain subclass of
+    TokenView would inherit the core of the IdP's TokenView, validator and all (ADR 0013)."""
+    from oauth2_provider.views import TokenView
+
+    from madoguchi.idp.validators import ResidentOAuth2Validator
+    from madoguchi.selfinfo.validators import SelfInfoOAuth2Validator
+    from madoguchi.selfinfo.views import (
+        SelfInfoAuthorizationView,
+        SelfInfoRevokeTokenView,
+        SelfInfoTokenView,
+    )
+
+    class Naive(TokenView):  # type: ignore[misc]
+        validator_class = SelfInfoOAuth2Validator
+
+    idp_core = TokenView.get_oauthlib_core()
+    assert isinstance(idp_core.server.request_validator, ResidentOAuth2Validator)
+    assert isinstance(Naive.get_oauthlib_core().server.request_validator, ResidentOAuth2Validator)
+    for view in (SelfInfoAuthorizationView, SelfInfoTokenView, SelfInfoRevokeTokenView):
+        validator = view.get_oauthlib_core().server.request_validator
+        assert isinstance(validator, SelfInfoOAuth2Validator), view
