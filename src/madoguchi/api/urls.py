@@ -9,7 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from madoguchi.api import applications, forms, municipalities, procedures, reception
+from madoguchi.api import applications, forms, municipalities, procedures, reception, self_info
 from madoguchi.api.problems import ApiProblem
 
 
@@ -45,6 +45,7 @@ urlpatterns = [
     *forms.urlpatterns,
     *applications.urlpatterns,
     *reception.urlpatterns,
+    *self_info.urlpatterns,
     # Last: what no pattern above matched (e.g. an application id of the wrong shape).
     re_path(r"^[\s\S]*$", NoSuchEndpoint.as_view(), name="no-such-endpoint"),
 ]

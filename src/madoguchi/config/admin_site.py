@@ -44,6 +44,7 @@ MODEL_POLICY: dict[str, str] = {
     "api.ApiClient": "third-party portals and their key rotation (no personal data)",
     "api.ApiKey": "API key prefixes and revocation (only hashes are stored)",
     "oauth2_provider.Application": "OpenID Connect clients of the development IdP",
+    "selfinfo.Service": "private services of the self-information API and their OAuth clients",
     "django_tasks_database.DBTaskResult": "read-only task queue state (ids, status, errors)",
 }
 

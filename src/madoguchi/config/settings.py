@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "madoguchi.kpis",
     "madoguchi.idp",
     "madoguchi.signin",
+    "madoguchi.selfinfo",
     "madoguchi.api",
     # Django's admin on the operator site: staff sign-in with TOTP, audited, minimal models.
     "madoguchi.config.apps.OperatorAdminConfig",

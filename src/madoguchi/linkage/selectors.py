@@ -138,6 +138,9 @@ def _initiated_label(value: str) -> str:
     if value.startswith("staff:"):
         return _("Query by municipal staff")
     if value.startswith("service:"):
+        name = value.removeprefix("service:")
+        if name:
+            return _("Private service with your consent: %(service)s") % {"service": name}
         return _("Private service with your consent")
     if value == "self":
         return _("You (My page)")

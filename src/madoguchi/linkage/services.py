@@ -32,7 +32,7 @@ from .catalogue import (
 from .holders import HUB
 from .models import AccessRule, Agency, AnswerSource, HolderRecord
 from .selectors import PlanGroup, prefill_plan
-from .types import AgencyKind, Category, LinkageError
+from .types import AgencyKind, Category, LinkageError, Outcome
 
 DEMO_RECORDS = Path(__file__).parent / "data" / "demo.json"
 
@@ -214,6 +214,7 @@ class SelfInformation:
     values: dict[str, Any] = field(default_factory=dict)  # catalogue item code → value
     error: str = ""
     exchange_id: str = ""
+    outcome: str = ""  # the exchange's outcome when it failed (types.Outcome), else ""
 
 
 def self_information_fetch(
@@ -241,6 +242,7 @@ def self_information_fetch(
             entry.error = _("%(holder)s is not connected for this municipality.") % {
                 "holder": entry.holder_name
             }
+            entry.outcome = Outcome.UNAVAILABLE
             continue
         try:
             fetched = hub.exchange(
@@ -253,6 +255,7 @@ def self_information_fetch(
             )
         except LinkageError as error:
             entry.error = error.message
+            entry.outcome = error.outcome
             continue
         entry.values = fetched.values
         entry.exchange_id = fetched.exchange_id
