@@ -11,6 +11,7 @@ from madoguchi.apply.tests.test_languages import choose_language
 from madoguchi.apply.tests.test_pdf import pdf_text, submitted
 from madoguchi.forms.fieldtypes.base import FieldInvalid
 from madoguchi.forms.fieldtypes.japanese import DateType
+from madoguchi.forms.types import Item
 from madoguchi.forms.wareki import format_wareki
 from madoguchi.reception.testing import staff_login
 from madoguchi.signatures.testing import demo_resident
@@ -58,14 +59,16 @@ def test_the_pdf_copy_dates_in_english_and_in_japanese(client, disaster_form, ta
     # The answered date (2024-…) in the resident's language too, the stored value unchanged.
     disaster_day = application.answers["disaster.date"]
     with translation.override("en"):
-        shown = DateType().display({"code": "disaster.date", "label": "x"}, disaster_day)
+        shown = DateType().display(
+            {"code": "disaster.date", "type": "date", "label": "x"}, disaster_day
+        )
     assert shown in english.replace("\n", " ")
     assert application.answers["disaster.date"] == disaster_day
 
 
 def test_a_date_answer_and_its_limit_in_english():
     field = DateType()
-    item = {
+    item: Item = {
         "code": "x.date",
         "type": "date",
         "label": "Date of the disaster",
