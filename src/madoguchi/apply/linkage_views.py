@@ -179,7 +179,7 @@ def _pdf(rows: list[linkage_selectors.HistoryRow], resident: Resident) -> HttpRe
             "rows": rows,
             "resident": resident,
             "headers": [_(h) for h in HEADERS],
-            "created_wareki": pdf.wareki_datetime(timezone.now()),
+            "created_wareki": pdf.copy_datetime(timezone.now()),
         },
     )
     fonts = FontConfiguration()

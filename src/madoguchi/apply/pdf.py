@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from madoguchi.core import pdf as core_pdf
+from madoguchi.core.dates import datetime_text, japanese_active
 from madoguchi.forms.translations import definition_localise
 from madoguchi.forms.wareki import format_wareki
 from madoguchi.signatures.outcomes import Outcome
@@ -30,7 +31,11 @@ _CSS = Path(__file__).with_name("pdf.css")
 font_face_css = core_pdf.font_face_css
 
 
-def wareki_datetime(moment: datetime.datetime) -> str:
+def copy_datetime(moment: datetime.datetime) -> str:
+    """和暦 on a Japanese copy (令和8年12月3日 14時05分); the reader's own format otherwise
+    (3 December 2026, 14:05 in English)."""
+    if not japanese_active():
+        return datetime_text(moment)
     local = timezone.localtime(moment)
     return f"{format_wareki(local.date())} {local.hour}時{local.minute:02d}分"
 
@@ -45,7 +50,7 @@ def copy_context(*, application: Application) -> dict[str, Any]:
         "definition": definition,
         "procedure_name": procedure.name or definition["title"],
         "municipality": application.form_version.municipality,
-        "submitted_wareki": wareki_datetime(submitted) if submitted else "",
+        "submitted_wareki": copy_datetime(submitted) if submitted else "",
         "submitted_iso": (
             timezone.localtime(submitted).isoformat(timespec="seconds") if submitted else ""
         ),
@@ -53,8 +58,8 @@ def copy_context(*, application: Application) -> dict[str, Any]:
         "attachments": list(application.attachments.order_by("item_path")),
         "evidence": evidence,
         "outcome_label": Outcome(evidence.outcome).label if evidence else "",
-        "signed_wareki": wareki_datetime(application.signed_at) if application.signed_at else "",
-        "created_wareki": wareki_datetime(timezone.now()),
+        "signed_wareki": copy_datetime(application.signed_at) if application.signed_at else "",
+        "created_wareki": copy_datetime(timezone.now()),
         "title": _("Copy of your application"),
     }
 

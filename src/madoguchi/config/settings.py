@@ -234,6 +234,8 @@ LOCALE_PATHS: list[Path] = [PACKAGE_DIR / "config" / "locale"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
+# Dates in the resident's language: 2026年12月3日 / 3 December 2026 (core/formats, core/dates.py).
+FORMAT_MODULE_PATH = ["madoguchi.core.formats"]
 
 # --- Security -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

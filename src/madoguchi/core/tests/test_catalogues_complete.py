@@ -30,6 +30,7 @@ RESIDENT_APPS = (
     "apply",
     "linkage",
     "vaccinations",
+    "kpis",
 )
 # Per app: source files (or folders, ending in /) only staff screens use.
 STAFF_ONLY_SOURCES: dict[str, tuple[str, ...]] = {
@@ -58,6 +59,21 @@ STAFF_ONLY_SOURCES: dict[str, tuple[str, ...]] = {
         "templates/vaccinations/staff_resident.html",
         "templates/vaccinations/staff_transfer.html",
         "templates/vaccinations/staff_transfers.html",
+    ),
+    # Only the open data pages (/opendata/, /opendata/adoption/) are public; the dashboards, the
+    # counter-figures upload and the staff adoption page stay Japanese.
+    "kpis": (
+        "apps.py",
+        "counter_csv.py",
+        "forms.py",
+        "models.py",
+        "views.py",
+        "templates/kpis/_choose.html",
+        "templates/kpis/_nav.html",
+        "templates/kpis/adoption.html",
+        "templates/kpis/counter.html",
+        "templates/kpis/counter_check.html",
+        "templates/kpis/dashboard.html",
     ),
 }
 

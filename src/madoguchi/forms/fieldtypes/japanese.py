@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from madoguchi.core.dates import date_text, japanese_active
 from madoguchi.forms import mynumber, wareki
 from madoguchi.forms.fieldtypes.base import (
     FieldInvalid,
@@ -188,6 +189,11 @@ ERA_CHOICES: tuple[tuple[str, Any], ...] = (
 )
 
 
+def _bound_text(value: datetime.date) -> str:
+    """A date limit in an error message: 和暦 in Japanese, 3 December 2026 in English."""
+    return wareki.format_wareki(value) if japanese_active() else date_text(value)
+
+
 def _limit(text: str) -> datetime.date:
     return timezone.localdate() if text == "today" else datetime.date.fromisoformat(text)
 
@@ -261,7 +267,7 @@ class DateType(FieldType):
             raise invalid(
                 "date_min",
                 _("%(label)s must be %(date)s or later.")
-                % {"label": label, "date": wareki.format_wareki(bound)},
+                % {"label": label, "date": _bound_text(bound)},
             )
         if "date_max" in rules and value > _limit(rules["date_max"]):
             bound = _limit(rules["date_max"])
@@ -270,9 +276,7 @@ class DateType(FieldType):
                 if rules["date_max"] == "today"
                 else _("%(label)s must be %(date)s or earlier.")
             )
-            raise invalid(
-                "date_max", message % {"label": label, "date": wareki.format_wareki(bound)}
-            )
+            raise invalid("date_max", message % {"label": label, "date": _bound_text(bound)})
         return value.isoformat()
 
     def json_schema(self, item: Item) -> dict[str, Any]:
@@ -282,7 +286,9 @@ class DateType(FieldType):
         if not value:
             return ""
         date = datetime.date.fromisoformat(value)
-        return f"{wareki.format_wareki(date)}（{date.year}年{date.month}月{date.day}日）"
+        if not japanese_active():
+            return date_text(date)  # 1 April 2024: an era means nothing to most readers of English
+        return f"{wareki.format_wareki(date)}（{date_text(date)}）"
 
     def widget_context(self, item: Item, **kwargs: Any) -> dict[str, Any]:
         raw = kwargs.get("raw")

@@ -1,5 +1,6 @@
 """The presets' translation files name real items and options, and cover what they claim."""
 
+import copy
 import json
 from typing import Any
 
@@ -8,19 +9,13 @@ import pytest
 from madoguchi.forms.language import iter_items
 from madoguchi.forms.presets import BLOCK_DIR, preset_get
 from madoguchi.forms.translations import (
-    I18N_DIR,
     definition_localise,
     preset_translation,
     translated_presets,
 )
 
 LANGUAGES = ["en", "ja-x-easy"]
-FULLY_TRANSLATED = {
-    "disaster-certificate",
-    "child-allowance-claim",
-    "child-allowance-change",
-    "pregnancy-notification",
-}
+# Which presets are fully translated: test_preset_translations.py (one list).
 
 
 def _items(code: str) -> dict[str, Any]:
@@ -52,33 +47,20 @@ def test_every_translated_code_and_option_exists(language):
             assert set(text.get("options", {})) <= values, (code, item_code)
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("code", sorted(FULLY_TRANSLATED))
-def test_the_demo_presets_have_no_japanese_left(language, code):
-    preset = preset_get(code)
-    assert preset is not None
-    localised = definition_localise(preset.definition, language)
-    marked = [
-        item["code"]
-        for page in localised["pages"]
-        for item in iter_items(page["items"])
-        if "(in Japanese only)" in item["label"]
-        or "(in Japanese only)" in item.get("help", "")
-        or any("(in Japanese only)" in o["label"] for o in item.get("options", []))
-    ]
-    assert marked == []
-    assert "(in Japanese only)" not in localised["title"]
-    assert all("(in Japanese only)" not in p["title"] for p in localised["pages"])
-    assert (I18N_DIR / language / f"{code}.json").exists()
-
-
-def test_an_untranslated_preset_falls_back_marked_not_missing():
+def test_an_untranslated_item_falls_back_marked_not_missing():
+    """A municipality's own item, and a standard item whose wording it changed, stay Japanese
+    and marked; the rest of the form is translated."""
     preset = preset_get("child-allowance-revision")
     assert preset is not None
-    localised = definition_localise(preset.definition, "en")
-    original = [i["code"] for p in preset.definition["pages"] for i in iter_items(p["items"])]
-    shown = [i["code"] for p in localised["pages"] for i in iter_items(p["items"])]
-    assert shown == original
-    labels = [i["label"] for p in localised["pages"] for i in iter_items(p["items"])]
-    assert any(label.endswith("(in Japanese only)") for label in labels)
-    assert "Applicant's full name" in labels  # the shared block is translated
+    definition = copy.deepcopy(preset.definition)
+    page = definition["pages"][1]
+    page["items"][0]["label"] = "改定の区分"  # the municipality's own wording of revision.kind
+    page["items"].append({"code": "x.note", "type": "text", "label": "連絡事項"})
+    localised = definition_localise(definition, "en")
+    original = [i["code"] for p in definition["pages"] for i in iter_items(p["items"])]
+    shown = {i["code"]: i for p in localised["pages"] for i in iter_items(p["items"])}
+    assert list(shown) == original
+    assert shown["revision.kind"]["label"] == "改定の区分 (in Japanese only)"
+    assert shown["x.note"]["label"] == "連絡事項 (in Japanese only)"
+    assert shown["revision.reason"]["label"] == "Reason"
+    assert shown["applicant.name"]["label"] == "Applicant's full name"  # the shared block
