@@ -194,7 +194,7 @@ class AccountForm(forms.Form):
             "branch": details.branch_name,
             "account_type": str(details.account_type),
             "number": details.number,
-            "holder": details.holder_kana,
+            "holder": zengin.zengin_kana_display(details.holder_kana),
         }
 
 

@@ -316,3 +316,8 @@ def test_unpaid_results_refuse_an_unknown_code_and_a_bad_trailer() -> None:
     with pytest.raises(ZenginFormatError) as caught:
         list(zengin.parse_unpaid_results(io.BytesIO(_join(lines)), year=2026))
     assert caught.value.record_number == 3
+
+
+def test_display_in_full_width() -> None:
+    assert zengin.zengin_kana_display("ﾖｼﾀﾞ ﾀﾛｳ(ｶ)") == "ヨシダ タロウ(カ)"
+    assert zengin.to_zengin_kana(zengin.zengin_kana_display("ｶﾞﾂｺｳ ﾊﾟﾝ 12")) == "ｶﾞﾂｺｳ ﾊﾟﾝ 12"

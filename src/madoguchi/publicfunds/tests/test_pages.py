@@ -60,7 +60,7 @@ def test_register_sign_show_change_remove(client_taro: Client, taro) -> None:
     response = client_taro.post(EDIT, GOOD)
     assert response.status_code == 302 and response["Location"] == SIGN
     page = client_taro.get(SIGN).content.decode()
-    assert "みずほ" in page and "東京営業部" in page and "ﾖｼﾀﾞ ﾀﾛｳ" in page
+    assert "みずほ" in page and "東京営業部" in page and "ヨシダ タロウ" in page
     assert selectors.account_for_resident(taro.pk) is None  # not before signing
     response = client_taro.post(SIGN, {"pin": "WRONG999"})
     assert response.status_code == 400
@@ -70,7 +70,7 @@ def test_register_sign_show_change_remove(client_taro: Client, taro) -> None:
     account = selectors.account_for_resident(taro.pk)
     assert account is not None and account.number == "1234567"
     page = client_taro.get(MINE).content.decode()
-    assert "1234567" in page and "ﾖｼﾀﾞ ﾀﾛｳ" in page
+    assert "1234567" in page and "ヨシダ タロウ" in page
     assert _viewed() == 1
     event = AuditEvent.objects.filter(action="publicfunds.account_viewed").get()
     assert event.object_id == str(taro.pk) and event.data["view"] == "resident-page"
@@ -151,7 +151,7 @@ def test_a_holder_who_is_not_the_resident_is_warned_then_confirmed(client_taro, 
     response = client_taro.post(EDIT, {**GOOD, "holder": "さとう　たろう"})
     assert response.status_code == 200  # a warning, not an error
     page = response.content.decode()
-    assert "notice--warning" in page and "ｻﾄｳ ﾀﾛｳ" in page and 'name="confirm_name"' in page
+    assert "notice--warning" in page and "サトウ タロウ" in page and 'name="confirm_name"' in page
     assert not response.context["form"].errors
     response = client_taro.post(EDIT, {**GOOD, "holder": "さとう　たろう", "confirm_name": "on"})
     assert response.status_code == 302
