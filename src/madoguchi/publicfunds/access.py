@@ -32,7 +32,7 @@ class _Gate:
 def resident_gate_register(signed_in: SignedIn, *, login_url_name: str = "signin:start") -> None:
     """`signed_in(request)`: is a resident signed in on this request? Anyone else is sent to
     `login_url_name` with ?next=<this page>."""
-    _Gate.signed_in = staticmethod(signed_in)  # type: ignore[assignment]
+    _Gate.signed_in = staticmethod(signed_in)
     _Gate.login_url_name = login_url_name
 
 

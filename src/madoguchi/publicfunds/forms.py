@@ -92,15 +92,15 @@ class AccountForm(forms.Form):
 
     # The lists to pick from, filled when a typed name matches several.
     def _offer(self, field: str, choices: list[tuple[str, str]]) -> None:
-        self.fields[field].widget.choices = choices  # type: ignore[attr-defined]
+        self.fields[field].widget.choices = choices
 
     @property
     def bank_choices(self) -> bool:
-        return bool(self.fields["bank_code"].widget.choices)  # type: ignore[attr-defined]
+        return bool(self.fields["bank_code"].widget.choices)
 
     @property
     def branch_choices(self) -> bool:
-        return bool(self.fields["branch_code"].widget.choices)  # type: ignore[attr-defined]
+        return bool(self.fields["branch_code"].widget.choices)
 
     def _resolve_bank(self, text: str, picked: str) -> tuple[str, str]:
         """(code, error): a typed code, a pick from the offered list, the one bank the name
