@@ -300,7 +300,8 @@ class TransferTotals:
     amount: int
 
 
-# Position tables (1-based start, length): the one source for writer, parser and docs test.
+# Position tables (1-based start, length), as docs/campaigns-payments.md lists them; the tests hold
+# the writer, the parser and the docs to them.
 HEADER_FIELDS = (
     ("data_division", 1, 1),
     ("type_code", 2, 2),
