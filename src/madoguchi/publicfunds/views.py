@@ -50,9 +50,11 @@ def _type_label(details: AccountDetails) -> str:
 @with_resident
 def mine(request: HttpRequest, resident: Resident) -> HttpResponse:
     account = selectors.account_for_resident(resident.pk)
-    if account is not None:
-        _viewed(request, resident, "resident-page")
     history = list(selectors.account_history(resident.pk)[:20])
+    if account is not None or history:
+        _viewed(request, resident, "resident-page")
+    # A registration or change left half-way is dropped: "change" starts from the account.
+    request.session.pop(PENDING, None)
     return render(
         request,
         "publicfunds/mine.html",
@@ -173,8 +175,7 @@ def remove(request: HttpRequest, resident: Resident) -> HttpResponse:
         else:
             messages.success(request, _("Your account was removed."))
             return redirect("publicfunds:mine")
-    if request.method == "GET":
-        _viewed(request, resident, "resident-remove")
+    _viewed(request, resident, "resident-remove")
     return render(
         request,
         "publicfunds/remove.html",
