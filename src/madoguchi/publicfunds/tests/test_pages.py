@@ -170,3 +170,16 @@ def test_errors_in_english_for_an_english_resident(client_taro: Client) -> None:
 def test_mypage_links_to_the_account(client_taro: Client) -> None:
     page = client_taro.get(reverse("apply:mypage")).content.decode()
     assert MINE in page
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "button"),
+    [
+        ("en", "Register a public funds receipt account", "Next: check and sign"),
+        ("ja-x-easy", "登録する", "確かめて"),
+    ],
+)
+def test_the_form_in_english_and_easy_japanese(client_taro, language, heading, button) -> None:
+    client_taro.cookies["django_language"] = language
+    page = client_taro.get(EDIT).content.decode()
+    assert heading in page and button in page
