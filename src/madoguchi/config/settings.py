@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "madoguchi.forms",
     "madoguchi.signatures",
     "madoguchi.linkage",
+    "madoguchi.publicfunds",
     "madoguchi.applications",
     "madoguchi.apply",
     "madoguchi.reception",
