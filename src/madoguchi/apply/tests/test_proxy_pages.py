@@ -50,3 +50,31 @@ def test_a_stranger_declaring_himself_the_parent_is_refused_at_the_field(pki, ca
     assert 'href="#f-proxy-kind' in html  # the error summary links to the item
     draft.refresh_from_db()
     assert draft.raw_answers["proxy.kind"] == "parent"  # nothing lost
+
+
+def test_my_page_shows_what_a_proxy_applied_for_me_once_in_the_page_not_in_its_title(pki, catalog):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from madoguchi.applications import services
+    from madoguchi.applications.tests.test_proxies import PDF, _moving_out_for, _submit
+
+    version = publish("moving-out-notification")
+    stranger, taro = demo_resident("sato-jiro"), demo_resident("yoshida-taro")
+    draft = services.application_draft_create(
+        form_version=version, resident=stranger, answers=_moving_out_for(taro, stranger, "delegate")
+    )
+    upload = SimpleUploadedFile("ininjo.pdf", PDF, content_type="application/pdf")
+    meta = services.application_attachment_store(
+        application=draft, item_path="proxy.power_of_attorney", upload=upload
+    )
+    services.application_answers_save(
+        application=draft, answers={"proxy.power_of_attorney": meta}, page_id="applicant"
+    )
+    _submit(draft, stranger)
+
+    html = sign_in(Client(), taro).get("/apply/mypage/").content.decode()
+    title = html[html.index("<title>") : html.index("</title>")]
+    assert "<section" not in title and "<h2" not in title
+    assert html.count('id="mypage-concerning"') == 1
+    section = html[html.index('id="mypage-concerning"') :][:1500]
+    assert "佐藤" in section  # the proxy who signed it
