@@ -25,9 +25,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PRESETS = ["care-cost-limit", "moving-out-notification"]
 
 # Each place in <main> where a line of text breaks although neither a space nor punctuation is
-# there: a word cut in two. Furigana (<rt>), hidden text and Japanese fragments (lang="ja",
-# written without spaces, which may break anywhere) are left out. A space collapses at the end of
-# a line, so "a space since the last character" is remembered rather than looked for.
+# there: a word cut in two. The edge of a furigana word (<ruby>, one word of the analyser) is a
+# word boundary too: 「地域／包括支援センター」 may break there. Furigana (<rt>), hidden text and
+# Japanese fragments (lang="ja", written without spaces, which may break anywhere) are left out.
+# A space collapses at the end of a line, so "a space since the last character" is remembered.
 BREAKS_INSIDE_WORDS = """() => {
   const BREAK_AFTER = /[、。，．）」』・：:;,.!?\\/\\-–—]/;
   const BREAK_BEFORE = /[（「『(]/;
@@ -44,6 +45,7 @@ BREAKS_INSIDE_WORDS = """() => {
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     if (node.parentElement.closest(skip)) continue;
     const block = blockOf(node.parentElement);
+    const ruby = node.parentElement.closest("ruby");
     for (let i = 0; i < node.data.length; i++) {
       const ch = node.data[i];
       if (/[\\s\\u3000]/.test(ch)) { space = true; continue; }
@@ -51,11 +53,11 @@ BREAKS_INSIDE_WORDS = """() => {
       range.setEnd(node, i + 1);
       const rect = range.getClientRects()[0];
       if (!rect || rect.width === 0) continue;
-      if (prev && prev.block === block && rect.top > prev.top + 8 && !space
+      if (prev && prev.block === block && rect.top > prev.top + 8 && !space && prev.ruby === ruby
           && !BREAK_AFTER.test(prev.ch) && !BREAK_BEFORE.test(ch)) {
         found.push(prev.text.slice(-12) + "|" + node.data.slice(i, i + 12));
       }
-      prev = {block, top: rect.top, ch, text: node.data.slice(0, i + 1)};
+      prev = {block, ruby, top: rect.top, ch, text: node.data.slice(0, i + 1)};
       space = false;
     }
   }
