@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from madoguchi.forms.fieldtypes.base import FieldType, has_control_characters, invalid, register
 from madoguchi.forms.types import Item
@@ -286,7 +287,7 @@ class CheckboxType(_ChoiceType):
 
     def display(self, item: Item, value: Any) -> str:
         labels = self._labels(item)
-        return "、".join(labels.get(v, v) for v in value or [])
+        return pgettext("list separator", ", ").join(labels.get(v, v) for v in value or [])
 
 
 @register

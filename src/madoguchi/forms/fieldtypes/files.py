@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from madoguchi.forms.fieldtypes.base import FieldType, has_control_characters, invalid, register
 from madoguchi.forms.types import Item
@@ -122,7 +123,8 @@ class FileType(FieldType):
 
     def type_names(self, item: Item) -> str:
         content_types, _size = self._rules(item)
-        return "、".join(t.split("/", 1)[1].upper() for t in content_types)
+        names = [t.split("/", 1)[1].upper() for t in content_types]
+        return pgettext("list separator", ", ").join(names)  # 「PDF、JPEG」, "PDF, JPEG"
 
     def json_schema(self, item: Item) -> dict[str, Any]:
         content_types, max_size = self._rules(item)

@@ -233,3 +233,29 @@ def test_file_metadata_limits():
         == "file_size"
     )
     assert problems("file", {**meta, "name": "../x"})[0].code == "file_metadata"
+
+
+def test_lists_are_joined_in_the_language_of_the_page():
+    # 「PDF、JPEG」 in Japanese; an English page must not show the Japanese comma.
+    from django.utils.translation import override
+
+    checkbox = registry.get("checkbox")
+    files = registry.get("file")
+    assert checkbox is not None and files is not None
+    item: Any = {
+        "code": "x",
+        "type": "checkbox",
+        "label": "x",
+        "options": [{"value": "a", "label": "A"}, {"value": "b", "label": "B"}],
+    }
+    upload: Any = {
+        "code": "f",
+        "type": "file",
+        "label": "f",
+        "validators": {"content_types": ["application/pdf", "image/jpeg"], "max_size": 1048576},
+    }
+    for language, comma in (("ja", "、"), ("en", ", "), ("ja-x-easy", "、")):
+        with override(language):
+            assert checkbox.display(item, ["a", "b"]) == f"A{comma}B"
+            context = files.widget_context(upload, name="f", html_id="f", raw=None, problems=[])
+            assert f"PDF{comma}JPEG" in context["limits"]
