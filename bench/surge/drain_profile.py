@@ -64,6 +64,20 @@ def queue(bodies: list[str]) -> None:
         )
 
 
+def database_cpu() -> float:
+    """CPU seconds of this connection's PostgreSQL backend so far (same machine), else 0."""
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def drain() -> tuple[int, float]:
     started = time.perf_counter()
     n = 0
@@ -113,9 +127,16 @@ def main() -> None:
     )
     if profiler:
         profiler.enable()
-    cpu = time.process_time()
-    n, seconds = drain()
-    cpu = time.process_time() - cpu
+    statements = [0]
+
+    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        statements[0] += 1
+        return execute(sql, params, many, context)
+
+    cpu, db_cpu = time.process_time(), database_cpu()
+    with connection.execute_wrapper(count):
+        n, seconds = drain()
+    cpu, db_cpu = time.process_time() - cpu, database_cpu() - db_cpu
     if profiler:
         profiler.disable()
     done = Arrival.objects.filter(pk__gt=since)
@@ -127,6 +148,8 @@ def main() -> None:
     print(
         f"DRAIN_PROFILE examined={n} received={received} refused={refused} "
         f"seconds={seconds:.3f} rate={n / seconds:.1f}/s cpu_per_arrival={1000 * cpu / n:.2f}ms "
+        f"db_cpu_per_arrival={1000 * db_cpu / n:.2f}ms "
+        f"statements_per_arrival={statements[0] / n:.1f} "
         f"wall_per_arrival={1000 * seconds / n:.2f}ms refusals={codes}"
     )
     if profiler:
