@@ -11,3 +11,5 @@ class ApiConfig(AppConfig):
 
         # The workers examine the API's arrivals with what the synchronous path ran.
         arrival_handler_register(KIND, examine_api_signed)
+        # The portal's webhook: its delivery is written with the arrival's outcome.
+        from madoguchi.api import signals  # noqa: F401

@@ -69,11 +69,16 @@ def arrival_body(arrival: Arrival, *, test: bool) -> dict[str, Any]:
     if arrival.state == ArrivalState.RECEIVED and arrival.application is not None:
         body["application"] = s.application_body(arrival.application, test=test)
     elif arrival.state == ArrivalState.REFUSED:
-        problem = dict(arrival.problem)
-        # Refusals the queue itself gives (reception_failed) carry no type yet: the same form.
-        problem.setdefault("type", PROBLEM_BASE + str(problem.get("code", "")).replace("_", "-"))
-        body["problem"] = problem
+        body["problem"] = problem_document(arrival)
     return body
+
+
+def problem_document(arrival: Arrival) -> dict[str, Any]:
+    """The RFC 9457 problem of a refused arrival (status URL and webhook alike)."""
+    problem = dict(arrival.problem)
+    # Refusals the queue itself gives (reception_failed) carry no type yet: the same form.
+    problem.setdefault("type", PROBLEM_BASE + str(problem.get("code", "")).replace("_", "-"))
+    return problem
 
 
 def _etag(arrival: Arrival) -> str:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, connection, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,6 +57,11 @@ class Examined:
     application: Application | None = None
     problem: dict[str, Any] | None = None
 
+
+# Sent (sender=Arrival, arrival=…) in the transaction that records an arrival's outcome (受付 or
+# 受付不可), after it is saved: what the apps above queue with it commits with it (the API's
+# webhook to the portal writes its delivery here). Connect with sender="applications.Arrival".
+arrival_finished = Signal()
 
 Handler = Callable[[Arrival], Examined]
 _handlers: dict[str, Handler] = {}
@@ -179,7 +185,9 @@ def _claim_sql() -> str:
     not_before = qn(meta.get_field("not_before").column)
     # PostgreSQL: SKIP LOCKED, each worker its own arrival. SQLite has no row locks: the
     # IMMEDIATE transaction already serialises writers, one worker is right there.
-    lock = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    lock = (
+        " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    )
     return (
         f"SELECT * FROM {qn(meta.db_table)} WHERE {state} = %s"
         f" AND ({not_before} IS NULL OR {not_before} <= %s)"
@@ -269,6 +277,12 @@ def _finish(arrival: Arrival, examined: Examined, now: datetime.datetime) -> Non
             object_id=arrival.number,
             data={"code": str(examined.problem.get("code", ""))},
         )
+    _announce(arrival)
+
+
+def _announce(arrival: Arrival) -> None:
+    """Tell the apps above that this arrival ended (in its transaction)."""
+    arrival_finished.send(sender=Arrival, arrival=arrival)
 
 
 def arrivals_work(*, limit: int | None = None) -> int:
