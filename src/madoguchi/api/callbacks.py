@@ -22,7 +22,8 @@ from madoguchi.api.problems import ApiProblem, field_error
 TAG = ["webhook"]
 
 DESCRIPTION = (
-    "受付または受付不可になった到達を、この URL に署名付きの POST で知らせます（キーのモードごとに一つ）。"
+    "受付または受付不可になった到達を、この URL に署名付きの POST で知らせます"
+    "（キーのモードごとに一つ）。"
     "登録のたびに新しい secret を返します（この応答でだけ表示）。\n\n"
     "Registers the callback URL of this key's mode (one per client and mode; a test key's "
     "arrivals go to the test URL). When one of its arrivals ends `received` (受付) or "

@@ -138,7 +138,7 @@ def deliveries_of(*, webhook: PortalWebhook, limit: int = 20) -> list[PortalWebh
     return list(webhook.deliveries.order_by("-pk")[:limit])
 
 
-# --- The outbox: written with the outcome ----------------------------------------------------------
+# --- The outbox: written with the outcome ------------------------------------------------------
 
 
 def event_body(arrival: Arrival) -> dict[str, Any]:
@@ -188,7 +188,7 @@ def delivery_queue_for(arrival: Arrival) -> PortalWebhookDelivery | None:
     return delivery
 
 
-# --- Delivery --------------------------------------------------------------------------------------
+# --- Delivery ----------------------------------------------------------------------------------
 
 
 @task()
