@@ -12,8 +12,8 @@ received (what wrk's cycling sends), so the cost of a refusal is measured on its
       [--profile [--cpu]] [--queries]
 
 --profile prints the cProfile of the timed drain (cumulative, top 40; --cpu: CPU time only);
---queries lists the SQL of one reception. Each run first examines 20 arrivals untimed (caches warm, as in a worker that
-has run for a while).
+--queries lists the SQL of one reception. Each run first examines 20 arrivals untimed (caches
+warm, as in a worker that has run for a while).
 """
 
 from __future__ import annotations
