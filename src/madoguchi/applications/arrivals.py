@@ -188,8 +188,9 @@ def _claim_sql() -> str:
     lock = (
         " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
     )
+    # Only our own identifiers, quoted; the values are parameters.
     return (
-        f"SELECT * FROM {qn(meta.db_table)} WHERE {state} = %s"
+        f"SELECT * FROM {qn(meta.db_table)} WHERE {state} = %s"  # noqa: S608
         f" AND ({not_before} IS NULL OR {not_before} <= %s)"
         f" ORDER BY {qn(meta.pk.column)} LIMIT 1{lock}"
     )
