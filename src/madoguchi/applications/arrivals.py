@@ -319,8 +319,9 @@ def examine_web_signed(arrival: Arrival) -> Examined:
         application = services.application_submit(
             application=draft,
             actor=arrival.user,
-            cms_der=base64.b64decode(envelope["signature"]),
-            signed_at=datetime.datetime.fromisoformat(envelope["signed_at"]),
+            # A procedure without a signature (web.unsigned) arrives with an empty envelope.
+            cms_der=base64.b64decode(envelope["signature"]) if envelope else None,
+            signed_at=datetime.datetime.fromisoformat(envelope["signed_at"]) if envelope else None,
         )
     except (services.DuplicateApplication, services.SignatureReplayed) as error:
         return Examined(application=error.existing, problem=_web_problem(error))
@@ -331,3 +332,6 @@ def examine_web_signed(arrival: Arrival) -> Examined:
 
 WEB_SIGNED = "web.signed"
 arrival_handler_register(WEB_SIGNED, examine_web_signed)
+# The check page's 送信 of a procedure that needs no signature: the same examination.
+WEB_UNSIGNED = "web.unsigned"
+arrival_handler_register(WEB_UNSIGNED, examine_web_signed)
