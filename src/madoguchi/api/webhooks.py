@@ -64,8 +64,13 @@ class WebhookUrlInvalid(ValueError):
 
 
 def _url_checked(url: str, mode: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in {"https", "http"} or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # e.g. an unbalanced "[" of an IPv6 literal
+        host = None
+    blank_or_control = any(ord(c) <= 32 or ord(c) == 127 for c in url)
+    if host is None or blank_or_control or parts.scheme not in {"https", "http"}:
         raise WebhookUrlInvalid(_("Give an absolute https:// URL."))
     if parts.scheme == "http" and mode == Mode.LIVE:
         raise WebhookUrlInvalid(_("A live key's callback URL must use https://."))
