@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import datetime
 import hashlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -349,7 +349,10 @@ def examine_api_draft(arrival: Arrival) -> arrivals.Examined:
         if draft.receipt_number is None:
             submission.signed_at_check(signed_at, cms_der, arrival.arrived_at)
         application = application_services.application_submit(
-            application=draft, actor=ClientUser(credential), cms_der=cms_der, signed_at=signed_at
+            application=draft,
+            actor=cast(Any, ClientUser(credential)),
+            cms_der=cms_der,
+            signed_at=signed_at,
         )
     except application_services.ApplicationError as error:
         return arrivals.Examined(

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Field
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -181,8 +182,14 @@ def _claim_sql() -> str:
     the related rows are read below, from a cache or only by the handler that needs them."""
     meta = Arrival._meta
     qn = connection.ops.quote_name
-    state = qn(meta.get_field("state").column)
-    not_before = qn(meta.get_field("not_before").column)
+
+    def column(name: str) -> str:
+        field = meta.get_field(name)
+        assert isinstance(field, Field)
+        assert field.column
+        return qn(field.column)
+
+    state, not_before, pk = column("state"), column("not_before"), column("id")
     # PostgreSQL: SKIP LOCKED, each worker its own arrival. SQLite has no row locks: the
     # IMMEDIATE transaction already serialises writers, one worker is right there.
     lock = (
@@ -192,7 +199,7 @@ def _claim_sql() -> str:
     return (
         f"SELECT * FROM {qn(meta.db_table)} WHERE {state} = %s"  # noqa: S608
         f" AND ({not_before} IS NULL OR {not_before} <= %s)"
-        f" ORDER BY {qn(meta.pk.column)} LIMIT 1{lock}"
+        f" ORDER BY {pk} LIMIT 1{lock}"
     )
 
 

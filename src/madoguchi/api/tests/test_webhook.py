@@ -74,8 +74,9 @@ def register(client, key, url):
     )
 
 
-def verified(headers: dict[str, str], body: bytes, secret: str) -> dict[str, Any]:
+def verified(request: tuple[dict[str, str], bytes], secret: str) -> dict[str, Any]:
     """What a portal must do with a delivery: check the timestamp window and the HMAC."""
+    headers, body = request
     timestamp = headers["x-madoguchi-timestamp"]
     assert abs(time.time() - int(timestamp)) <= webhooks.REPLAY_WINDOW.total_seconds()
     expected = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
@@ -108,7 +109,7 @@ def test_the_portal_gets_a_signed_event_on_reception_and_on_refusal(
         assert arrivals.arrivals_work() == 2
     assert len(receiver.requests) == 2
 
-    received = verified(*receiver.requests[0], secret)
+    received = verified(receiver.requests[0], secret)
     application = Application.objects.get()
     assert received["topic"] == "arrival.received"
     assert received["data"]["arrival_number"] == first.json()["arrival_number"]
@@ -118,7 +119,7 @@ def test_the_portal_gets_a_signed_event_on_reception_and_on_refusal(
     assert "answers" not in json.dumps(received)  # the number and the outcome, no personal data
 
     # The same envelope again: 受付不可 (a replay), naming the first receipt.
-    refused = verified(*receiver.requests[1], secret)
+    refused = verified(receiver.requests[1], secret)
     assert refused["topic"] == "arrival.refused"
     assert refused["data"]["arrival_number"] == again.json()["arrival_number"]
     assert refused["data"]["problem"]["type"].endswith("/signature-replayed")
@@ -157,6 +158,7 @@ def test_a_failing_receiver_is_retried_with_backoff_then_given_up(
     delivery = PortalWebhookDelivery.objects.get()
     assert delivery.status == PortalDeliveryStatus.PENDING
     assert delivery.attempts == 1 and delivery.last_status_code == 500
+    assert delivery.next_attempt_at is not None
     assert delivery.next_attempt_at >= before + datetime.timedelta(seconds=30)
     # Not due yet; once due, the sweep queues it and the second try succeeds.
     assert webhooks.sweep() == 0
@@ -164,7 +166,7 @@ def test_a_failing_receiver_is_retried_with_backoff_then_given_up(
     delivery.refresh_from_db()
     assert delivery.status == PortalDeliveryStatus.DELIVERED and delivery.attempts == 2
     first, second = receiver.requests
-    assert verified(*first, secret)["id"] == verified(*second, secret)["id"]  # same delivery id
+    assert verified(first, secret)["id"] == verified(second, secret)["id"]  # same delivery id
 
     # A receiver that never answers 2xx: given up after API_WEBHOOK_MAX_ATTEMPTS tries.
     delivery.status, delivery.attempts = PortalDeliveryStatus.PENDING, 1
