@@ -61,7 +61,8 @@ class Examined:
 
 # Sent (sender=Arrival, arrival=…) in the transaction that records an arrival's outcome (受付 or
 # 受付不可), after it is saved: what the apps above queue with it commits with it (the API's
-# webhook to the portal writes its delivery here). Connect with sender="applications.Arrival".
+# webhook to the portal writes its delivery here). Only this module sends it: receivers connect
+# without a sender (the apps above import no model of this one).
 arrival_finished = Signal()
 
 Handler = Callable[[Arrival], Examined]
