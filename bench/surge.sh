@@ -61,6 +61,8 @@ echo "== preparing ($SURGE_DB): residents, cards, signed bodies"
 # As many distinct bodies as the burst can send (a body sent twice is a replay, refused).
 if [ "$MODE" = surge ]; then
   export SURGE_BODIES="${SURGE_BODIES:-$(( SURGE_SECONDS * ${SURGE_BODIES_PER_SECOND:-700} ))}"
+else  # the crash test sends bodies.jsonl only
+  export SURGE_WARM_BODIES="${SURGE_WARM_BODIES:-0}" SURGE_FRESH_PER_RESIDENT="${SURGE_FRESH_PER_RESIDENT:-0}"
 fi
 MADOGUCHI_ENV=development $PY bench/surge/prepare.py
 
