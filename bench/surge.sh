@@ -5,12 +5,15 @@
 #     worker running, so the web tier's capacity is measured alone;
 #  2. floor: a bare Django view inserting the same JSON as one row, same server and load generator;
 #  3. drain: SURGE_EXAMINERS (2) `arrivals_work --drain` processes examine the queue the burst
-#     left (受付 or 受付不可); receptions/s, and the time from the first arrival to the last 受付;
+#     left (受付 or 受付不可); receptions/s and refusals/s apart (every body of the burst is a
+#     distinct envelope, so refusals are only what the burst itself got wrong), and the time
+#     from the first arrival to the last 受付;
 #  4. latency: with the workers running, submissions at half the drain rate for
 #     SURGE_LATENCY_SECONDS; arrival-to-receipt p50/p99 from the arrivals' own timestamps;
 #  5. the duplicate storms, through the workers.
 # Last line:
 #   surge: arrival=<n>/s floor=<n>/s ratio=<x> p99=<n>ms drain=<n>/s errors=<n>
+# (drain = receptions/s).
 # SURGE_SECONDS sets the arrival and floor phases' duration (default 300).
 #
 # `bench/surge.sh crash` instead runs the crash test (bench/surge/crash.py): load with retries,
@@ -55,6 +58,12 @@ export SECRET_KEY="surge-benchmark-secret-key-$(python3 -c 'import secrets; prin
 export SIGNATURES_PKI_BASE_URL="$BASE/pki/"
 
 echo "== preparing ($SURGE_DB): residents, cards, signed bodies"
+# As many distinct bodies as the burst can send (a body sent twice is a replay, refused).
+if [ "$MODE" = surge ]; then
+  export SURGE_BODIES="${SURGE_BODIES:-$(( SURGE_SECONDS * ${SURGE_BODIES_PER_SECOND:-700} ))}"
+else  # the crash test sends bodies.jsonl only
+  export SURGE_WARM_BODIES="${SURGE_WARM_BODIES:-0}" SURGE_FRESH_PER_RESIDENT="${SURGE_FRESH_PER_RESIDENT:-0}"
+fi
 MADOGUCHI_ENV=development $PY bench/surge/prepare.py
 
 # The server runs with production settings (DEBUG off): MADOGUCHI_ENV=benchmark is production
@@ -83,8 +92,8 @@ run_phase() {  # $1 = path, $2 = key, $3 = name of the CPU split to record (opti
       "$SURGE_DIR/cpu-$3.json" >/dev/null 2>&1 &
     split_pid=$!
   fi
-  SURGE_BODIES="$SURGE_DIR/bodies.jsonl" SURGE_PATH="$1" SURGE_KEY="$2" \
-    wrk -t2 -c"$SURGE_CONNECTIONS" -d"${SURGE_SECONDS}s" --timeout 10s \
+  SURGE_BODIES="${BODIES_FILE:-$SURGE_DIR/bodies.jsonl}" SURGE_PATH="$1" SURGE_KEY="$2" \
+    SURGE_THREADS=2 wrk -t2 -c"$SURGE_CONNECTIONS" -d"${SURGE_SECONDS}s" --timeout 10s \
     -s bench/surge/submit.lua "$BASE" | tee "$SURGE_DIR/wrk.out" >&2
   if [ -n "$split_pid" ]; then wait "$split_pid"; fi
   grep '^RESULT' "$SURGE_DIR/wrk.out"
@@ -100,7 +109,7 @@ examiners_start() {  # $1 = extra arguments of arrivals_work
   done
 }
 echo "== warm-up (5 s), examined before the timed phases"
-SURGE_SECONDS=5 run_phase /api/v1/applications "$KEY" >/dev/null
+BODIES_FILE="$SURGE_DIR/warm.jsonl" SURGE_SECONDS=5 run_phase /api/v1/applications "$KEY" >/dev/null
 examiners_start --drain; for pid in $EXAMINER_PIDS; do wait "$pid"; done; EXAMINER_PIDS=""
 MARK="$($PY bench/surge/arrivals.py mark)"
 echo "== arrival: signed submissions for ${SURGE_SECONDS}s (no worker running)"
@@ -144,6 +153,7 @@ print(f"floor: p50={floor['p50']:.0f}ms p95={floor['p95']:.0f}ms p99={floor['p99
 print(f"drain: examined={int(drain['examined'])} received={int(drain['received'])} "
       f"refused={int(drain['refused'])} waiting={int(drain['waiting'])} "
       f"seconds={drain['seconds']:.1f} rate={drain['rate']:.0f}/s "
+      f"receptions={drain['received_rate']:.0f}/s refusals={drain['refused_rate']:.0f}/s "
       f"first_arrival_to_last_receipt={drain['span']:.1f}s")
 print(f"latency at {latency['offered']:.0f}/s: arrival-to-receipt p50={latency['p50']:.0f}ms "
       f"p99={latency['p99']:.0f}ms n={int(latency['n'])}")
@@ -155,6 +165,6 @@ for name, phase, rate in (("arrival", arrival, accepted), ("floor", floor, floor
         print(f"cpu per {name} request: " + " ".join(f"{k}={v:.2f}ms" for k, v in per.items())
               + f" total={sum(per.values()):.2f}ms")
 print(f"surge: arrival={accepted:.0f}/s floor={floor_rate:.0f}/s ratio={accepted / floor_rate:.2f} "
-      f"p99={arrival['p99']:.0f}ms drain={drain['rate']:.0f}/s errors={errors}")
+      f"p99={arrival['p99']:.0f}ms drain={drain['received_rate']:.0f}/s errors={errors}")
 PYEOF
 exit "$STORM_STATUS"

@@ -5,11 +5,18 @@ What a third-party portal does, end to end, with nothing but HTTP and the openss
 search the procedure, fetch its form, fill it for the demo resident 𠮷田 太郎 (yoshida-taro),
 compute the canonical signing payload itself (docs/signing.md), sign it with `openssl cms -sign`,
 submit answers + signature in one request (with an Idempotency-Key): 202 with an arrival number
-(到達番号); then read the status URL (Retry-After, ETag) until a worker received it and print the
-receipt number.
+(到達番号); then wait for the outcome and print the receipt number. Two ways to wait:
+
+- poll (default): read the status URL as Retry-After says, with If-None-Match (304 while
+  nothing changed), until a worker received or refused it;
+- webhook (`--webhook-port PORT`, 0 = any free port): register a callback URL for the key
+  (`PUT /api/v1/webhook`, the secret comes back once), listen on it, check each POST's
+  X-Madoguchi-Signature (HMAC-SHA256 of "<timestamp>.<body>") and timestamp window, and take
+  the event of our arrival number. The server must reach this address (here: the same machine).
 
     export MADOGUCHI_API_KEY=$(.venv/bin/python manage.py api_demo_key)
     .venv/bin/python examples/apply.py http://127.0.0.1:8000
+    .venv/bin/python examples/apply.py http://127.0.0.1:8000 --webhook-port 0
 
 The signing certificate and key come from `manage.py pki_export_card yoshida-taro --out DIR`;
 pass DIR with --card-dir (or MADOGUCHI_CARD_DIR), or let this script run that command from the
@@ -22,14 +29,18 @@ import argparse
 import base64
 import datetime
 import hashlib
+import hmac
 import json
 import os
+import queue
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -191,11 +202,100 @@ def openssl_sign(payload: bytes, card: Path) -> bytes:
         return target.read_bytes()
 
 
+# A webhook is accepted only if its timestamp is this close to our clock (docs/api.md).
+REPLAY_WINDOW_SECONDS = 300
+
+
+class WebhookReceiver:
+    """The portal's callback endpoint: verifies each delivery and hands its event over."""
+
+    def __init__(self, port: int) -> None:
+        self.secret = ""
+        self.events: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.seen: set[str] = set()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                status = receiver.accept(
+                    body,
+                    self.headers.get("X-Madoguchi-Timestamp", ""),
+                    self.headers.get("X-Madoguchi-Signature", ""),
+                    self.headers.get("X-Madoguchi-Delivery", ""),
+                )
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host!s}:{port}/madoguchi-webhook"
+
+    def accept(self, body: bytes, timestamp: str, signature: str, delivery: str) -> int:
+        if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > REPLAY_WINDOW_SECONDS:
+            return 400  # too old or from the future: maybe a replay
+        expected = hmac.new(self.secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+        if not hmac.compare_digest(signature, "sha256=" + expected.hexdigest()):
+            return 401
+        if delivery not in self.seen:  # delivery is at least once: the id is idempotent
+            self.seen.add(delivery)
+            self.events.put(json.loads(body))
+        return 204
+
+    def wait_for(self, arrival_number: str, timeout: float) -> dict[str, Any] | None:
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                event = self.events.get(timeout=left)
+            except queue.Empty:
+                return None
+            if event["data"]["arrival_number"] == arrival_number:
+                return event
+        return None
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def poll(api: httpx.Client, arrived: dict[str, Any], timeout: float) -> dict[str, Any]:
+    """Read the status URL as Retry-After says, with If-None-Match so that an unchanged status
+    costs a 304, until a worker received or refused the arrival (or the time is up)."""
+    deadline = time.monotonic() + timeout
+    status_url = arrived["status_url"].removeprefix("/api/v1/")
+    etag = ""
+    status = arrived
+    while status["state"] == "arrived" and time.monotonic() < deadline:
+        response = api.get(status_url, headers={"If-None-Match": etag} if etag else {})
+        if response.status_code >= 400:
+            raise ApiError(response)
+        if response.status_code == 200:
+            status = response.json()
+            etag = response.headers.get("ETag", "")
+        if status["state"] == "arrived":
+            time.sleep(float(response.headers.get("Retry-After", "1")))
+    return status
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("base_url", help="e.g. http://127.0.0.1:8000")
     parser.add_argument("--card-dir", default=os.environ.get("MADOGUCHI_CARD_DIR"))
-    parser.add_argument("--timeout", type=float, default=30.0, help="seconds to poll the status")
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait")
+    parser.add_argument(
+        "--webhook-port",
+        type=int,
+        default=None,
+        help="wait for the webhook on this local port (0: any free one) instead of polling",
+    )
     args = parser.parse_args(argv)
     key = os.environ.get("MADOGUCHI_API_KEY")
     if not key:
@@ -206,7 +306,12 @@ def main(argv: list[str] | None = None) -> int:
         headers={"Authorization": f"Bearer {key}", "Accept": "application/json"},
         timeout=30,
     )
+    receiver = WebhookReceiver(args.webhook_port) if args.webhook_port is not None else None
     try:
+        if receiver is not None:
+            registered = call(api, "PUT", "webhook", json={"url": receiver.url})
+            receiver.secret = registered["secret"]  # shown once: keep it in your secrets store
+            print(f"webhook registered: {registered['url']}")
         hits = call(
             api, "GET", "procedures", params={"q": "罹災証明書", "municipality": MUNICIPALITY}
         )
@@ -241,21 +346,15 @@ def main(argv: list[str] | None = None) -> int:
         )
         assert retry["arrival_number"] == arrived["arrival_number"]
 
-        # A worker examines the arrival (受付); read its status URL as Retry-After says, with
-        # If-None-Match so that an unchanged status costs a 304.
-        deadline = time.monotonic() + args.timeout
-        status_url = arrived["status_url"].removeprefix("/api/v1/")
-        etag = ""
-        status = arrived
-        while status["state"] == "arrived" and time.monotonic() < deadline:
-            response = api.get(status_url, headers={"If-None-Match": etag} if etag else {})
-            if response.status_code >= 400:
-                raise ApiError(response)
-            if response.status_code == 200:
-                status = response.json()
-                etag = response.headers.get("ETag", "")
-            if status["state"] == "arrived":
-                time.sleep(float(response.headers.get("Retry-After", "1")))
+        # A worker examines the arrival (受付). Wait for its outcome: pushed to our webhook, or
+        # read from the status URL.
+        if receiver is not None:
+            event = receiver.wait_for(arrived["arrival_number"], args.timeout)
+            if event is None:
+                print("no webhook event in time; reading the status URL", file=sys.stderr)
+            else:
+                print(f"webhook: {event['topic']} for {event['data']['arrival_display']}")
+        status = poll(api, arrived, args.timeout)
         if status["state"] != "received":
             problem = status.get("problem") or {}
             print(f"not accepted ({status['state']}): {problem.get('title_en')}", file=sys.stderr)
@@ -271,6 +370,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         api.close()
+        if receiver is not None:
+            receiver.close()
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 arrivals.py mark                  → the newest arrival's id (phases count what comes after)
 arrivals.py drain MARK SECONDS    → "DRAIN examined=… received=… refused=… waiting=…
-                                      seconds=… rate=… span=…"
+                                      seconds=… rate=… received_rate=… refused_rate=… span=…"
 arrivals.py pace KEY RATE SECONDS → POST fresh bodies (fresh.jsonl) at RATE per second
 arrivals.py latency MARK          → "LATENCY n=… offered=… p50=… p99=…" (ms from 到達 to
                                       受付, from the arrivals' own timestamps)
@@ -52,6 +52,8 @@ def drain(since: int, seconds: float) -> None:
     print(
         f"DRAIN examined={examined} received={counts['received']} refused={counts['refused']} "
         f"waiting={waiting} seconds={seconds:.3f} rate={examined / seconds:.1f} "
+        f"received_rate={counts['received'] / seconds:.1f} "
+        f"refused_rate={counts['refused'] / seconds:.1f} "
         f"span={(last - first).total_seconds() if first and last else 0:.3f}"
     )
 

@@ -34,8 +34,13 @@ from django.db import connection, transaction  # noqa: E402
 
 OUT = Path(os.environ.get("SURGE_DIR", "/tmp/madoguchi-surge"))
 RESIDENTS = int(os.environ.get("SURGE_RESIDENTS", "400"))
-BODIES_PER_RESIDENT = int(os.environ.get("SURGE_BODIES_PER_RESIDENT", "10"))
-# Bodies kept apart (fresh.jsonl) for the latency phase: envelopes no earlier phase sent.
+# Distinct signed bodies for the timed arrival phase (bodies.jsonl). bench/surge.sh asks for as
+# many as the burst can send (SURGE_SECONDS × SURGE_BODIES_PER_SECOND), so the drain examines
+# receptions, not replays of a few thousand envelopes (a replay is refused signature-replayed).
+BODIES = int(os.environ.get("SURGE_BODIES", "6000"))
+# Bodies of the 5-second warm-up (warm.jsonl), and for the latency phase (fresh.jsonl, per
+# resident): envelopes no other phase sends.
+WARM_BODIES = int(os.environ.get("SURGE_WARM_BODIES", "4000"))
 FRESH_PER_RESIDENT = int(os.environ.get("SURGE_FRESH_PER_RESIDENT", "5"))
 KEY_POOL = 16
 PROCEDURE = os.environ.get("SURGE_PROCEDURE", "child-allowance-change")
@@ -103,38 +108,46 @@ def main() -> None:
     assert version is not None
 
     signed_at = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+
+    def body_of(resident: Resident, n: int) -> str:
+        # The applicant's block names the card's holder (signer binding, issue 20); the phone
+        # number makes every body of a resident a distinct payload, so a distinct envelope.
+        answers = answers_naming(resident, copy.deepcopy(preset.samples[0]))
+        answers["applicant.phone"] = f"03-{n // 10000:04d}-{n % 10000:04d}"
+        normalised = form_validate(form_version=version, answers=answers)
+        assert normalised.is_valid, normalised.errors
+        payload = signing_payload(
+            procedure_code=PROCEDURE,
+            municipality_code="131016",
+            form_version_hash=version.content_hash,
+            answers=normalised.answers,
+            attachments=[],
+            signed_at=signed_at,
+        )
+        cms = signature_services.signature_sign(
+            resident=resident, payload=payload, pin=signature_services.DEMO_SIGN_PIN
+        )
+        body = {
+            "municipality_code": "131016",
+            "procedure_code": PROCEDURE,
+            "answers": answers,
+            "signed_at": signed_at.isoformat().replace("+00:00", "Z"),
+            "signature": base64.b64encode(cms).decode(),
+        }
+        return json.dumps(body, ensure_ascii=False) + "\n"
+
     count = 0
-    with (
-        (OUT / "bodies.jsonl").open("w", encoding="utf-8") as main_bodies,
-        (OUT / "fresh.jsonl").open("w", encoding="utf-8") as fresh_bodies,
-    ):
-        for resident in residents:
-            for n in range(BODIES_PER_RESIDENT + FRESH_PER_RESIDENT):
-                bodies = main_bodies if n < BODIES_PER_RESIDENT else fresh_bodies
-                # The applicant's block names the card's holder (signer binding, issue 20).
-                answers = answers_naming(resident, copy.deepcopy(preset.samples[0]))
-                answers["applicant.phone"] = f"03-1234-{n:04d}"
-                normalised = form_validate(form_version=version, answers=answers)
-                assert normalised.is_valid, normalised.errors
-                payload = signing_payload(
-                    procedure_code=PROCEDURE,
-                    municipality_code="131016",
-                    form_version_hash=version.content_hash,
-                    answers=normalised.answers,
-                    attachments=[],
-                    signed_at=signed_at,
-                )
-                cms = signature_services.signature_sign(
-                    resident=resident, payload=payload, pin=signature_services.DEMO_SIGN_PIN
-                )
-                body = {
-                    "municipality_code": "131016",
-                    "procedure_code": PROCEDURE,
-                    "answers": answers,
-                    "signed_at": signed_at.isoformat().replace("+00:00", "Z"),
-                    "signature": base64.b64encode(cms).decode(),
-                }
-                bodies.write(json.dumps(body, ensure_ascii=False) + "\n")
+    # Round robin over the residents: consecutive requests come from different people.
+    plan = [
+        ("bodies.jsonl", BODIES, 0),
+        ("warm.jsonl", WARM_BODIES, BODIES),
+        ("fresh.jsonl", FRESH_PER_RESIDENT * len(residents), BODIES + WARM_BODIES),
+    ]
+    for name, how_many, start in plan:
+        with (OUT / name).open("w", encoding="utf-8") as out:
+            for i in range(how_many):
+                n = start + i
+                out.write(body_of(residents[n % len(residents)], n))
                 count += 1
 
     client_id = "surge-bench"

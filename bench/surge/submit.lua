@@ -1,5 +1,7 @@
--- wrk script: POST pre-signed bodies (one JSON per line of SURGE_BODIES), cycling through them
--- per thread, and report p50/p95/p99 and non-2xx responses in a form surge.sh parses.
+-- wrk script: POST pre-signed bodies (one JSON per line of SURGE_BODIES) and report p50/p95/p99
+-- and non-2xx responses in a form surge.sh parses. Thread i of SURGE_THREADS sends bodies i,
+-- i + SURGE_THREADS, i + 2 × SURGE_THREADS, …: no body is sent twice until all were sent once
+-- (a body sent again is a replayed signature, refused at reception).
 local bodies = {}
 local path = os.getenv("SURGE_BODIES")
 local target = os.getenv("SURGE_PATH") or "/api/v1/applications"
@@ -10,23 +12,24 @@ for line in io.lines(path) do
 end
 
 local counter = 0
+local stride = tonumber(os.getenv("SURGE_THREADS") or "2")
 local thread_count = 0
 local threads = {}
 
 function setup(thread)
+  thread:set("id", thread_count)
   thread_count = thread_count + 1
-  thread:set("offset", thread_count * 7919)
   table.insert(threads, thread)
 end
 
 function init(args)
-  counter = offset or 0
+  counter = 0
   bad = 0
 end
 
 function request()
+  local body = bodies[((counter * stride + (id or 0)) % #bodies) + 1]
   counter = counter + 1
-  local body = bodies[(counter % #bodies) + 1]
   local headers = {["Content-Type"] = "application/json"}
   if key ~= "" then
     headers["Authorization"] = "Bearer " .. key

@@ -236,13 +236,18 @@ PAYLOAD_DESCRIPTION = (
     "with exactly the returned signed_at. 422 while answers are wrong."
 )
 SUBMIT_DESCRIPTION = (
-    "署名（分離型 CMS、DER の base64）と signed_at を送って提出します。署名者は住民本人の"
+    "署名（分離型 CMS、DER の base64）と signed_at を送って提出します。一括送信と同じく、"
+    "到達（202、到達番号と状況の URL）のあとで受付または受付不可になります。署名者は住民本人の"
     "署名用電子証明書でなければなりません。何度送っても受付番号は一つです。\n\n"
-    "Submit with the signature (detached CMS, DER, base64) and signed_at. The signer must be "
-    "the resident's own signing certificate. Submitting again returns the same receipt; the "
-    "same signature used for another application is 409 signature-replayed. Refusals as for "
-    "POST /applications (certificate-expired, certificate-revoked, unknown-issuer, "
-    "signed-at-too-old, …)."
+    "Submit with the signature (detached CMS, DER, base64) and signed_at. Like the "
+    "one-request submission this is an arrival: `202` with the arrival number and the status "
+    "URL (`Location`, `Retry-After`); a worker then receives it (受付) or refuses it (受付不可) "
+    "— read GET /arrivals/{arrival_number} or register a webhook. Files not uploaded yet are "
+    "422 attachments-missing at once. The signer must be the resident's own signing "
+    "certificate. Submitting again while it waits, or once received, answers with the same "
+    "arrival (one receipt); the same signature used for another application is refused "
+    "signature-replayed. Refusals as for POST /applications (signer-mismatch, "
+    "certificate-expired, certificate-revoked, unknown-issuer, signed-at-too-old, …)."
 )
 
 SIGNED_REQUEST = OpenApiExample(

@@ -410,47 +410,33 @@ def _missing_problem(errors: list[dict[str, str]]) -> ApiProblem:
 class SubmitView(_ResidentView):
     @extend_schema(
         operation_id="applications_submit",
-        summary="署名して提出 / Submit with the resident's signature",
+        summary="署名して提出（到達）/ Submit with the resident's signature (arrival)",
         description=ex.SUBMIT_DESCRIPTION,
         parameters=[_ID, IDEMPOTENCY_KEY],
         request=s.SignatureSerializer,
         responses={
-            200: s.ApplicationSerializer,
+            202: s.ArrivalSerializer,
             401: ex.PROBLEM,
             404: ex.PROBLEM,
             409: ex.PROBLEM,
             422: ex.PROBLEM,
         },
-        examples=[ex.SUBMIT_REQUEST, ex.RECEIVED, ex.SIGNATURE_REJECTED, ex.SIGNATURE_REPLAYED],
+        examples=[ex.SUBMIT_REQUEST, ex.ARRIVED],
         tags=TAG,
     )
     def post(self, request: Request, application_id: str) -> Response:
         credential, application = self.draft(request, application_id)
         serializer = s.SignatureSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        signed_at: datetime.datetime = serializer.validated_data["signed_at"]
-        cms_der: bytes = serializer.validated_data["signature"]
-
-        def work() -> Response:
-            if application.receipt_number is None:
-                submission.signed_at_check(signed_at, cms_der)
-                missing = submission.missing_attachments(application)
-                if missing:
-                    raise _missing_problem(missing)
-            try:
-                received = application_services.application_submit(
-                    application=application,
-                    actor=cast(Any, request.user),
-                    cms_der=cms_der,
-                    signed_at=signed_at,
-                )
-            except application_services.ApplicationError as error:
-                raise submission.problem_for(error) from error
-            return Response(_application_body(received, credential))
-
-        # Not one transaction: the evidence of a refused signature must stay, and submitting is
-        # idempotent by itself (a retry returns the same receipt).
-        return idempotent(request, credential, work, atomic=False)
+        # 到達: one insert, 202 with the 到達番号 and the status URL; a worker examines it (受付)
+        # like the one-request submission (ADR 0011: one contract) — madoguchi.api.arrivals.
+        return arrival_api.arrive_draft(
+            request,
+            credential,
+            application,
+            signed_at=serializer.validated_data["signed_at"],
+            cms_der=serializer.validated_data["signature"],
+        )
 
 
 urlpatterns = [

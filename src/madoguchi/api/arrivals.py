@@ -10,8 +10,10 @@ answered. GET /api/v1/arrivals/{number} tells the portal where it stands.
 
 from __future__ import annotations
 
+import base64
+import datetime
 import hashlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -43,9 +45,12 @@ from madoguchi.applications.types import ArrivalState
 from madoguchi.core.ttlcache import TtlCache
 
 if TYPE_CHECKING:
-    from madoguchi.applications.models import Arrival
+    from madoguchi.applications.models import Application, Arrival
+    from madoguchi.forms.models import FormVersion
 
 KIND = "api.signed"
+# The step-by-step draft the portal had the resident sign (POST /applications/{id}/submit).
+DRAFT_KIND = "api.draft"
 # What a portal is told to wait between two status reads while an arrival waits.
 RETRY_AFTER_SECONDS = 1
 
@@ -69,11 +74,16 @@ def arrival_body(arrival: Arrival, *, test: bool) -> dict[str, Any]:
     if arrival.state == ArrivalState.RECEIVED and arrival.application is not None:
         body["application"] = s.application_body(arrival.application, test=test)
     elif arrival.state == ArrivalState.REFUSED:
-        problem = dict(arrival.problem)
-        # Refusals the queue itself gives (reception_failed) carry no type yet: the same form.
-        problem.setdefault("type", PROBLEM_BASE + str(problem.get("code", "")).replace("_", "-"))
-        body["problem"] = problem
+        body["problem"] = problem_document(arrival)
     return body
+
+
+def problem_document(arrival: Arrival) -> dict[str, Any]:
+    """The RFC 9457 problem of a refused arrival (status URL and webhook alike)."""
+    problem = dict(arrival.problem)
+    # Refusals the queue itself gives (reception_failed) carry no type yet: the same form.
+    problem.setdefault("type", PROBLEM_BASE + str(problem.get("code", "")).replace("_", "-"))
+    return problem
 
 
 def _etag(arrival: Arrival) -> str:
@@ -107,13 +117,34 @@ def arrive(request: Request, credential: Credential) -> Response:
             else None
         ),
     )
+    return _arrival_response(
+        request,
+        credential,
+        kind=KIND,
+        form_version=form_version,
+        envelope=dict(request.data),
+    )
+
+
+def _arrival_response(
+    request: Request,
+    credential: Credential,
+    *,
+    kind: str,
+    form_version: FormVersion,
+    envelope: dict[str, Any],
+    draft: Application | None = None,
+) -> Response:
+    """The one insert of an arrival and its 202, or the 202 of the arrival the client's
+    Idempotency-Key named before (409 if that was another request)."""
     key = idempotency_key(request)
     request_fingerprint = fingerprint(request) if key is not None else ""
     try:
         arrival = arrivals.arrival_create(
-            kind=KIND,
+            kind=kind,
             form_version=form_version,
-            envelope=dict(request.data),
+            envelope=envelope,
+            draft=draft,
             client_ref=credential.client_pk,
             mode=credential.mode,
             idempotency_key=key,
@@ -130,13 +161,58 @@ def arrive(request: Request, credential: Credential) -> Response:
                     "Use a new key for a new request; resend a request only with its own key."
                 ),
             ) from None
-        return Response(
-            arrival_body(existing, test=credential.is_test),
-            status=202,
-            headers={**_headers(existing), "Idempotent-Replayed": "true"},
+        return _accepted(existing, credential, replayed=True)
+    return _accepted(arrival, credential)
+
+
+def _accepted(arrival: Arrival, credential: Credential, *, replayed: bool = False) -> Response:
+    headers = _headers(arrival)
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return Response(arrival_body(arrival, test=credential.is_test), status=202, headers=headers)
+
+
+def arrive_draft(
+    request: Request,
+    credential: Credential,
+    application: Application,
+    *,
+    signed_at: datetime.datetime,
+    cms_der: bytes,
+) -> Response:
+    """The synchronous part of POST /applications/{id}/submit (the step-by-step draft, signed):
+    what the portal must fix at once is answered at once (files not uploaded: 422); then one
+    insert and 202, like the one-request submission. Submitting again while it waits, or once
+    it was received, answers with that arrival (a retry never makes a second receipt)."""
+    pending = arrivals.arrival_pending_for_draft(draft=application)
+    if pending is not None:
+        return _accepted(pending, credential, replayed=True)
+    if application.receipt_number:
+        latest = arrivals.arrival_latest_for_draft(draft=application)
+        if latest is not None and latest.state == ArrivalState.RECEIVED:
+            return _accepted(latest, credential, replayed=True)
+        raise submission.problem_for(
+            application_services.NotEditable(_("This application can no longer be submitted."))
         )
-    return Response(
-        arrival_body(arrival, test=credential.is_test), status=202, headers=_headers(arrival)
+    missing = submission.missing_attachments(application)
+    if missing:
+        raise ApiProblem(
+            status_code=422,
+            code="attachments_missing",
+            title=_("Some files have not been uploaded."),
+            detail=_("Upload the files listed in errors, then try again."),
+            errors=missing,
+        )
+    return _arrival_response(
+        request,
+        credential,
+        kind=DRAFT_KIND,
+        form_version=application.form_version,
+        envelope={
+            "signed_at": signed_at.isoformat(),
+            "signature": base64.b64encode(cms_der).decode("ascii"),
+        },
+        draft=application,
     )
 
 
@@ -254,6 +330,38 @@ def examine_api_signed(arrival: Arrival) -> arrivals.Examined:
     except ApiProblem as problem:
         first = (
             application_selectors.application_for_envelope(cms_der=signed.cms_der)
+            if problem.get_codes() == "signature_replayed"
+            else None
+        )
+        return arrivals.Examined(application=first, problem=_problem_document(problem))
+    return arrivals.Examined(application=application)
+
+
+def examine_api_draft(arrival: Arrival) -> arrivals.Examined:
+    """受付 of a draft the portal submitted step by step: what POST …/submit did before it
+    answered 200, with the signing time judged against the time of arrival."""
+    credential = _credential(arrival)
+    draft = arrival.draft
+    assert draft is not None
+    signed_at = datetime.datetime.fromisoformat(arrival.envelope["signed_at"])
+    cms_der = base64.b64decode(arrival.envelope["signature"])
+    try:
+        if draft.receipt_number is None:
+            submission.signed_at_check(signed_at, cms_der, arrival.arrived_at)
+        application = application_services.application_submit(
+            application=draft,
+            actor=cast(Any, ClientUser(credential)),
+            cms_der=cms_der,
+            signed_at=signed_at,
+        )
+    except application_services.ApplicationError as error:
+        return arrivals.Examined(
+            application=getattr(error, "existing", None),
+            problem=_problem_document(submission.problem_for(error)),
+        )
+    except ApiProblem as problem:
+        first = (
+            application_selectors.application_for_envelope(cms_der=cms_der)
             if problem.get_codes() == "signature_replayed"
             else None
         )

@@ -78,3 +78,19 @@ def max_drain_bytes() -> int:
 
 # A client's clock may run a little ahead of ours.
 SIGNED_AT_CLOCK_SKEW = datetime.timedelta(minutes=5)
+
+
+def webhook_max_attempts() -> int:
+    """Tries of one portal webhook delivery before it is given up (API_WEBHOOK_MAX_ATTEMPTS)."""
+    return int(
+        getattr(settings, "API_WEBHOOK_MAX_ATTEMPTS", env_int("API_WEBHOOK_MAX_ATTEMPTS", 10))
+    )
+
+
+def webhook_timeout_seconds() -> float:
+    return float(getattr(settings, "API_WEBHOOK_TIMEOUT", env_int("API_WEBHOOK_TIMEOUT", 10)))
+
+
+def webhook_backoff_seconds(attempts: int) -> int:
+    """30 s, 1 min, 2 min, … capped at 6 h (10 tries span about 4 h)."""
+    return int(min(30 * 2 ** max(attempts - 1, 0), 6 * 3600))

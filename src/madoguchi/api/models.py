@@ -104,3 +104,67 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id}: {self.key}"
+
+
+class PortalWebhook(models.Model):
+    """Where a portal wants the outcome of its arrivals pushed (受付 or 受付不可), per client and
+    key mode: a test key's arrivals go to the test callback. Optional; polling always works."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="webhooks")
+    mode = models.CharField(max_length=4, choices=Mode.choices)
+    url = models.URLField(_("URL"), max_length=500)
+    # Shared secret of the HMAC-SHA256 signature header; shown once, when registered.
+    secret = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Portal webhook")
+        verbose_name_plural = _("Portal webhooks")
+        constraints = [
+            models.UniqueConstraint(fields=["client", "mode"], name="api_webhook_client_mode")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} ({self.mode}): {self.url}"
+
+
+class PortalDeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Gave up")
+
+
+class PortalWebhookDelivery(models.Model):
+    """The outcome of one arrival on its way to the portal: written in the transaction that
+    records the outcome (an outbox), POSTed signed and retried by the task worker."""
+
+    webhook = models.ForeignKey(PortalWebhook, on_delete=models.CASCADE, related_name="deliveries")
+    arrival_number = models.CharField(max_length=12)
+    topic = models.CharField(max_length=32)
+    # The event as sent (no answers, no 個人番号: the number, the outcome, the receipt or the
+    # problem document).
+    body = models.JSONField()
+    status = models.CharField(
+        max_length=16,
+        choices=PortalDeliveryStatus.choices,
+        default=PortalDeliveryStatus.PENDING,
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["webhook", "arrival_number"], name="api_webhook_delivery_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="api_webhook_delivery_due")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.arrival_number} → {self.webhook_id} ({self.status})"

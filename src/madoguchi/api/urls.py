@@ -9,7 +9,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from madoguchi.api import applications, forms, municipalities, procedures, reception, self_info
+from madoguchi.api import (
+    applications,
+    callbacks,
+    forms,
+    municipalities,
+    procedures,
+    reception,
+    self_info,
+)
 from madoguchi.api.problems import ApiProblem
 
 
@@ -44,6 +52,7 @@ urlpatterns = [
     *procedures.urlpatterns,
     *forms.urlpatterns,
     *applications.urlpatterns,
+    *callbacks.urlpatterns,
     *reception.urlpatterns,
     *self_info.urlpatterns,
     # Last: what no pattern above matched (e.g. an application id of the wrong shape).

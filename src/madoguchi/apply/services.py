@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from madoguchi.accounts import services as account_services
 from madoguchi.applications import arrivals
@@ -19,6 +20,7 @@ from madoguchi.applications import selectors as application_selectors
 from madoguchi.applications import services as application_services
 from madoguchi.applications.types import Status
 from madoguchi.audit.services import audit_record
+from madoguchi.forms import selectors as form_selectors
 from madoguchi.forms.fieldtypes import registry
 from madoguchi.forms.rendering import raw_answers_from_post
 from madoguchi.forms.validation import FieldError, ValidationResult
@@ -212,9 +214,33 @@ def apply_sign_and_arrive(
     )
 
 
-def apply_submit_unsigned(*, application: Application, user: AbstractBaseUser) -> Application:
-    """Submit a procedure that needs no signature (SignatureMissing if it does)."""
-    return application_services.application_submit(application=application, actor=user)
+def apply_submit_unsigned(*, application: Application, user: AbstractBaseUser) -> Arrival | None:
+    """Send a procedure that needs no signature: arrival first, like a signed one (ADR 0011,
+    one contract) — what the resident must fix at once is checked here (SignatureMissing if it
+    needs a signature, AttachmentInfected, InvalidAnswers), then one insert; a worker receives
+    it. None when it was received already; the waiting arrival when sent twice."""
+    if application.status not in application_services.EDITABLE and application.receipt_number:
+        return None
+    pending = arrivals.arrival_pending_for_draft(draft=application)
+    if pending is not None:
+        return pending
+    if application_services.signature_required(application=application):
+        raise application_services.SignatureMissing(
+            _("This procedure needs your My Number Card signature.")
+        )
+    application_services.application_attachments_check(application=application)
+    checked = form_selectors.form_validate(
+        form_version=application.form_version, answers=application.raw_answers
+    )
+    if not checked.is_valid:
+        raise application_services.InvalidAnswers(checked)
+    return arrivals.arrival_create(
+        kind=arrivals.WEB_UNSIGNED,
+        form_version=application.form_version,
+        envelope={},
+        draft=application,
+        user=cast("User", user),
+    )
 
 
 def apply_view_audit(

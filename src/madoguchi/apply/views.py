@@ -359,7 +359,7 @@ def submit(request: HttpRequest, resident: Resident, application: Application) -
     if (settled := _settled(application)) is not None:
         return settled
     try:
-        services.apply_submit_unsigned(application=application, user=_user(request))
+        arrived = services.apply_submit_unsigned(application=application, user=_user(request))
     except application_services.SignatureMissing:
         return redirect("apply:sign", application.public_id)
     except application_services.InvalidAnswers:
@@ -369,8 +369,11 @@ def submit(request: HttpRequest, resident: Resident, application: Application) -
         messages.error(request, infected.message)  # the check page marks the file
         return redirect("apply:check", application.public_id)
     except application_services.NotEditable:
-        pass
-    return _after_submission(application)
+        return _after_submission(application)
+    if arrived is None:
+        return _after_submission(application)
+    # Arrival first, as for a signed one (ADR 0011): the 到達 page turns into the receipt.
+    return redirect("apply:arrival", application.public_id)
 
 
 @require_GET

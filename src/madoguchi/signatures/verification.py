@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 from asn1crypto import cms as asn1_cms
 from asn1crypto import core as asn1_core
+from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -147,6 +148,9 @@ def caches_clear() -> None:
     trust_cache.invalidate()
     issued_cache_clear()
     _last_parse.value = None
+    with _asn1_lock:
+        _asn1_memo["store"] = None
+        _asn1_crls.clear()
 
 
 _last_parse = threading.local()
@@ -360,6 +364,42 @@ _ADES_OUTCOMES = {
 }
 
 
+# pyhanko's inputs that repeat on every full validation — the trust anchors, the intermediates
+# and the CRLs — kept parsed, per trust store and per CRL: asn1crypto memoises the RFC 4518
+# string preparation of names on the parsed objects, and re-parsing them for every new
+# certificate cost most of a full validation (bench/RESULTS.md, "Drain"). A new trust store (the
+# trust cache reloads after a PKI change) or a new CRL (another DER) misses and is parsed once.
+_asn1_memo: dict[str, Any] = {"store": None, "certificates": ((), ())}
+_asn1_crls: OrderedDict[bytes, Any] = OrderedDict()
+_asn1_lock = threading.Lock()
+
+
+def _asn1_store(store: TrustStore) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    with _asn1_lock:
+        if _asn1_memo["store"] is not store:
+
+            def asn1(certificate: x509.Certificate) -> Any:
+                return asn1_x509.Certificate.load(certificate.public_bytes(_DER))
+
+            _asn1_memo["certificates"] = (
+                tuple(asn1(c) for c in store.anchors),
+                tuple(asn1(c) for c in store.intermediates),
+            )
+            _asn1_memo["store"] = store
+        certificates: tuple[tuple[Any, ...], tuple[Any, ...]] = _asn1_memo["certificates"]
+        return certificates
+
+
+def _asn1_crl(der: bytes) -> Any:
+    with _asn1_lock:
+        parsed = _asn1_crls.get(der)
+        if parsed is None:
+            parsed = _asn1_crls[der] = asn1_crl.CertificateList.load(der)
+            while len(_asn1_crls) > 64:
+                _asn1_crls.popitem(last=False)
+        return parsed
+
+
 def _pyhanko_validate(
     *,
     payload: bytes,
@@ -372,13 +412,11 @@ def _pyhanko_validate(
     from pyhanko.sign.validation.settings import KeyUsageConstraints
     from pyhanko_certvalidator import ValidationContext
 
-    def asn1(certificate: x509.Certificate) -> Any:
-        return asn1_x509.Certificate.load(certificate.public_bytes(_DER))
-
+    anchors, intermediates = _asn1_store(store)
     context = ValidationContext(
-        trust_roots=[asn1(c) for c in store.anchors],
-        other_certs=[asn1(c) for c in store.intermediates],
-        crls=[crl.der for crl in crls],
+        trust_roots=list(anchors),
+        other_certs=list(intermediates),
+        crls=[_asn1_crl(crl.der) for crl in crls],
         allow_fetching=False,
         revocation_mode="require",
         moment=moment,

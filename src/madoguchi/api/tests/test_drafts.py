@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model, get_application_model
 
+from madoguchi.applications.arrivals import arrivals_work
 from madoguchi.applications.models import Application
 from madoguchi.idp import services as idp_services
 from madoguchi.idp import testing as idp_testing
@@ -116,7 +117,8 @@ def test_draft_flow_for_a_signed_in_resident(api, disaster_form, sample_answers,
 
     payload = api.get(f"applications/{app_id}/signing-payload", headers=as_taro).json()
     signature = sign_as(taro, base64.b64decode(payload["payload_base64"]))
-    # Hanako's signature on Taro's application is refused (signer mismatch), evidence kept.
+    # Hanako's signature on Taro's application: it arrives (202), then the worker refuses it
+    # (signer mismatch), evidence kept — the same contract as the one-request submission.
     refused = api.post(
         f"applications/{app_id}/submit",
         json={
@@ -127,16 +129,29 @@ def test_draft_flow_for_a_signed_in_resident(api, disaster_form, sample_answers,
         },
         headers=as_taro,
     )
-    assert refused.status_code == 422 and refused.json()["outcome"] == "signer_mismatch"
+    assert refused.status_code == 202, refused.text
+    assert refused.headers["Location"] == refused.json()["status_url"]
+    assert arrivals_work() == 1
+    outcome = api.get(refused.json()["status_url"].removeprefix("/api/v1/")).json()
+    assert outcome["state"] == "refused"
+    assert outcome["problem"]["outcome"] == "signer_mismatch"
     submit = {"signed_at": payload["signed_at"], "signature": base64.b64encode(signature).decode()}
-    received = api.post(
+    arrived = api.post(
         f"applications/{app_id}/submit", json=submit, headers={**as_taro, "Idempotency-Key": "s1"}
     )
-    assert received.status_code == 200, received.text
-    receipt = received.json()["receipt_number"]
+    assert arrived.status_code == 202, arrived.text
+    assert arrived.json()["state"] == "arrived" and arrived.headers["Retry-After"] == "1"
+    # Sent again while it waits: the same arrival, not a second one.
+    waiting = api.post(f"applications/{app_id}/submit", json=submit, headers=as_taro)
+    assert waiting.json()["arrival_number"] == arrived.json()["arrival_number"]
+    assert arrivals_work() == 1
+    received = api.get(arrived.json()["status_url"].removeprefix("/api/v1/")).json()
+    assert received["state"] == "received", received
+    receipt = received["application"]["receipt_number"]
     assert receipt
     again = api.post(f"applications/{app_id}/submit", json=submit, headers=as_taro)
-    assert again.json()["receipt_number"] == receipt
+    assert again.status_code == 202
+    assert again.json()["application"]["receipt_number"] == receipt
     late = api.patch(f"applications/{app_id}/answers", json={"answers": {}}, headers=as_taro)
     assert late.status_code == 409
 

@@ -140,10 +140,15 @@ def test_a_procedure_without_signature_is_sent_from_the_check_page(client, unsig
     assert "全" in check and "ステップ中" in check
     assert "********9018" in check  # 個人番号 masked
     assert client.get(f"/apply/{application.public_id}/sign/")["Location"].endswith("/check/")
+    # Arrival first, like a signed one (one contract, ADR 0011): the 到達 page, then the receipt.
     response = client.post(f"/apply/{application.public_id}/submit/")
-    assert response["Location"] == f"/apply/{application.public_id}/receipt/"
+    assert response["Location"] == f"/apply/{application.public_id}/arrival/"
     again = client.post(f"/apply/{application.public_id}/submit/")
     assert again["Location"] == response["Location"]
+    assert Arrival.objects.filter(draft=application).count() == 1  # sent twice, arrived once
+    assert arrivals_work() == 1
+    arrived = client.get(f"/apply/{application.public_id}/arrival/")
+    assert arrived["Location"] == f"/apply/{application.public_id}/receipt/"
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED and application.signature_evidence is None
 

@@ -17,6 +17,7 @@ from django.test import RequestFactory
 from django.views.debug import get_exception_reporter_class
 from pypdf import PdfReader
 
+from madoguchi.applications.arrivals import arrivals_work
 from madoguchi.applications.models import Application
 from madoguchi.applications.selectors import applications_by_my_number
 from madoguchi.applications.services import application_answers_save
@@ -55,7 +56,8 @@ def submitted(client, pki, catalog, demo):
     assert preset is not None and NUMBER in preset.samples[0].values()
     application_answers_save(application=application, answers=preset.samples[0])
     response = client.post(f"/apply/{application.public_id}/submit/")
-    assert response["Location"].endswith("/receipt/")
+    assert response["Location"].endswith("/arrival/")
+    assert arrivals_work() == 1
     application.refresh_from_db()
     assert application.receipt_number
     return application
