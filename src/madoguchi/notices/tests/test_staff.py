@@ -65,7 +65,9 @@ def test_a_segment_send_confirms_the_count_then_sends_once(client, master):
         resident_in(CHIYODA, email=f"c{i}@example.jp")
     resident_in(YOKOHAMA, email="y@example.jp")
     form = client.get(f"/staff/notices/send/?municipality={CHIYODA}").content.decode()
-    send_key = re.search(r'name="send_key" value="([0-9a-f]+)"', form).group(1)
+    found = re.search(r'name="send_key" value="([0-9a-f]+)"', form)
+    assert found is not None
+    send_key = found.group(1)
     data = {
         "municipality": CHIYODA,
         "target": "all_with_account",
