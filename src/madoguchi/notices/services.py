@@ -5,7 +5,7 @@ Idempotency is the `dedupe_key` unique constraint: a send that is re-run (a cras
 retried task, a double click on "send") finds the notice it made before and queues nothing.
 The e-mail is a Delivery row and a task enqueued in the same transaction as the notice (the
 django-tasks database backend writes the task as a row, so both commit or neither does);
-madoguchi.notices.delivery sends it (docs/notices.md, ADR 0012).
+madoguchi.notices.delivery sends it (docs/notices.md, ADR 0013).
 """
 
 from __future__ import annotations
@@ -52,19 +52,29 @@ def _wording(municipality_id: str | None, spec: TemplateSpec) -> tuple[str | Non
     return row if row else (None, None)
 
 
-def _render(
-    spec: TemplateSpec,
-    override: tuple[str | None, str | None],
-    context: Mapping[str, str],
-    language: str,
-) -> tuple[str, str]:
-    """Subject and body in `language`: the municipality's wording if it has one (as written,
-    whatever the language), else the platform's msgids through gettext."""
-    subject_text, body_text = override
-    with translation.override(language):
-        subject = rendering.render(subject_text or str(spec.subject), context, spec.variables)
-        body = rendering.render(body_text or str(spec.body), context, spec.variables)
-    return subject[:200], body
+class _Texts:
+    """The subject and body of one template for one send, compiled once per language: the
+    municipality's wording if it has one (as written, whatever the language), else the
+    platform's msgids through gettext."""
+
+    def __init__(self, spec: TemplateSpec, override: tuple[str | None, str | None]) -> None:
+        self.spec = spec
+        self.override = override
+        self._compiled: dict[str, tuple[rendering.Compiled, rendering.Compiled]] = {}
+
+    def render(self, context: Mapping[str, str], language: str) -> tuple[str, str]:
+        compiled = self._compiled.get(language)
+        if compiled is None:
+            subject_text, body_text = self.override
+            with translation.override(language):
+                subject_text = subject_text or str(self.spec.subject)
+                body_text = body_text or str(self.spec.body)
+            compiled = (
+                rendering.compile_text(subject_text, self.spec.variables),
+                rendering.compile_text(body_text, self.spec.variables),
+            )
+            self._compiled[language] = compiled
+        return rendering.fill(compiled[0], context)[:200], rendering.fill(compiled[1], context)
 
 
 def notice_send(
@@ -95,7 +105,7 @@ def notice_send(
         if user_id is not None
         else settings.LANGUAGE_CODE
     )
-    subject, body = _render(spec, _wording(municipality_id, spec), context, language)
+    subject, body = _Texts(spec, _wording(municipality_id, spec)).render(context, language)
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -141,23 +151,19 @@ def notices_send_bulk(
     exist are skipped, so a re-run after a crash sends only what is missing. `progress` gets the
     number of items handled so far after each batch. Returns how many notices were created."""
     spec = template_get(template)
-    override = _wording(municipality_id, spec)
+    texts = _Texts(spec, _wording(municipality_id, spec))
     created = 0
     handled = 0
     for batch in _batched(items, batch_size):
-        created += _send_batch(municipality_id, spec, override, batch)
+        created += _send_batch(municipality_id, texts, batch)
         handled += len(batch)
         if progress is not None:
             progress(handled)
     return created
 
 
-def _send_batch(
-    municipality_id: str | None,
-    spec: TemplateSpec,
-    override: tuple[str | None, str | None],
-    batch: list[Item],
-) -> int:
+def _send_batch(municipality_id: str | None, texts: _Texts, batch: list[Item]) -> int:
+    spec = texts.spec
     keys = [key for _resident, _context, key, _link in batch]
     seen = set(Notice.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
     fresh: list[Item] = []
@@ -179,7 +185,7 @@ def _send_batch(
             raise ValueError(f"a notice links to a path of this site, not {link!r}")
         _municipality, user_id, address = contacts[resident_id]
         language = languages.get(user_id, settings.LANGUAGE_CODE) if user_id else "ja"
-        subject, body = _render(spec, override, context, language)
+        subject, body = texts.render(context, language)
         notices.append(
             Notice(
                 resident_id=resident_id,
