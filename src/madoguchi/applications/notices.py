@@ -4,9 +4,11 @@ Registered in ApplicationsConfig.ready() (notices sits below applications in the
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +22,7 @@ from madoguchi.notices.registry import segment_register, template_register
 if TYPE_CHECKING:
     from madoguchi.applications.models import Arrival
 
+log = logging.getLogger(__name__)
 ARRIVAL_REFUSED = "applications.arrival_refused"
 # Received and not yet decided: the resident may still be asked for something.
 OPEN = (Status.SUBMITTED, Status.IN_REVIEW, Status.RETURNED)
@@ -50,10 +53,21 @@ def arrival_refused_notify(arrival: Arrival) -> None:
     """The resident whose signed web application ended 受付不可 gets an お知らせ (once per
     arrival, in the arrival's transaction). API arrivals are answered to the portal instead."""
     draft = arrival.draft
-    if draft is None or draft.resident_id is None:
+    resident_id = draft.resident_id if draft is not None else None
+    if draft is None or resident_id is None:
         return
+    # In a savepoint, and never fatal: a failing notice must not undo (and so retry) the
+    # arrival's outcome; the 到達 page and My page say 受付不可 anyway.
+    try:
+        with transaction.atomic():
+            _send_refused(arrival, draft, resident_id)
+    except Exception:
+        log.exception("arrival %s: the 受付不可 notice could not be created", arrival.number)
+
+
+def _send_refused(arrival: Arrival, draft: Application, resident_id: int) -> None:
     notice_services.notice_send(
-        resident_id=draft.resident_id,
+        resident_id=resident_id,
         municipality_id=arrival.form_version.municipality_id,
         template=ARRIVAL_REFUSED,
         context={
