@@ -93,3 +93,32 @@ def test_the_inbox_is_newest_first_and_paginated(client, taro):
     assert first.index("N22") < first.index("N21")
     second = client.get("/apply/mypage/notices/?page=2").content.decode()
     assert "N02" in second and "N00" in second and "N22" not in second
+
+
+def test_the_open_application_segment_of_a_procedure(disaster_form, taro, hanako, sample_answers):
+    from madoguchi.applications.services import application_status_change
+    from madoguchi.applications.testing import answers_naming
+    from madoguchi.applications.types import Status
+    from madoguchi.apply.tests.test_pdf import submitted
+    from madoguchi.notices.registry import segment_get
+
+    received = submitted(disaster_form, taro, answers_naming(taro, sample_answers))
+    decided = submitted(disaster_form, hanako, answers_naming(hanako, sample_answers))
+    application_status_change(application=decided, to_status=Status.COMPLETED, actor=None)
+    segment = segment_get("applications.open_procedure")
+    assert segment is not None and segment.choices is not None
+    assert [code for code, _name in segment.choices("131016")] == ["disaster-certificate"]
+    assert segment.choices("141003") == []
+    count = notice_selectors.segment_count(
+        municipality_id="131016",
+        segment="applications.open_procedure",
+        choice="disaster-certificate",
+    )
+    assert count == 1
+    assert list(
+        notice_selectors.segment_residents(
+            municipality_id="131016",
+            segment="applications.open_procedure",
+            choice="disaster-certificate",
+        )
+    ) == [received.resident_id]
