@@ -282,3 +282,19 @@ def test_a_segment_never_reaches_another_municipality(master: None) -> None:
         == 0
     )
     assert len(mail.outbox) == 3
+
+
+def test_the_sweep_command_sends_what_is_due(master: None, failing_mail: None, settings) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    resident = resident_in(CHIYODA, email="yamada@example.jp")
+    (delivery,) = selectors.deliveries_for(notice_id=send(resident.pk))
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    due(delivery)
+    out = StringIO()
+    call_command("notices_sweep", stdout=out)
+    assert "1 deliveries enqueued" in out.getvalue()
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT
