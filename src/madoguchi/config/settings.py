@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "madoguchi.signatures",
     "madoguchi.linkage",
     "madoguchi.publicfunds",
+    "madoguchi.notices",
     "madoguchi.applications",
     "madoguchi.apply",
     "madoguchi.reception",

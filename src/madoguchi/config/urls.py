@@ -15,6 +15,7 @@ urlpatterns = [
     path("signin/", include("madoguchi.signin.urls")),
     path("apply/", include("madoguchi.apply.urls")),
     path("", include("madoguchi.selfinfo.urls")),
+    path("staff/notices/", include("madoguchi.notices.urls")),
     path("staff/", include("madoguchi.reception.urls")),
     path("staff/counter/", include("madoguchi.counter.urls")),
     path("", include("madoguchi.vaccinations.urls")),
