@@ -1,6 +1,6 @@
 """Sending a notice's e-mail: claim the Delivery row, send, record the outcome.
 
-Semantics (ADR 0015): a re-run of a send never sends again (the notice's dedupe_key); each
+Semantics (ADR 0017): a re-run of a send never sends again (the notice's dedupe_key); each
 attempt first *claims* the row with one conditional UPDATE (queued, or failed and due →
 sending, attempts + 1), so two workers never send the same delivery. A failure is recorded
 (`failed`, last error) and retried with exponential backoff up to `MAX_ATTEMPTS`. A worker that

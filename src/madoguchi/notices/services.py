@@ -5,7 +5,7 @@ Idempotency is the `dedupe_key` unique constraint: a send that is re-run (a cras
 retried task, a double click on "send") finds the notice it made before and queues nothing.
 The e-mail is a Delivery row and a task enqueued in the same transaction as the notice (the
 django-tasks database backend writes the task as a row, so both commit or neither does);
-madoguchi.notices.delivery sends it (docs/notices.md, ADR 0015).
+madoguchi.notices.delivery sends it (docs/notices.md, ADR 0017).
 """
 
 from __future__ import annotations
