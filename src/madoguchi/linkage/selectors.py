@@ -198,3 +198,11 @@ def agencies(codes: Iterable[str]) -> list[Agency]:
 
 def agencies_all() -> list[Agency]:
     return list(Agency.objects.order_by("code"))
+
+
+# The 住民基本台帳/地方税 holders read in bulk for a benefit's 基準日 (linkage/registry.py).
+from .registry import (  # noqa: E402
+    recorded_on as recorded_on,
+    registry_households_at as registry_households_at,
+    residency_changes as residency_changes,
+)

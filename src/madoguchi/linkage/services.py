@@ -307,3 +307,10 @@ def inquiry_fetch(
     entry.values = fetched.values
     entry.exchange_id = fetched.exchange_id
     return entry
+
+
+# The registry adapter's writes of 転入/転出/死亡 dates, and the demo tax status (registry.py).
+from .registry import (  # noqa: E402
+    residency_set as residency_set,
+    tax_status_set as tax_status_set,
+)
