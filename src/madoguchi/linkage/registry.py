@@ -68,17 +68,20 @@ def registry_households_at(
     day: datetime.date,
     with_tax: bool = False,
     batch_size: int = 2000,
+    household_id: int | None = None,
 ) -> Iterator[RegistryHousehold]:
     """Every household of the municipality's registry, with each member's status on `day`
     (recorded or not, and why: the residency dates) and, if asked, their 住民税 status.
     Households come in id order; a household none of whose members is recorded is still
-    yielded (the caller decides)."""
+    yielded (the caller decides). `household_id` reads that one household only."""
     tax_agency = (
         Agency.objects.filter(code=holder_agency_code(municipality_code, Category.TAX)).first()
         if with_tax
         else None
     )
     residents = account_selectors.resident_list().filter(municipality_id=municipality_code)
+    if household_id is not None:
+        residents = residents.filter(household_id=household_id)
     last = 0
     while True:
         household_ids = list(
@@ -105,11 +108,11 @@ def registry_households_at(
         taxable = _taxable_by_resident(tax_agency, {row[4]: row[0] for row in rows})
         current: int | None = None
         members: list[RegistryPerson] = []
-        for pk, household_id, birth_date, is_householder, _subject in rows:
-            if household_id != current:
+        for pk, household, birth_date, is_householder, _subject in rows:
+            if household != current:
                 if current is not None:
                     yield RegistryHousehold(household_id=current, members=tuple(members))
-                current, members = household_id, []
+                current, members = household, []
             moved_in, moved_out, deceased = dates.get(pk, (None, None, None))
             members.append(
                 RegistryPerson(
