@@ -131,3 +131,21 @@ def residents_of(
         .select_related("user", "household")
         .order_by("pk")
     )
+
+
+def resident_contacts(*, resident_ids: Iterable[int]) -> dict[int, tuple[str, int | None, str]]:
+    """resident id → (municipality code, user id, e-mail address) for writing to them (notices),
+    in one query."""
+    rows = Resident.objects.filter(pk__in=list(resident_ids)).values_list(
+        "pk", "municipality_id", "user_id", "email"
+    )
+    return {pk: (municipality, user_id, email) for pk, municipality, user_id, email in rows}
+
+
+def resident_ids_with_account(*, municipality_code: str) -> QuerySet[Resident, int]:
+    """Ids of the municipality's residents who have signed in at least once (have a user)."""
+    return (
+        Resident.objects.filter(municipality_id=municipality_code, user__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "madoguchi.forms",
     "madoguchi.signatures",
     "madoguchi.linkage",
+    "madoguchi.notices",
     "madoguchi.applications",
     "madoguchi.apply",
     "madoguchi.reception",

@@ -1,0 +1,1 @@
+"""Staff pages of the notices app (templates, sends to a segment, delivery status)."""
