@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.core import zengin
@@ -103,18 +103,18 @@ class CampaignForm(forms.Form):
         data = super().clean() or {}
         low, high = data.get("age_min"), data.get("age_max")
         if low is not None and high is not None and low > high:
-            self.add_error("age_max", _g("The upper age must not be below the lower age."))
+            self.add_error("age_max", gettext("The upper age must not be below the lower age."))
         opens, closes = data.get("opens_on"), data.get("closes_on")
         if opens and closes and closes < opens:
-            self.add_error("closes_on", _g("The period must end on or after its first day."))
+            self.add_error("closes_on", gettext("The period must end on or after its first day."))
         base = data.get("base_date")
         if base and closes and closes < base:
-            self.add_error("closes_on", _g("The period must end on or after the base date."))
+            self.add_error("closes_on", gettext("The period must end on or after the base date."))
         amounts = [data.get(k) for k in ("amount_per_household", "amount_per_person", "amount_per_child")]
         if all(a is not None for a in amounts) and not any(amounts):
             self.add_error(
                 "amount_per_household",
-                _g("Enter at least one amount (per household, per person or per child)."),
+                gettext("Enter at least one amount (per household, per person or per child)."),
             )
         return data
 
@@ -157,23 +157,23 @@ class BankAccountForm(forms.Form):
     def clean_bank_code(self) -> str:
         value = self.cleaned_data["bank_code"].strip()
         if not re.fullmatch(r"\d{4}", value):
-            raise forms.ValidationError(_g("Enter the bank code as 4 digits (e.g. 0001)."))
+            raise forms.ValidationError(gettext("Enter the bank code as 4 digits (e.g. 0001)."))
         if zengin.bank(value) is None:
             raise forms.ValidationError(
-                _g("There is no bank with the code %(code)s.") % {"code": value}
+                gettext("There is no bank with the code %(code)s.") % {"code": value}
             )
         return value
 
     def clean_branch_code(self) -> str:
         value = self.cleaned_data["branch_code"].strip()
         if not re.fullmatch(r"\d{3}", value):
-            raise forms.ValidationError(_g("Enter the branch code as 3 digits (e.g. 001)."))
+            raise forms.ValidationError(gettext("Enter the branch code as 3 digits (e.g. 001)."))
         return value
 
     def clean_account_number(self) -> str:
         value = self.cleaned_data["account_number"].strip()
         if not re.fullmatch(r"\d{1,7}", value):
-            raise forms.ValidationError(_g("Enter the account number in digits (up to 7)."))
+            raise forms.ValidationError(gettext("Enter the account number in digits (up to 7)."))
         return value.zfill(7)
 
     def clean_holder_kana(self) -> str:
@@ -181,7 +181,7 @@ class BankAccountForm(forms.Form):
         problems = zengin.zengin_kana_problems(value)
         if problems:
             raise forms.ValidationError(
-                _g("Banks cannot take these characters in a name: %(chars)s. Write it in kana.")
+                gettext("Banks cannot take these characters in a name: %(chars)s. Write it in kana.")
                 % {"chars": "、".join(problems)}
             )
         return value
@@ -192,7 +192,7 @@ class BankAccountForm(forms.Form):
         if bank and branch and zengin.branch(bank, branch) is None:
             self.add_error(
                 "branch_code",
-                _g("The bank %(bank)s has no branch %(branch)s.") % {"bank": bank, "branch": branch},
+                gettext("The bank %(bank)s has no branch %(branch)s.") % {"bank": bank, "branch": branch},
             )
         return data
 
@@ -248,7 +248,7 @@ class PayerForm(forms.Form):
     def clean_requester_code(self) -> str:
         value = self.cleaned_data["requester_code"].strip()
         if not re.fullmatch(r"\d{10}", value):
-            raise forms.ValidationError(_g("Enter the requester code as 10 digits."))
+            raise forms.ValidationError(gettext("Enter the requester code as 10 digits."))
         return value
 
     def clean_requester_name_kana(self) -> str:
@@ -256,7 +256,7 @@ class PayerForm(forms.Form):
         problems = zengin.zengin_kana_problems(value)
         if problems:
             raise forms.ValidationError(
-                _g("Banks cannot take these characters in a name: %(chars)s. Write it in kana.")
+                gettext("Banks cannot take these characters in a name: %(chars)s. Write it in kana.")
                 % {"chars": "、".join(problems)}
             )
         return value
