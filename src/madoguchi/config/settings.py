@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "madoguchi.signatures",
     "madoguchi.linkage",
     "madoguchi.notices",
+    "madoguchi.publicfunds",
     "madoguchi.applications",
     "madoguchi.apply",
     "madoguchi.reception",

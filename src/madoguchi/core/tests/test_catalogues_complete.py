@@ -30,9 +30,12 @@ RESIDENT_APPS = (
     "apply",
     "linkage",
     "vaccinations",
+    "publicfunds",
 )
 # Per app: source files (or folders, ending in /) only staff screens use.
 STAFF_ONLY_SOURCES: dict[str, tuple[str, ...]] = {
+    # The 全銀 file checks speak to the staff who make or import a payment file.
+    "core": ("zengin.py",),
     "forms": (
         "models.py",
         "overlay.py",
@@ -42,6 +45,7 @@ STAFF_ONLY_SOURCES: dict[str, tuple[str, ...]] = {
         "templates/madoguchi_forms/staff/",
     ),
     "linkage": ("models.py",),
+    "publicfunds": ("models.py",),
     # The clinic's upload and the staff console stay Japanese; the resident's certificate pages,
     # the PDF and the public verify page do not.
     "vaccinations": (
