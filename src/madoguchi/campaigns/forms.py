@@ -119,8 +119,8 @@ class CampaignForm(forms.Form):
         return data
 
 
-class BankAccountForm(forms.Form):
-    """The short form for a resident without a 公金受取口座 (prefilled with their kana)."""
+class BankFields(forms.Form):
+    """Bank, branch (checked against the zengin-code directory), type and number."""
 
     bank_code = forms.CharField(
         label=_("Bank code (4 digits)"),
@@ -148,11 +148,6 @@ class BankAccountForm(forms.Form):
         error_messages={"required": _("Enter the 7-digit account number.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    holder_kana = forms.CharField(
-        label=_("Account holder (kana, as the bank has it)"),
-        max_length=48,
-        error_messages={"required": _("Enter the account holder's name in kana.")},
-    )
 
     def clean_bank_code(self) -> str:
         value = self.cleaned_data["bank_code"].strip()
@@ -176,25 +171,40 @@ class BankAccountForm(forms.Form):
             raise forms.ValidationError(gettext("Enter the account number in digits (up to 7)."))
         return value.zfill(7)
 
-    def clean_holder_kana(self) -> str:
-        value = zengin.to_zengin_kana(self.cleaned_data["holder_kana"].strip())
-        problems = zengin.zengin_kana_problems(value)
-        if problems:
-            raise forms.ValidationError(
-                gettext("Banks cannot take these characters in a name: %(chars)s. Write it in kana.")
-                % {"chars": "、".join(problems)}
-            )
-        return value
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         bank, branch = data.get("bank_code"), data.get("branch_code")
         if bank and branch and zengin.branch(bank, branch) is None:
             self.add_error(
                 "branch_code",
-                gettext("The bank %(bank)s has no branch %(branch)s.") % {"bank": bank, "branch": branch},
+                gettext("The bank %(bank)s has no branch %(branch)s.")
+                % {"bank": bank, "branch": branch},
             )
         return data
+
+
+def _zengin_name(value: str) -> str:
+    converted = zengin.to_zengin_kana(value.strip())
+    problems = zengin.zengin_kana_problems(converted)
+    if problems:
+        raise forms.ValidationError(
+            gettext("Banks cannot take these characters in a name: %(chars)s. Write it in kana.")
+            % {"chars": "、".join(problems)}
+        )
+    return converted
+
+
+class BankAccountForm(BankFields):
+    """The short form for a resident without a 公金受取口座 (prefilled with their kana)."""
+
+    holder_kana = forms.CharField(
+        label=_("Account holder (kana, as the bank has it)"),
+        max_length=48,
+        error_messages={"required": _("Enter the account holder's name in kana.")},
+    )
+
+    def clean_holder_kana(self) -> str:
+        return _zengin_name(self.cleaned_data["holder_kana"])
 
 
 class PinForm(forms.Form):
@@ -222,9 +232,18 @@ class BankAndPinForm(BankAccountForm, PinForm):
     ]
 
 
-class PayerForm(forms.Form):
+class PayerForm(BankFields):
     """The payer (委託者) of a transfer file: the municipality's account at its bank."""
 
+    field_order = [
+        "transfer_date",
+        "requester_code",
+        "requester_name_kana",
+        "bank_code",
+        "branch_code",
+        "account_type",
+        "account_number",
+    ]
     transfer_date = _date(_("Transfer date"), _("Enter the transfer date."))
     requester_code = forms.CharField(
         label=_("Requester code (委託者コード, 10 digits)"),
@@ -236,14 +255,6 @@ class PayerForm(forms.Form):
         max_length=40,
         error_messages={"required": _("Enter the requester's name in kana.")},
     )
-    bank_code = BankAccountForm.base_fields["bank_code"]
-    branch_code = BankAccountForm.base_fields["branch_code"]
-    account_type = BankAccountForm.base_fields["account_type"]
-    account_number = BankAccountForm.base_fields["account_number"]
-
-    clean_bank_code = BankAccountForm.clean_bank_code
-    clean_branch_code = BankAccountForm.clean_branch_code
-    clean_account_number = BankAccountForm.clean_account_number
 
     def clean_requester_code(self) -> str:
         value = self.cleaned_data["requester_code"].strip()
@@ -252,17 +263,7 @@ class PayerForm(forms.Form):
         return value
 
     def clean_requester_name_kana(self) -> str:
-        value = zengin.to_zengin_kana(self.cleaned_data["requester_name_kana"].strip())
-        problems = zengin.zengin_kana_problems(value)
-        if problems:
-            raise forms.ValidationError(
-                gettext("Banks cannot take these characters in a name: %(chars)s. Write it in kana.")
-                % {"chars": "、".join(problems)}
-            )
-        return value
-
-    def clean(self) -> dict[str, Any]:
-        return BankAccountForm.clean(self)  # type: ignore[arg-type]
+        return _zengin_name(self.cleaned_data["requester_name_kana"])
 
 
 class UnpaidForm(forms.Form):

@@ -18,6 +18,7 @@ from madoguchi.signatures.services import DEMO_SIGN_PIN
 from madoguchi.signatures.testing import demo_resident
 
 from madoguchi.apply.tests.conftest import sign_in
+from madoguchi.reception.testing import staff_login
 
 from .conftest import CHIYODA
 from .test_confirmation import ACCOUNT, entitlement_of
@@ -103,11 +104,13 @@ def test_four_eyes_and_the_transfer_file_parses_back(chiyoda, admin_user, worker
 
 
 def _unpaid_file(data: bytes, customer_codes: set[str], reason: str = "1") -> bytes:
+    """The bank's answer: the transfer file with a 不能事由 at byte 114 (1-based) of the data
+    records of those customer codes (顧客コード1: bytes 92–101)."""
+    at = zengin.RESULT_CODE_POSITION - 1
     lines = data.split(b"\r\n")
     for i, line in enumerate(lines):
-        if line[:1] == b"2":
-            if line[91:101].decode("ascii") in customer_codes:
-                lines[i] = line[: zengin.RESULT_CODE_POSITION] + reason.encode() + line[zengin.RESULT_CODE_POSITION + 1 :]
+        if line[:1] == b"2" and line[91:101].decode("ascii") in customer_codes:
+            lines[i] = line[:at] + reason.encode() + line[at + 1 :]
     return b"\r\n".join(lines)
 
 
@@ -166,7 +169,7 @@ def test_a_malformed_result_file_changes_nothing(chiyoda, admin_user, worker):
 
 
 def test_create_form_errors_at_the_field(client, admin_user):
-    client.force_login(admin_user)
+    staff_login(client, admin_user)
     response = client.post(
         reverse("campaigns:staff-new"),
         {
@@ -192,17 +195,22 @@ def test_create_form_errors_at_the_field(client, admin_user):
     assert not Campaign.objects.exists()
 
 
-def test_staff_page_is_scoped_audited_and_refreshes_while_a_job_runs(client, admin_user, django_user_model):
+def test_staff_page_is_scoped_audited_and_refreshes_while_a_job_runs(
+    client, admin_user, django_user_model, django_capture_on_commit_callbacks
+):
     campaign = campaign_for(CHIYODA, user=admin_user)
     yokohama = django_user_model.objects.get(username="yokohama-admin")
-    client.force_login(yokohama)
+    staff_login(client, yokohama)
     assert client.get(reverse("campaigns:staff-detail", args=[campaign.public_id])).status_code == 404
-    client.force_login(admin_user)
+    staff_login(client, admin_user)
     response = client.get(reverse("campaigns:staff-detail", args=[campaign.public_id]))
     assert response.status_code == 200 and "Refresh" not in response
     assert AuditEvent.objects.filter(action="campaign.staff_viewed", municipality_code=CHIYODA).exists()
     # The immediate task backend (tests) runs the job at once; the page then shows its result.
-    response = client.post(reverse("campaigns:staff-job", args=[campaign.public_id, "compute"]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("campaigns:staff-job", args=[campaign.public_id, "compute"])
+        )
     assert response.status_code == 302
     assert Entitlement.objects.filter(campaign=campaign).count() == 6
     from madoguchi.campaigns.models import CampaignJob
@@ -219,7 +227,7 @@ def test_payment_download_is_streamed_and_audited(client, admin_user, worker):
     campaign = confirmed_campaign(admin_user, keys=("sato-jiro",))
     batch = services.approval_request(campaign=campaign, municipality_code=CHIYODA, user=worker)
     services.approval_confirm(batch=batch, user=admin_user)
-    client.force_login(worker)
+    staff_login(client, worker)
     response = client.post(
         reverse("campaigns:staff-payment-file", args=[campaign.public_id]),
         {"transfer_date": "2026-02-20", **PAYER},
@@ -237,7 +245,7 @@ def test_payment_download_is_streamed_and_audited(client, admin_user, worker):
 
 def test_payer_form_errors_at_the_field(client, admin_user, worker):
     campaign = confirmed_campaign(admin_user, keys=())
-    client.force_login(worker)
+    staff_login(client, worker)
     response = client.post(
         reverse("campaigns:staff-payment-file", args=[campaign.public_id]),
         {**PAYER, "transfer_date": "2026-02-20", "bank_code": "9999", "requester_name_kana": "千代田区€"},
