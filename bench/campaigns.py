@@ -136,11 +136,11 @@ def main() -> None:
     translation.activate("ja")
     call_command("migrate", verbosity=0)
     municipality_master_load()
-    print(f"database: {connection.vendor}; {args.residents} residents, {args.households} households")
-    started = time.perf_counter()
-    synthetic_registry(
-        municipality_code=CODE, households=args.households, residents=args.residents
+    print(
+        f"database: {connection.vendor}; {args.residents} residents, {args.households} households"
     )
+    started = time.perf_counter()
+    synthetic_registry(municipality_code=CODE, households=args.households, residents=args.residents)
     heads = Resident.objects.filter(municipality_id=CODE, is_householder=True)
     accounts_bulk_for(heads.iterator(chunk_size=2000))
     print(f"set-up (not measured): {time.perf_counter() - started:.0f} s, RSS {rss_mib():.0f} MiB")
@@ -150,7 +150,9 @@ def main() -> None:
     campaign = campaign_for(CODE, user=first)
     print("| step | time | peak Python allocations | process peak RSS | result |")
     print("|---|---|---|---|---|")
-    step("eligibility (households eligible)", lambda: services.eligibility_compute(campaign=campaign))
+    step(
+        "eligibility (households eligible)", lambda: services.eligibility_compute(campaign=campaign)
+    )
     step("push: notices created", lambda: services.campaign_push(campaign=campaign))
     step("push again: notices created", lambda: services.campaign_push(campaign=campaign))
     step("confirm every household (bulk, unsigned)", lambda: confirm_all(campaign))

@@ -21,7 +21,7 @@ AGE_INVALID = _("Enter an age in whole years (0 to 150).")
 ACCOUNT_TYPES = [(1, _("Ordinary (普通)")), (2, _("Current (当座)")), (4, _("Savings (貯蓄)"))]
 
 
-def _date(label: Any, required: str) -> forms.DateField:
+def _date(label: Any, required: Any) -> forms.DateField:
     return forms.DateField(
         label=label,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -110,7 +110,9 @@ class CampaignForm(forms.Form):
         base = data.get("base_date")
         if base and closes and closes < base:
             self.add_error("closes_on", gettext("The period must end on or after the base date."))
-        amounts = [data.get(k) for k in ("amount_per_household", "amount_per_person", "amount_per_child")]
+        amounts = [
+            data.get(k) for k in ("amount_per_household", "amount_per_person", "amount_per_child")
+        ]
         if all(a is not None for a in amounts) and not any(amounts):
             self.add_error(
                 "amount_per_household",
@@ -150,7 +152,7 @@ class BankFields(forms.Form):
     )
 
     def clean_bank_code(self) -> str:
-        value = self.cleaned_data["bank_code"].strip()
+        value = str(self.cleaned_data["bank_code"]).strip()
         if not re.fullmatch(r"\d{4}", value):
             raise forms.ValidationError(gettext("Enter the bank code as 4 digits (e.g. 0001)."))
         if zengin.bank(value) is None:
@@ -160,13 +162,13 @@ class BankFields(forms.Form):
         return value
 
     def clean_branch_code(self) -> str:
-        value = self.cleaned_data["branch_code"].strip()
+        value = str(self.cleaned_data["branch_code"]).strip()
         if not re.fullmatch(r"\d{3}", value):
             raise forms.ValidationError(gettext("Enter the branch code as 3 digits (e.g. 001)."))
         return value
 
     def clean_account_number(self) -> str:
-        value = self.cleaned_data["account_number"].strip()
+        value = str(self.cleaned_data["account_number"]).strip()
         if not re.fullmatch(r"\d{1,7}", value):
             raise forms.ValidationError(gettext("Enter the account number in digits (up to 7)."))
         return value.zfill(7)
@@ -204,7 +206,7 @@ class BankAccountForm(BankFields):
     )
 
     def clean_holder_kana(self) -> str:
-        return _zengin_name(self.cleaned_data["holder_kana"])
+        return _zengin_name(str(self.cleaned_data["holder_kana"]))
 
 
 class PinForm(forms.Form):
@@ -257,13 +259,13 @@ class PayerForm(BankFields):
     )
 
     def clean_requester_code(self) -> str:
-        value = self.cleaned_data["requester_code"].strip()
+        value = str(self.cleaned_data["requester_code"]).strip()
         if not re.fullmatch(r"\d{10}", value):
             raise forms.ValidationError(gettext("Enter the requester code as 10 digits."))
         return value
 
     def clean_requester_name_kana(self) -> str:
-        return _zengin_name(self.cleaned_data["requester_name_kana"])
+        return _zengin_name(str(self.cleaned_data["requester_name_kana"]))
 
 
 class UnpaidForm(forms.Form):

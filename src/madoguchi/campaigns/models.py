@@ -52,11 +52,16 @@ class Campaign(models.Model):
     amount_per_child = models.PositiveIntegerField(_("Amount per child (yen)"), default=0)
     child_age_under = models.PositiveSmallIntegerField(_("A child is under (age)"), default=18)
     applicant = models.CharField(
-        _("Who may confirm"), max_length=16, choices=Applicant.choices, default=Applicant.HOUSEHOLDER
+        _("Who may confirm"),
+        max_length=16,
+        choices=Applicant.choices,
+        default=Applicant.HOUSEHOLDER,
     )
     opens_on = models.DateField(_("Confirmation opens on"))
     closes_on = models.DateField(_("Confirmation closes on"))
-    state = models.CharField(max_length=16, choices=CampaignState.choices, default=CampaignState.DRAFT)
+    state = models.CharField(
+        max_length=16, choices=CampaignState.choices, default=CampaignState.DRAFT
+    )
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

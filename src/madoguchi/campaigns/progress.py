@@ -4,11 +4,11 @@ redrawn with a carriage return on a terminal, a line per tenth otherwise."""
 from __future__ import annotations
 
 import time
-from typing import TextIO
+from typing import Any
 
 
 class ProgressBar:
-    def __init__(self, out: TextIO, *, total: int, label: str, width: int = 30) -> None:
+    def __init__(self, out: Any, *, total: int, label: str, width: int = 30) -> None:
         self.out, self.total, self.label, self.width = out, max(total, 0), label, width
         self.started = time.monotonic()
         self.tty = bool(getattr(out, "isatty", lambda: False)())

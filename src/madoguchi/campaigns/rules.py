@@ -76,8 +76,10 @@ def assess(rule: Rule, household: RegistryHousehold) -> Assessment:
         if _has_band(rule) and not any(_in_band(rule, age_on(p.birth_date, day)) for p in recorded):
             return Assessment(
                 eligible=False,
-                reason=_("No member of the household is in the age band of this benefit on the "
-                         "base date."),
+                reason=_(
+                    "No member of the household is in the age band of this benefit on the "
+                    "base date."
+                ),
             )
         counted = recorded
     else:

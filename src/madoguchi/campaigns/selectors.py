@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from madoguchi.accounts.models import Resident
 
 
-def campaigns_for(*, municipality_codes: Iterable[str], national: bool = False) -> QuerySet[Campaign]:
+def campaigns_for(
+    *, municipality_codes: Iterable[str], national: bool = False
+) -> QuerySet[Campaign]:
     """Campaigns of these municipalities and the national ones (all of them for a national
     administrator)."""
     queryset = Campaign.objects.select_related("municipality")
@@ -30,9 +32,11 @@ def campaigns_for(*, municipality_codes: Iterable[str], national: bool = False) 
 def campaign_get(
     *, public_id: uuid.UUID, municipality_codes: Iterable[str], national: bool = False
 ) -> Campaign | None:
-    return campaigns_for(municipality_codes=municipality_codes, national=national).filter(
-        public_id=public_id
-    ).first()
+    return (
+        campaigns_for(municipality_codes=municipality_codes, national=national)
+        .filter(public_id=public_id)
+        .first()
+    )
 
 
 def counts(*, campaign: Campaign, municipality_codes: Iterable[str]) -> Counts:
@@ -48,12 +52,12 @@ def counts(*, campaign: Campaign, municipality_codes: Iterable[str]) -> Counts:
     figures = rows.aggregate(
         eligible=Count("pk"),
         notified=Count("pk", filter=Q(notified_at__isnull=False)),
-        confirmed=Count(
-            "pk", filter=Q(state__in=confirmed_states, method=Method.PUBLIC_FUNDS)
-        ),
+        confirmed=Count("pk", filter=Q(state__in=confirmed_states, method=Method.PUBLIC_FUNDS)),
         applied=Count("pk", filter=Q(state__in=confirmed_states, method=Method.FORM)),
         flagged=Count("pk", filter=~Q(flag=Flag.NONE)),
-        approved=Count("pk", filter=Q(state__in=[EntitlementState.APPROVED, EntitlementState.PAID])),
+        approved=Count(
+            "pk", filter=Q(state__in=[EntitlementState.APPROVED, EntitlementState.PAID])
+        ),
         paid=Count("pk", filter=Q(state=EntitlementState.PAID)),
         failed=Count("pk", filter=Q(state=EntitlementState.FAILED)),
         amount_eligible=Sum("amount"),
@@ -64,7 +68,9 @@ def counts(*, campaign: Campaign, municipality_codes: Iterable[str]) -> Counts:
 
 def flagged(*, campaign: Campaign, municipality_codes: Iterable[str]) -> QuerySet[Entitlement]:
     return (
-        Entitlement.objects.filter(campaign=campaign, municipality_code__in=list(municipality_codes))
+        Entitlement.objects.filter(
+            campaign=campaign, municipality_code__in=list(municipality_codes)
+        )
         .exclude(flag=Flag.NONE)
         .select_related("applicant", "household")
         .order_by("pk")
@@ -80,9 +86,11 @@ def batches(*, campaign: Campaign, municipality_codes: Iterable[str]) -> QuerySe
 def batch_get(
     *, campaign: Campaign, batch_id: int, municipality_codes: Iterable[str]
 ) -> ApprovalBatch | None:
-    return batches(campaign=campaign, municipality_codes=municipality_codes).filter(
-        pk=batch_id
-    ).first()
+    return (
+        batches(campaign=campaign, municipality_codes=municipality_codes)
+        .filter(pk=batch_id)
+        .first()
+    )
 
 
 def payment_files(
@@ -96,9 +104,11 @@ def payment_files(
 def payment_file_get(
     *, campaign: Campaign, public_id: uuid.UUID, municipality_codes: Iterable[str]
 ) -> PaymentFile | None:
-    return payment_files(campaign=campaign, municipality_codes=municipality_codes).filter(
-        public_id=public_id
-    ).first()
+    return (
+        payment_files(campaign=campaign, municipality_codes=municipality_codes)
+        .filter(public_id=public_id)
+        .first()
+    )
 
 
 def last_payer(*, municipality_code: str) -> dict[str, str] | None:

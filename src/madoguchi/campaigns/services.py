@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import rfc8785
 from django.db import transaction
@@ -27,7 +27,6 @@ from . import notify, rules
 from .models import (
     ApprovalBatch,
     Campaign,
-    CampaignJob,
     Entitlement,
     Payment,
     PaymentFile,
@@ -37,15 +36,10 @@ from .types import (
     CampaignState,
     EntitlementState,
     Flag,
-    JobKind,
-    JobState,
-    Method,
     PaymentState,
 )
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
-
     from madoguchi.accounts.models import Resident, User
 
 Progress = Callable[[int], None] | None
@@ -95,7 +89,7 @@ CAMPAIGN_FIELDS = (
 
 def campaign_save(
     *,
-    user: AbstractBaseUser,
+    user: User,
     data: dict[str, Any],
     municipality_code: str | None,
     campaign: Campaign | None = None,
@@ -105,7 +99,7 @@ def campaign_save(
     again) and raises the version."""
     with transaction.atomic():
         if campaign is None:
-            campaign = Campaign(municipality_id=municipality_code, created_by=user)  # type: ignore[misc]
+            campaign = Campaign(municipality_id=municipality_code, created_by=user)
             action = "campaign.created"
         else:
             campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
@@ -186,7 +180,7 @@ def eligibility_compute(
                         campaign=campaign,
                         municipality_code=code,
                         household_id=household.household_id,
-                        applicant_id=assessment.applicant_id,
+                        applicant_id=assessment.applicant_id or 0,
                         persons=assessment.persons,
                         children=assessment.children,
                         amount=assessment.amount,
@@ -330,7 +324,7 @@ class Account:
 
 
 def may_confirm(*, entitlement: Entitlement, resident: Resident) -> str:
-    """"" if `resident` may confirm this entitlement, else why not (Japanese)."""
+    """ "" if `resident` may confirm this entitlement, else why not (Japanese)."""
     from .types import Applicant
 
     campaign = entitlement.campaign
@@ -342,7 +336,9 @@ def may_confirm(*, entitlement: Entitlement, resident: Resident) -> str:
         return _("An adult of the household has to confirm this benefit.")
     today = timezone.localdate()
     if today < campaign.opens_on:
-        return _("Confirmation opens on %(date)s.") % {"date": campaign.opens_on.strftime("%Y-%m-%d")}
+        return _("Confirmation opens on %(date)s.") % {
+            "date": campaign.opens_on.strftime("%Y-%m-%d")
+        }
     if today > campaign.closes_on:
         return _("Confirmation closed on %(date)s.") % {
             "date": campaign.closes_on.strftime("%Y-%m-%d")
@@ -397,7 +393,9 @@ def entitlement_confirm(
         payload=payload, cms_der=cms_der, expected_resident=resident
     )
     if checked.outcome != Outcome.VALID:
-        raise NotAllowed(_("The signature could not be verified: %(detail)s") % {"detail": checked.detail})
+        raise NotAllowed(
+            _("The signature could not be verified: %(detail)s") % {"detail": checked.detail}
+        )
     with transaction.atomic():
         evidence = signature_services.signature_evidence_store(checked=checked)
         updated = Entitlement.objects.filter(pk=entitlement.pk, state__in=OPEN_STATES).update(
@@ -419,7 +417,11 @@ def entitlement_confirm(
             object_type="campaigns.entitlement",
             object_id=str(entitlement.pk),
             ip_address=ip_address,
-            data={"method": method, "amount": entitlement.amount, "evidence": str(evidence.public_id)},
+            data={
+                "method": method,
+                "amount": entitlement.amount,
+                "evidence": str(evidence.public_id),
+            },
         )
     entitlement.refresh_from_db()
     return entitlement
@@ -429,7 +431,7 @@ def entitlement_confirm(
 
 
 def approval_request(
-    *, campaign: Campaign, municipality_code: str, user: AbstractBaseUser
+    *, campaign: Campaign, municipality_code: str, user: User
 ) -> ApprovalBatch | None:
     """Put every confirmed, unflagged entitlement not yet in a batch into one batch waiting for
     a second person's confirmation. None if there is nothing to approve."""
@@ -462,7 +464,7 @@ def approval_request(
     return batch
 
 
-def approval_confirm(*, batch: ApprovalBatch, user: AbstractBaseUser) -> int:
+def approval_confirm(*, batch: ApprovalBatch, user: User) -> int:
     """The second person approves the batch: its entitlements become approved. The one who
     asked cannot confirm (four eyes; also a check constraint)."""
     if batch.requested_by_id == user.pk:
@@ -473,7 +475,7 @@ def approval_confirm(*, batch: ApprovalBatch, user: AbstractBaseUser) -> int:
         locked = ApprovalBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.confirmed_at is not None:
             raise AlreadyConfirmed(_("This batch has already been approved."))
-        locked.confirmed_by = user  # type: ignore[assignment]
+        locked.confirmed_by = user
         locked.confirmed_at = timezone.now()
         locked.save(update_fields=["confirmed_by", "confirmed_at"])
         approved = Entitlement.objects.filter(
@@ -507,7 +509,7 @@ def payment_file_create(
     *,
     campaign: Campaign,
     municipality_code: str,
-    user: AbstractBaseUser,
+    user: User,
     transfer_date: datetime.date,
     payer: dict[str, Any],
 ) -> PaymentFile | None:
@@ -583,6 +585,7 @@ def _records(payment_file: PaymentFile) -> Iterator[zengin.TransferRecord]:
         .values_list("entitlement_id", "amount", "entitlement__account")
     )
     for entitlement_id, amount, account in rows.iterator(chunk_size=BATCH):
+        assert account is not None  # an approved entitlement has its confirmed account
         key = (account["bank_code"], account["branch_code"])
         if key not in names:
             bank = zengin.bank(key[0])
@@ -605,13 +608,13 @@ def _records(payment_file: PaymentFile) -> Iterator[zengin.TransferRecord]:
         )
 
 
-def payment_file_write(*, payment_file: PaymentFile, out: BinaryIO | IO[bytes]) -> Any:
+def payment_file_write(*, payment_file: PaymentFile, out: BinaryIO) -> zengin.TransferTotals:
     """Write the 全銀協 総合振込 file of these payments (streaming: constant memory)."""
     return zengin.write_transfer_file(_header(payment_file), _records(payment_file), out)
 
 
 def payment_file_downloaded(
-    *, payment_file: PaymentFile, user: AbstractBaseUser, ip_address: str | None
+    *, payment_file: PaymentFile, user: User, ip_address: str | None
 ) -> None:
     audit_record(
         action="campaign.payment_file_downloaded",
@@ -631,7 +634,7 @@ class UnpaidImport:
 
 
 def unpaid_import(
-    *, campaign: Campaign, municipality_code: str, fp: BinaryIO, user: AbstractBaseUser
+    *, campaign: Campaign, municipality_code: str, fp: BinaryIO, user: User
 ) -> UnpaidImport:
     """Read a 振込不能 result file: exactly the payments it names become failed, their
     entitlements re-open (a new account is needed) and the resident gets an お知らせ. Raises
@@ -683,47 +686,3 @@ def unpaid_import(
             data={"failed": outcome.failed, "unknown": (outcome.unknown or [])[:50]},
         )
     return outcome
-
-
-# --- jobs with progress (django-tasks) ---------------------------------------------------------
-
-
-def job_start(*, campaign: Campaign, kind: str, user: AbstractBaseUser | None) -> CampaignJob:
-    """Queue a background job (its task row in the same transaction)."""
-    from .tasks import campaign_job_task
-
-    with transaction.atomic():
-        job = CampaignJob.objects.create(
-            campaign=campaign, kind=kind, created_by=user, total=households_total(campaign)
-        )
-        transaction.on_commit(lambda: campaign_job_task.enqueue(job_id=job.pk))
-    return job
-
-
-def job_run(*, job_id: int) -> None:
-    job = CampaignJob.objects.select_related("campaign").get(pk=job_id)
-    if job.state != JobState.QUEUED:
-        return
-    CampaignJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING)
-
-    def progress(done: int) -> None:
-        CampaignJob.objects.filter(pk=job.pk).update(done=done)
-
-    try:
-        if job.kind == JobKind.COMPUTE:
-            result = eligibility_compute(campaign=job.campaign, progress=progress)
-        elif job.kind == JobKind.PUSH:
-            CampaignJob.objects.filter(pk=job.pk).update(
-                total=Entitlement.objects.filter(campaign=job.campaign).count()
-            )
-            result = campaign_push(campaign=job.campaign, progress=progress)
-        else:
-            result = flags_refresh(campaign=job.campaign, progress=progress)
-    except CampaignError as error:
-        CampaignJob.objects.filter(pk=job.pk).update(
-            state=JobState.FAILED, error=error.message, finished_at=timezone.now()
-        )
-        return
-    CampaignJob.objects.filter(pk=job.pk).update(
-        state=JobState.DONE, result=result, finished_at=timezone.now()
-    )

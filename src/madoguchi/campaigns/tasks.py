@@ -11,7 +11,7 @@ def campaign_job_task(*, job_id: int) -> None:
     from django.conf import settings
     from django.utils import translation
 
-    from .services import job_run
+    from .runner import job_run
 
     with translation.override(settings.LANGUAGE_CODE):
         job_run(job_id=job_id)

@@ -64,7 +64,7 @@ def synthetic_registry(
     """`residents` people in `households` households (each at least one adult head), ages
     spread 0–95, a few moved in/out or died around the base date, adults taxed with
     probability `taxed_share`. Bulk inserts in batches (the bench's set-up, not measured)."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - synthetic test data, not secrets
     municipality_agencies_ensure(municipality_code=municipality_code)
     tax = Agency.objects.get(code=holder_agency_code(municipality_code, Category.TAX))
     sizes = [1] * households

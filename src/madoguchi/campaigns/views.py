@@ -8,7 +8,7 @@ import tempfile
 import uuid
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -27,7 +27,7 @@ from madoguchi.signatures.services import pin_remaining_tries
 from madoguchi.signin.decorators import resident_login_required
 from madoguchi.signin.selectors import resident_for
 
-from . import access, rules, selectors, services
+from . import access, jobs, rules, selectors, services
 from .access import Ability
 from .forms import BankAndPinForm, CampaignForm, PayerForm, PinForm, UnpaidForm
 from .types import OPEN_STATES, JobKind, Method
@@ -250,7 +250,9 @@ def _staff_campaign(request: HttpRequest, public_id: uuid.UUID) -> tuple[Campaig
     codes = access.codes(user=request.user, ability=Ability.READ)
     if not codes and not national:
         raise PermissionDenied
-    campaign = selectors.campaign_get(public_id=public_id, municipality_codes=codes, national=national)
+    campaign = selectors.campaign_get(
+        public_id=public_id, municipality_codes=codes, national=national
+    )
     if campaign is None:
         raise Http404
     if national:
@@ -373,7 +375,9 @@ def staff_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "counts": selectors.counts(campaign=campaign, municipality_codes=codes),
             "flagged": list(selectors.flagged(campaign=campaign, municipality_codes=codes)[:50]),
             "batches": list(selectors.batches(campaign=campaign, municipality_codes=codes)[:20]),
-            "files": list(selectors.payment_files(campaign=campaign, municipality_codes=codes)[:20]),
+            "files": list(
+                selectors.payment_files(campaign=campaign, municipality_codes=codes)[:20]
+            ),
             "jobs": list(selectors.jobs(campaign=campaign)[:5]),
             "running": running,
             "may_define": _may_define(request, campaign),
@@ -401,9 +405,11 @@ def staff_job(request: HttpRequest, public_id: uuid.UUID, kind: str) -> HttpResp
     if selectors.job_running(campaign=campaign):
         messages.warning(request, _("A job of this benefit is still running."))
     elif kind == JobKind.COMPUTE and campaign.frozen:
-        messages.error(request, _("The notices of this benefit were sent: it can no longer change."))
+        messages.error(
+            request, _("The notices of this benefit were sent: it can no longer change.")
+        )
     else:
-        services.job_start(campaign=campaign, kind=kind, user=_user(request))
+        jobs.job_start(campaign=campaign, kind=kind, user=_user(request))
         messages.success(request, _("The job was started; this page shows its progress."))
     return redirect("campaigns:staff-detail", campaign.public_id)
 
@@ -413,13 +419,18 @@ def staff_job(request: HttpRequest, public_id: uuid.UUID, kind: str) -> HttpResp
 def staff_approval_request(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     campaign, _codes = _staff_campaign(request, public_id)
     code = _working_code(request, campaign, Ability.PROCESS)
-    batch = services.approval_request(campaign=campaign, municipality_code=code, user=_user(request))
+    batch = services.approval_request(
+        campaign=campaign, municipality_code=code, user=_user(request)
+    )
     if batch is None:
         messages.info(request, _("No confirmed household waits for approval."))
     else:
         messages.success(
             request,
-            _("%(count)s households were put into a batch. A second staff member has to confirm it.")
+            _(
+                "%(count)s households were put into a batch. "
+                "A second staff member has to confirm it."
+            )
             % {"count": batch.count},
         )
     return redirect("campaigns:staff-detail", campaign.public_id)
@@ -427,7 +438,9 @@ def staff_approval_request(request: HttpRequest, public_id: uuid.UUID) -> HttpRe
 
 @staff_required
 @require_POST
-def staff_approval_confirm(request: HttpRequest, public_id: uuid.UUID, batch_id: int) -> HttpResponse:
+def staff_approval_confirm(
+    request: HttpRequest, public_id: uuid.UUID, batch_id: int
+) -> HttpResponse:
     campaign, codes = _staff_campaign(request, public_id)
     access.codes_or_403(user=request.user, ability=Ability.PROCESS)
     batch = selectors.batch_get(
@@ -449,7 +462,7 @@ def staff_approval_confirm(request: HttpRequest, public_id: uuid.UUID, batch_id:
 @staff_required
 @require_POST
 def staff_payment_file(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    campaign, codes = _staff_campaign(request, public_id)
+    campaign, _codes = _staff_campaign(request, public_id)
     code = _working_code(request, campaign, Ability.PROCESS)
     form = PayerForm(request.POST)
     if not form.is_valid():
@@ -493,13 +506,15 @@ def staff_payment_download(
         raise Http404
     # Written record by record into a spooled file (memory up to 1 MiB, then disk) and streamed.
     spool = tempfile.SpooledTemporaryFile(max_size=1 << 20)  # noqa: SIM115 - FileResponse closes it
-    services.payment_file_write(payment_file=payment_file, out=spool)
+    services.payment_file_write(payment_file=payment_file, out=cast("BinaryIO", spool))
     spool.seek(0)
     services.payment_file_downloaded(
         payment_file=payment_file, user=_user(request), ip_address=_ip(request)
     )
     name = f"sogo-furikomi-{payment_file.municipality_code}-{payment_file.transfer_date:%Y%m%d}.txt"
-    response = FileResponse(spool, as_attachment=True, filename=name, content_type="text/plain; charset=Shift_JIS")
+    response = FileResponse(
+        spool, as_attachment=True, filename=name, content_type="text/plain; charset=Shift_JIS"
+    )
     return response
 
 
@@ -518,11 +533,16 @@ def staff_unpaid(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 user=_user(request),
             )
         except zengin.ZenginFormatError as error:
-            form.add_error("file", _("The file is not a valid result file: %(error)s") % {"error": error})
+            form.add_error(
+                "file", _("The file is not a valid result file: %(error)s") % {"error": error}
+            )
         else:
             messages.success(
                 request,
-                _("%(count)s payments were marked failed; the residents were asked for another account.")
+                _(
+                    "%(count)s payments were marked failed; "
+                    "the residents were asked for another account."
+                )
                 % {"count": result.failed},
             )
             if result.unknown:

@@ -178,6 +178,4 @@ def tax_status_set(*, municipality_code: str, subject: Any, taxable: bool) -> No
     record = HolderRecord.objects.filter(holder=agency, person_code=code).first()
     data = dict(record.data) if record is not None else {}
     data["taxable"] = "yes" if taxable else "no"
-    HolderRecord.objects.update_or_create(
-        holder=agency, person_code=code, defaults={"data": data}
-    )
+    HolderRecord.objects.update_or_create(holder=agency, person_code=code, defaults={"data": data})

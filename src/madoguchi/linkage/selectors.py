@@ -13,6 +13,9 @@ from django.utils.translation import gettext as _
 
 from .catalogue import DEPARTMENT_NAMES, HOLDER_DEPARTMENT, ITEMS, JIMU, jimu_for_procedure
 from .models import Agency, AnswerSource, ExchangeRecord, PersonCode
+from .registry import recorded_on as recorded_on  # the bulk 住民基本台帳/地方税 read (registry.py)
+from .registry import registry_households_at as registry_households_at
+from .registry import residency_changes as residency_changes
 from .types import Category, Jimu, Outcome, Side
 
 
@@ -198,11 +201,3 @@ def agencies(codes: Iterable[str]) -> list[Agency]:
 
 def agencies_all() -> list[Agency]:
     return list(Agency.objects.order_by("code"))
-
-
-# The 住民基本台帳/地方税 holders read in bulk for a benefit's 基準日 (linkage/registry.py).
-from .registry import (  # noqa: E402
-    recorded_on as recorded_on,
-    registry_households_at as registry_households_at,
-    residency_changes as residency_changes,
-)

@@ -31,6 +31,10 @@ from .catalogue import (
 )
 from .holders import HUB
 from .models import AccessRule, Agency, AnswerSource, HolderRecord
+from .registry import (  # the bulk 住民基本台帳/地方税 read (registry.py)
+    residency_set as residency_set,
+)
+from .registry import tax_status_set as tax_status_set
 from .selectors import PlanGroup, prefill_plan
 from .types import AgencyKind, Category, LinkageError
 
@@ -307,10 +311,3 @@ def inquiry_fetch(
     entry.values = fetched.values
     entry.exchange_id = fetched.exchange_id
     return entry
-
-
-# The registry adapter's writes of 転入/転出/死亡 dates, and the demo tax status (registry.py).
-from .registry import (  # noqa: E402
-    residency_set as residency_set,
-    tax_status_set as tax_status_set,
-)

@@ -47,15 +47,24 @@ def test_confirm_signs_and_stores_the_account(chiyoda, admin_user):
     taro = demo_resident("yoshida-taro")
     entitlement = entitlement_of(campaign, "yoshida-taro")
     done = services.entitlement_confirm(
-        entitlement=entitlement, resident=taro, account=ACCOUNT, method=Method.PUBLIC_FUNDS, pin=DEMO_SIGN_PIN
+        entitlement=entitlement,
+        resident=taro,
+        account=ACCOUNT,
+        method=Method.PUBLIC_FUNDS,
+        pin=DEMO_SIGN_PIN,
     )
     assert done.state == EntitlementState.CONFIRMED
     assert done.account["number"] == "1234567"
+    assert done.evidence_id is not None
     evidence = SignatureEvidence.objects.get(public_id=done.evidence_id)
     assert evidence.outcome == "valid" and evidence.resident == taro
     with pytest.raises(services.AlreadyConfirmed):
         services.entitlement_confirm(
-            entitlement=entitlement, resident=taro, account=ACCOUNT, method=Method.FORM, pin=DEMO_SIGN_PIN
+            entitlement=entitlement,
+            resident=taro,
+            account=ACCOUNT,
+            method=Method.FORM,
+            pin=DEMO_SIGN_PIN,
         )
 
 
@@ -84,7 +93,11 @@ def test_only_the_householder_unless_any_adult(chiyoda, admin_user):
     entitlement = entitlement_of(campaign, "yoshida-taro")
     with pytest.raises(services.NotAllowed) as refused:
         services.entitlement_confirm(
-            entitlement=entitlement, resident=hanako, account=ACCOUNT, method=Method.FORM, pin=DEMO_SIGN_PIN
+            entitlement=entitlement,
+            resident=hanako,
+            account=ACCOUNT,
+            method=Method.FORM,
+            pin=DEMO_SIGN_PIN,
         )
     assert "世帯主" in refused.value.message
     other = pushed(admin_user, name="子育て応援給付金", applicant=Applicant.ANY_ADULT)
@@ -143,7 +156,9 @@ def test_two_devices_at_once_give_one_confirmation(chiyoda, admin_user):
     assert sorted(results) == ["already", "already", "already", "confirmed"]
     entitlement = entitlement_of(campaign, "yoshida-taro")
     assert entitlement.state == EntitlementState.CONFIRMED
-    assert Entitlement.objects.filter(campaign=campaign, household_id=taro.household_id).count() == 1
+    assert (
+        Entitlement.objects.filter(campaign=campaign, household_id=taro.household_id).count() == 1
+    )
     # Only the winner's signature was kept: the losers' transactions were rolled back.
     assert SignatureEvidence.objects.count() == before + 1
     assert SignatureEvidence.objects.filter(public_id=entitlement.evidence_id).exists()

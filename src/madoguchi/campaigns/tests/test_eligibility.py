@@ -19,7 +19,10 @@ pytestmark = pytest.mark.django_db
 
 
 def entitled(campaign):
-    return {e.household.code: e for e in Entitlement.objects.filter(campaign=campaign).select_related("household")}
+    return {
+        e.household.code: e
+        for e in Entitlement.objects.filter(campaign=campaign).select_related("household")
+    }
 
 
 def test_demo_households_with_child_amounts(chiyoda, admin_user):
@@ -78,10 +81,14 @@ def test_registry_edges_at_the_base_date(chiyoda, admin_user):
 def test_small_batches_give_the_same_rows(chiyoda, admin_user):
     campaign = campaign_for(CHIYODA, user=admin_user)
     services.eligibility_compute(campaign=campaign, batch_size=1000)
-    big = sorted(Entitlement.objects.filter(campaign=campaign).values_list("household_id", "amount"))
+    big = sorted(
+        Entitlement.objects.filter(campaign=campaign).values_list("household_id", "amount")
+    )
     seen: list[int] = []
     services.eligibility_compute(campaign=campaign, batch_size=2, progress=seen.append)
-    small = sorted(Entitlement.objects.filter(campaign=campaign).values_list("household_id", "amount"))
+    small = sorted(
+        Entitlement.objects.filter(campaign=campaign).values_list("household_id", "amount")
+    )
     assert small == big  # recomputing replaces the rows
     assert seen[-1] == 6 and seen == sorted(seen)
 

@@ -19,7 +19,11 @@ def p(pk, birth, *, head=False, taxable=None, moved_in=None, moved_out=None, die
         birth_date=birth,
         is_householder=head,
         recorded=recorded_on(
-            day=BASE, birth_date=birth, moved_in_on=moved_in, moved_out_on=moved_out, deceased_on=died
+            day=BASE,
+            birth_date=birth,
+            moved_in_on=moved_in,
+            moved_out_on=moved_out,
+            deceased_on=died,
         ),
         moved_in_on=moved_in,
         moved_out_on=moved_out,
@@ -41,24 +45,40 @@ def test_legal_age_counts_up_at_the_end_of_the_day_before_the_birthday():
 
 
 def test_recorded_on_the_base_date():
-    assert recorded_on(day=BASE, birth_date=BASE, moved_in_on=None, moved_out_on=None, deceased_on=None)
+    assert recorded_on(
+        day=BASE, birth_date=BASE, moved_in_on=None, moved_out_on=None, deceased_on=None
+    )
     assert not recorded_on(
         day=BASE, birth_date=BASE + DAY, moved_in_on=None, moved_out_on=None, deceased_on=None
     )
     # Moved in the day after: not recorded; moved in on the day: recorded.
     born = datetime.date(1990, 5, 5)
-    assert not recorded_on(day=BASE, birth_date=born, moved_in_on=BASE + DAY, moved_out_on=None, deceased_on=None)
-    assert recorded_on(day=BASE, birth_date=born, moved_in_on=BASE, moved_out_on=None, deceased_on=None)
+    assert not recorded_on(
+        day=BASE, birth_date=born, moved_in_on=BASE + DAY, moved_out_on=None, deceased_on=None
+    )
+    assert recorded_on(
+        day=BASE, birth_date=born, moved_in_on=BASE, moved_out_on=None, deceased_on=None
+    )
     # Moved out the day after: still recorded on the day; moved out on the day: not.
-    assert recorded_on(day=BASE, birth_date=born, moved_in_on=None, moved_out_on=BASE + DAY, deceased_on=None)
-    assert not recorded_on(day=BASE, birth_date=born, moved_in_on=None, moved_out_on=BASE, deceased_on=None)
+    assert recorded_on(
+        day=BASE, birth_date=born, moved_in_on=None, moved_out_on=BASE + DAY, deceased_on=None
+    )
+    assert not recorded_on(
+        day=BASE, birth_date=born, moved_in_on=None, moved_out_on=BASE, deceased_on=None
+    )
     # Died before or on the day: not recorded; the day after: recorded.
-    assert not recorded_on(day=BASE, birth_date=born, moved_in_on=None, moved_out_on=None, deceased_on=BASE)
-    assert recorded_on(day=BASE, birth_date=born, moved_in_on=None, moved_out_on=None, deceased_on=BASE + DAY)
+    assert not recorded_on(
+        day=BASE, birth_date=born, moved_in_on=None, moved_out_on=None, deceased_on=BASE
+    )
+    assert recorded_on(
+        day=BASE, birth_date=born, moved_in_on=None, moved_out_on=None, deceased_on=BASE + DAY
+    )
 
 
 def test_household_amount_counts_children_under_the_limit():
-    rule = Rule(base_date=BASE, amount_per_household=30000, amount_per_child=20000, child_age_under=18)
+    rule = Rule(
+        base_date=BASE, amount_per_household=30000, amount_per_child=20000, child_age_under=18
+    )
     home = RegistryHousehold(
         household_id=1,
         members=(
@@ -78,7 +98,10 @@ def test_tax_exempt_household_needs_every_recorded_member_untaxed():
     rule = Rule(base_date=BASE, tax_exempt=True, amount_per_household=70000)
     taxed = RegistryHousehold(
         household_id=1,
-        members=(p(1, datetime.date(1950, 1, 1), head=True, taxable=False), p(2, datetime.date(1952, 1, 1), taxable=True)),
+        members=(
+            p(1, datetime.date(1950, 1, 1), head=True, taxable=False),
+            p(2, datetime.date(1952, 1, 1), taxable=True),
+        ),
     )
     refused = assess(rule, taxed)
     assert not refused.eligible and "住民税" in refused.reason
@@ -111,11 +134,17 @@ def test_person_unit_counts_only_those_in_the_age_band():
     rule = Rule(base_date=BASE, unit="person", age_min=65, amount_per_person=10000)
     home = RegistryHousehold(
         household_id=1,
-        members=(p(1, datetime.date(1950, 6, 1), head=True), p(2, datetime.date(1962, 1, 2)), p(3, datetime.date(1990, 1, 1))),
+        members=(
+            p(1, datetime.date(1950, 6, 1), head=True),
+            p(2, datetime.date(1962, 1, 2)),
+            p(3, datetime.date(1990, 1, 1)),
+        ),
     )
     result = assess(rule, home)
     # Born 1962-01-02: 64 on the base date (the 64th birthday is the day after), not 65.
     assert (result.persons, result.amount) == (1, 10000)
-    nobody = RegistryHousehold(household_id=2, members=(p(9, datetime.date(1990, 1, 1), head=True),))
+    nobody = RegistryHousehold(
+        household_id=2, members=(p(9, datetime.date(1990, 1, 1), head=True),)
+    )
     refused = assess(rule, nobody)
     assert not refused.eligible and refused.reason

@@ -7,6 +7,7 @@ import io
 import pytest
 from django.urls import reverse
 
+from madoguchi.apply.tests.conftest import sign_in
 from madoguchi.audit.models import AuditEvent
 from madoguchi.campaigns import services
 from madoguchi.campaigns.models import Campaign, Entitlement, Payment
@@ -14,11 +15,9 @@ from madoguchi.campaigns.testing import campaign_for
 from madoguchi.campaigns.types import EntitlementState, Method, PaymentState
 from madoguchi.core import zengin
 from madoguchi.notices import selectors as notice_selectors
+from madoguchi.reception.testing import staff_login
 from madoguchi.signatures.services import DEMO_SIGN_PIN
 from madoguchi.signatures.testing import demo_resident
-
-from madoguchi.apply.tests.conftest import sign_in
-from madoguchi.reception.testing import staff_login
 
 from .conftest import CHIYODA
 from .test_confirmation import ACCOUNT, entitlement_of
@@ -60,7 +59,9 @@ def test_push_sends_each_household_one_notice_and_a_rerun_nothing(chiyoda, admin
     assert len(inbox) == 1
     assert "70,000" in inbox[0].body and str(campaign.public_id) in inbox[0].link
     assert notice_selectors.inbox(demo_resident("yoshida-hanako").pk).count() == 0
-    assert Entitlement.objects.filter(campaign=campaign, state=EntitlementState.NOTIFIED).count() == 6
+    assert (
+        Entitlement.objects.filter(campaign=campaign, state=EntitlementState.NOTIFIED).count() == 6
+    )
 
 
 def test_four_eyes_and_the_transfer_file_parses_back(chiyoda, admin_user, worker):
@@ -96,9 +97,11 @@ def test_four_eyes_and_the_transfer_file_parses_back(chiyoda, admin_user, worker
     assert all(len(line) == 120 for line in data.split(b"\r\n")[:-1])
     items = list(zengin.parse_transfer_file(io.BytesIO(data), year=2026))
     header, *records, trailer, end = items
+    assert all(isinstance(r, zengin.TransferRecord) for r in records)
+    assert isinstance(trailer, zengin.TransferTrailer)
     assert isinstance(header, zengin.TransferHeader) and header.requester_code == "1310160001"
-    assert [r.amount for r in records] == [70000, 30000]
-    assert {r.recipient_kana for r in records} == {"ﾖｼﾀﾞ ﾀﾛｳ"}
+    assert [r.amount for r in records] == [70000, 30000]  # type: ignore[union-attr]
+    assert {r.recipient_kana for r in records} == {"ﾖｼﾀﾞ ﾀﾛｳ"}  # type: ignore[union-attr]
     assert (trailer.count, trailer.amount) == (2, 100000)
     assert isinstance(end, zengin.TransferEnd)
 
@@ -117,11 +120,16 @@ def _unpaid_file(data: bytes, customer_codes: set[str], reason: str = "1") -> by
 def test_unpaid_import_reopens_exactly_those_and_asks_for_an_account(chiyoda, admin_user, worker):
     campaign = confirmed_campaign(admin_user)
     batch = services.approval_request(campaign=campaign, municipality_code=CHIYODA, user=worker)
+    assert batch is not None
     services.approval_confirm(batch=batch, user=admin_user)
     payment_file = services.payment_file_create(
-        campaign=campaign, municipality_code=CHIYODA, user=worker,
-        transfer_date=datetime.date(2026, 2, 20), payer=PAYER,
+        campaign=campaign,
+        municipality_code=CHIYODA,
+        user=worker,
+        transfer_date=datetime.date(2026, 2, 20),
+        payer=PAYER,
     )
+    assert payment_file is not None
     out = io.BytesIO()
     services.payment_file_write(payment_file=payment_file, out=out)
     sato = entitlement_of(campaign, "sato-jiro")
@@ -144,16 +152,23 @@ def test_unpaid_import_reopens_exactly_those_and_asks_for_an_account(chiyoda, ad
     assert again.failed == 0 and again.unknown == [sato.customer_code]
     # Re-opened: the resident confirms again with another account, and is paid once more.
     services.entitlement_confirm(
-        entitlement=sato, resident=demo_resident("sato-jiro"), account=ACCOUNT,
-        method=Method.FORM, pin=DEMO_SIGN_PIN,
+        entitlement=sato,
+        resident=demo_resident("sato-jiro"),
+        account=ACCOUNT,
+        method=Method.FORM,
+        pin=DEMO_SIGN_PIN,
     )
     batch = services.approval_request(campaign=campaign, municipality_code=CHIYODA, user=worker)
+    assert batch is not None
     services.approval_confirm(batch=batch, user=admin_user)
     second = services.payment_file_create(
-        campaign=campaign, municipality_code=CHIYODA, user=worker,
-        transfer_date=datetime.date(2026, 3, 2), payer=PAYER,
+        campaign=campaign,
+        municipality_code=CHIYODA,
+        user=worker,
+        transfer_date=datetime.date(2026, 3, 2),
+        payer=PAYER,
     )
-    assert second.count == 1
+    assert second is not None and second.count == 1
     assert Payment.objects.filter(entitlement=sato).count() == 2
 
 
@@ -201,16 +216,18 @@ def test_staff_page_is_scoped_audited_and_refreshes_while_a_job_runs(
     campaign = campaign_for(CHIYODA, user=admin_user)
     yokohama = django_user_model.objects.get(username="yokohama-admin")
     staff_login(client, yokohama)
-    assert client.get(reverse("campaigns:staff-detail", args=[campaign.public_id])).status_code == 404
+    assert (
+        client.get(reverse("campaigns:staff-detail", args=[campaign.public_id])).status_code == 404
+    )
     staff_login(client, admin_user)
     response = client.get(reverse("campaigns:staff-detail", args=[campaign.public_id]))
     assert response.status_code == 200 and "Refresh" not in response
-    assert AuditEvent.objects.filter(action="campaign.staff_viewed", municipality_code=CHIYODA).exists()
+    assert AuditEvent.objects.filter(
+        action="campaign.staff_viewed", municipality_code=CHIYODA
+    ).exists()
     # The immediate task backend (tests) runs the job at once; the page then shows its result.
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("campaigns:staff-job", args=[campaign.public_id, "compute"])
-        )
+        response = client.post(reverse("campaigns:staff-job", args=[campaign.public_id, "compute"]))
     assert response.status_code == 302
     assert Entitlement.objects.filter(campaign=campaign).count() == 6
     from madoguchi.campaigns.models import CampaignJob
@@ -226,6 +243,7 @@ def test_staff_page_is_scoped_audited_and_refreshes_while_a_job_runs(
 def test_payment_download_is_streamed_and_audited(client, admin_user, worker):
     campaign = confirmed_campaign(admin_user, keys=("sato-jiro",))
     batch = services.approval_request(campaign=campaign, municipality_code=CHIYODA, user=worker)
+    assert batch is not None
     services.approval_confirm(batch=batch, user=admin_user)
     staff_login(client, worker)
     response = client.post(
@@ -235,7 +253,9 @@ def test_payment_download_is_streamed_and_audited(client, admin_user, worker):
     assert response.status_code == 302
     payment_file = campaign.payment_files.get()
     response = client.get(
-        reverse("campaigns:staff-payment-download", args=[campaign.public_id, payment_file.public_id])
+        reverse(
+            "campaigns:staff-payment-download", args=[campaign.public_id, payment_file.public_id]
+        )
     )
     assert response.status_code == 200 and response.streaming
     body = b"".join(response.streaming_content)
@@ -248,7 +268,12 @@ def test_payer_form_errors_at_the_field(client, admin_user, worker):
     staff_login(client, worker)
     response = client.post(
         reverse("campaigns:staff-payment-file", args=[campaign.public_id]),
-        {**PAYER, "transfer_date": "2026-02-20", "bank_code": "9999", "requester_name_kana": "千代田区€"},
+        {
+            **PAYER,
+            "transfer_date": "2026-02-20",
+            "bank_code": "9999",
+            "requester_name_kana": "千代田区€",
+        },
     )
     assert response.status_code == 400
     errors = response.context["payer_form"].errors
@@ -273,7 +298,9 @@ def test_resident_pages_confirm_in_two_taps_or_with_the_form(client, admin_user)
     response = client.post(sign_url, {"pin": DEMO_SIGN_PIN})  # tap 2
     assert response.status_code == 302
     assert entitlement_of(campaign, "yoshida-taro").state == EntitlementState.CONFIRMED
-    assert "確認済み" in client.get(url).content.decode() or "署名" in client.get(url).content.decode()
+    assert (
+        "確認済み" in client.get(url).content.decode() or "署名" in client.get(url).content.decode()
+    )
     # Another member of the household is told at once why not (householder rule).
     sign_in(client, demo_resident("yoshida-hanako"))
     body = client.get(url).content.decode()

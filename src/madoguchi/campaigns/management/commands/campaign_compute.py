@@ -18,7 +18,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         campaign = campaign_arg(options["campaign"])
-        bar = ProgressBar(self.stdout, total=services.households_total(campaign), label="households")
+        bar = ProgressBar(
+            self.stdout, total=services.households_total(campaign), label="households"
+        )
         try:
             eligible = services.eligibility_compute(campaign=campaign, progress=bar)
         except services.CampaignError as error:

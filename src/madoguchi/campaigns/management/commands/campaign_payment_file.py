@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -25,7 +25,9 @@ class Command(BaseCommand):
             raise CommandError(f"no payment file {options['payment_file']}") from error
         bar = ProgressBar(self.stdout, total=payment_file.count, label="records")
         with options["path"].open("wb") as out:
-            totals = payment_file_write(payment_file=payment_file, out=_Counting(out, bar))
+            totals = payment_file_write(
+                payment_file=payment_file, out=cast("BinaryIO", _Counting(out, bar))
+            )
         bar(payment_file.count)
         bar.close()
         self.stdout.write(f"written: {totals.count} records, {totals.amount} yen")
@@ -46,5 +48,3 @@ class _Counting:
 
     def flush(self) -> None:
         self.out.flush()
-
-
