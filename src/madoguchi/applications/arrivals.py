@@ -29,7 +29,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from madoguchi.applications import services
+from madoguchi.applications import notices, services
 from madoguchi.applications.models import Application, Arrival
 from madoguchi.applications.receipts import arrival_number_new
 from madoguchi.applications.types import ArrivalState, Status
@@ -222,6 +222,7 @@ def _finish(arrival: Arrival, examined: Examined, now: datetime.datetime) -> Non
             object_id=arrival.number,
             data={"code": str(examined.problem.get("code", ""))},
         )
+        notices.arrival_refused_notify(arrival)  # the お知らせ of 受付不可 (madoguchi.notices)
 
 
 def arrivals_work(*, limit: int | None = None) -> int:

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from madoguchi.apply import linkage_views, views
+from madoguchi.apply import linkage_views, notices_views, views
 
 app_name = "apply"
 
@@ -10,6 +10,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("mypage/", views.mypage, name="mypage"),
     path("mypage/exchanges/", linkage_views.exchanges, name="exchanges"),
     path("mypage/information/", linkage_views.information, name="information"),
+    path("mypage/notices/", notices_views.inbox, name="notices"),
+    path("mypage/notices/<int:notice_id>/", notices_views.notice, name="notice"),
     path("<uuid:public_id>/", views.resume, name="resume"),
     path("<uuid:public_id>/check/", views.check, name="check"),
     path("<uuid:public_id>/prefill/", linkage_views.prefill, name="prefill"),

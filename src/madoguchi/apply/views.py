@@ -28,6 +28,7 @@ from madoguchi.applications.types import ArrivalState, Channel, Status
 from madoguchi.forms import selectors as form_selectors
 from madoguchi.forms.rendering import error_summary
 from madoguchi.forms.translations import definition_localise as _localised
+from madoguchi.notices import selectors as notice_selectors
 from madoguchi.signatures import services as signature_services
 from madoguchi.signatures import signers
 from madoguchi.signin.decorators import resident_login_required
@@ -524,7 +525,13 @@ def mypage(request: HttpRequest, resident: Resident) -> HttpResponse:
     return render(
         request,
         "apply/mypage.html",
-        {"mypage": page_data, "resident": resident, "concerning": concerning, "notices": notices},
+        {
+            "mypage": page_data,
+            "resident": resident,
+            "concerning": concerning,
+            "notices": notices,
+            "unread_notices": notice_selectors.unread_count(resident.pk),
+        },
     )
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("idp/", include("madoguchi.idp.urls")),
     path("signin/", include("madoguchi.signin.urls")),
     path("apply/", include("madoguchi.apply.urls")),
+    path("staff/notices/", include("madoguchi.notices.urls")),
     path("staff/", include("madoguchi.reception.urls")),
     path("staff/counter/", include("madoguchi.counter.urls")),
     path("", include("madoguchi.vaccinations.urls")),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from madoguchi.notices.types import Channel, DeliveryStatus
 
@@ -17,9 +18,9 @@ class TemplateOverride(models.Model):
     """A municipality's own wording for one registered template (used in every language)."""
 
     municipality = models.ForeignKey("municipalities.Municipality", on_delete=models.CASCADE)
-    code = models.CharField(_("Template"), max_length=64)
-    subject = models.CharField(_("Subject"), max_length=200)
-    body = models.TextField(_("Body"))
+    code = models.CharField(pgettext_lazy("notices", "Template"), max_length=64)
+    subject = models.CharField(pgettext_lazy("notices", "Subject"), max_length=200)
+    body = models.TextField(pgettext_lazy("notices", "Body"))
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
@@ -43,10 +44,10 @@ class Notice(models.Model):
     municipality = models.ForeignKey(
         "municipalities.Municipality", on_delete=models.PROTECT, null=True, blank=True
     )
-    template = models.CharField(_("Template"), max_length=64)
+    template = models.CharField(pgettext_lazy("notices", "Template"), max_length=64)
     language = models.CharField(max_length=16)
-    subject = models.CharField(_("Subject"), max_length=200)
-    body = models.TextField(_("Body"))
+    subject = models.CharField(pgettext_lazy("notices", "Subject"), max_length=200)
+    body = models.TextField(pgettext_lazy("notices", "Body"))
     # A path on this site (never another host): the page the notice is about.
     link = models.CharField(max_length=500, blank=True)
     # Idempotency: the sender's name for "this notice", e.g. "arrival-refused:<id>". A second
@@ -56,7 +57,7 @@ class Notice(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("Notice")
+        verbose_name = pgettext_lazy("notices", "Notice")
         verbose_name_plural = _("Notices")
         indexes = [
             models.Index(fields=["resident", "-created_at"], name="notice_inbox"),
@@ -73,16 +74,19 @@ class Delivery(models.Model):
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="deliveries")
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.EMAIL)
-    address = models.CharField(_("Address"), max_length=254)
+    address = models.CharField(pgettext_lazy("notices", "Address"), max_length=254)
     status = models.CharField(
-        _("Status"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+        pgettext_lazy("notices", "Status"),
+        max_length=16,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.QUEUED,
     )
-    attempts = models.PositiveIntegerField(_("Attempts"), default=0)
+    attempts = models.PositiveIntegerField(pgettext_lazy("notices", "Attempts"), default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     # Set when a send interrupted while `sending` was put back once (it is never put back twice).
     recovered = models.BooleanField(default=False)
-    last_error = models.TextField(_("Last error"), blank=True)
+    last_error = models.TextField(pgettext_lazy("notices", "Last error"), blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -9,20 +9,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", _("E-mail")
+    EMAIL = "email", pgettext_lazy("notices", "E-mail")
 
 
 class DeliveryStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
+    QUEUED = "queued", pgettext_lazy("notices", "Queued")
     # Claimed by a worker and being handed to the mail server (docs/adr: delivery semantics).
-    SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
+    SENDING = "sending", pgettext_lazy("notices", "Sending")
+    SENT = "sent", pgettext_lazy("notices", "Sent")
     # The last attempt failed: retried at `next_attempt_at`, or given up when that is empty.
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("notices", "Failed")
 
 
 @dataclass(frozen=True)

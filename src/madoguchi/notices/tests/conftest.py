@@ -4,18 +4,17 @@ from typing import Any
 
 import pytest
 from django.core.mail.backends.base import BaseEmailBackend
-from django.utils.translation import gettext_lazy as _
 
 from madoguchi.notices.registry import template_register
 
 CHIYODA = "131016"
 YOKOHAMA = "141003"
 
-# A template of the tests' own (msgids that have no translation: the text comes back as is).
+# A template of the tests' own (plain strings, not msgids: the text comes back as is).
 template_register(
     "tests.hello",
-    subject=_("Hello {name}"),
-    body=_("Your amount is {amount} yen."),
+    subject="Hello {name}",
+    body="Your amount is {amount} yen.",
     variables=["name", "amount"],
     samples={"name": "山田", "amount": "70,000"},
 )
