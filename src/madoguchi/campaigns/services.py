@@ -6,6 +6,7 @@ the 振込不能 results. docs/campaigns.md walks through a run.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -310,6 +311,11 @@ class Account:
     account_type: int
     number: str
     holder_kana: str
+
+    @property
+    def holder_display(self) -> str:
+        """The holder as people read it (全銀 half-width kana shown full-width: ﾀﾞ → ダ)."""
+        return unicodedata.normalize("NFKC", self.holder_kana)
 
     def as_dict(self) -> dict[str, Any]:
         return {
