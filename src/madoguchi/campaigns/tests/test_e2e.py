@@ -53,9 +53,9 @@ def staff_page(browser: Any, live: str, username: str, path: str) -> Any:
     page.csp_violations = []
     page.on(
         "console",
-        lambda m: page.csp_violations.append(m.text)
-        if "Content Security Policy" in m.text
-        else None,
+        lambda m: (
+            page.csp_violations.append(m.text) if "Content Security Policy" in m.text else None
+        ),
     )
     staff_sign_in(page, live, username, path)
     return page
