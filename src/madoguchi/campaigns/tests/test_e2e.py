@@ -6,6 +6,7 @@ person approves → the transfer file is downloaded and parses back."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -133,7 +134,7 @@ def test_create_push_confirm_approve_and_download(live, page, browser):
     check(worker, "staff-file", phone=False)
     with worker.expect_download() as download:
         worker.get_by_role("link", name="2026-02-20振込", exact=False).click()
-    data = open(download.value.path(), "rb").read()
+    data = Path(download.value.path()).read_bytes()
     items = list(zengin.parse_transfer_file(io.BytesIO(data), year=2026))
     records = [i for i in items if isinstance(i, zengin.TransferRecord)]
     assert [(r.amount, r.customer_code) for r in records] == [(70000, entitlement.customer_code)]
