@@ -26,19 +26,19 @@ def templates_register() -> None:
         subject=_("{campaign}: you are eligible for {amount} yen"),
         body=_(
             "Your household is eligible for {campaign} ({amount} yen), as recorded in the "
-            "resident registry on {base_date}. Confirm how you receive it by {closes_on}: "
-            "{link}"
+            "resident registry on {base_date}. Confirm how you receive it by {closes_on}, "
+            "on the page of this notice."
         ),
-        variables=("campaign", "amount", "base_date", "closes_on", "link"),
+        variables=("campaign", "amount", "base_date", "closes_on"),
     )
     notice_registry.template_register(
         PAYMENT_FAILED,
         subject=_("{campaign}: the transfer could not be made"),
         body=_(
             "The bank could not transfer {campaign} ({amount} yen) to the account you gave "
-            "({reason}). Please give another account: {link}"
+            "({reason}). Please give another account on the page of this notice."
         ),
-        variables=("campaign", "amount", "reason", "link"),
+        variables=("campaign", "amount", "reason"),
     )
 
 
@@ -59,7 +59,6 @@ def eligible_bulk(
         "campaign": campaign.name,
         "base_date": campaign.base_date.strftime("%Y-%m-%d"),
         "closes_on": campaign.closes_on.strftime("%Y-%m-%d"),
-        "link": link,
     }
 
     def rows() -> Iterator[tuple[int, dict[str, str], str, str]]:
@@ -90,7 +89,6 @@ def payment_failed(*, entitlement: Entitlement, payment_id: int) -> int:
             "campaign": campaign.name,
             "amount": f"{entitlement.amount:,}",
             "reason": entitlement.failure_reason or "",
-            "link": link,
         },
         dedupe_key=f"campaign:{campaign.public_id}:failed:{payment_id}",
         link=link,
