@@ -93,6 +93,11 @@ def confirm_all(campaign: Any) -> int:
 
     def flush() -> None:
         accounts = funds_selectors.accounts_for_residents([a for _, a in batch])
+        # An applicant who is not the head (the head moved in after the 基準日) has none yet.
+        missing = [a for _, a in batch if a not in accounts]
+        if missing:
+            accounts_bulk_for(Resident.objects.filter(pk__in=missing))
+            accounts.update(funds_selectors.accounts_for_residents(missing))
         updates = []
         for pk, applicant in batch:
             view = accounts[applicant]
