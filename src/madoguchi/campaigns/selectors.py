@@ -147,12 +147,3 @@ def entitlement_for(*, campaign: Campaign, resident: Resident) -> Entitlement | 
         .select_related("campaign")
         .first()
     )
-
-
-def open_count_for_resident(*, resident: Resident) -> int:
-    """How many benefits wait for this resident's confirmation (My page)."""
-    return Entitlement.objects.filter(
-        household_id=resident.household_id,
-        campaign__state=CampaignState.PUSHED,
-        state__in=[EntitlementState.NOTIFIED, EntitlementState.FAILED],
-    ).count()
