@@ -397,10 +397,17 @@ def staff_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @staff_required
 @require_POST
 def staff_job(request: HttpRequest, public_id: uuid.UUID, kind: str) -> HttpResponse:
-    campaign, _codes = _staff_campaign(request, public_id)
+    campaign, codes = _staff_campaign(request, public_id)
     if kind not in JobKind.values:
         raise Http404
-    if kind != JobKind.FLAGS and not _may_define(request, campaign):
+    if kind == JobKind.FLAGS:
+        # Checking registry changes is part of processing (admins and case workers).
+        if not (
+            _may_define(request, campaign)
+            or access.codes(user=request.user, ability=Ability.PROCESS) & codes
+        ):
+            raise PermissionDenied
+    elif not _may_define(request, campaign):
         raise PermissionDenied
     if selectors.job_running(campaign=campaign):
         messages.warning(request, _("A job of this benefit is still running."))
