@@ -12,3 +12,9 @@ class ApplyConfig(AppConfig):
         from madoguchi.apply.pdf import application_copy_pdf
 
         copy_renderer_register(application_copy_pdf)
+
+        # The 公金受取口座 pages (publicfunds, below signin) let in the residents signin does.
+        from madoguchi.publicfunds.access import resident_gate_register
+        from madoguchi.signin.selectors import resident_claims
+
+        resident_gate_register(lambda request: resident_claims(request) is not None)

@@ -114,7 +114,10 @@ def account_details_check(
             "The account holder %(holder)s is not your name as registered (%(own)s). Payments "
             "fail if the name differs from the bank's. If it is right (for example, after a "
             "change of name), tick the box to confirm."
-        ) % {"holder": holder_kana, "own": own}
+        ) % {
+            "holder": zengin.zengin_kana_display(holder_kana),
+            "own": zengin.zengin_kana_display(own),
+        }
     return CheckedAccount(
         details=AccountDetails(
             bank_code=bank.code,

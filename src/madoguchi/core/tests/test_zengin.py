@@ -316,3 +316,29 @@ def test_unpaid_results_refuse_an_unknown_code_and_a_bad_trailer() -> None:
     with pytest.raises(ZenginFormatError) as caught:
         list(zengin.parse_unpaid_results(io.BytesIO(_join(lines)), year=2026))
     assert caught.value.record_number == 3
+
+
+def test_display_in_full_width() -> None:
+    assert zengin.zengin_kana_display("ﾖｼﾀﾞ ﾀﾛｳ(ｶ)") == "ヨシダ タロウ(カ)"
+    assert zengin.to_zengin_kana(zengin.zengin_kana_display("ｶﾞﾂｺｳ ﾊﾟﾝ 12")) == "ｶﾞﾂｺｳ ﾊﾟﾝ 12"
+
+
+def test_the_documented_byte_positions_are_the_code_s() -> None:
+    """docs/campaigns-payments.md's tables list the same fields as the position tables here."""
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[4] / "docs" / "campaigns-payments.md").read_text()
+
+    def rows(title: str) -> list[tuple[int, int]]:
+        section = doc.split(title, 1)[1].split("\n### ", 1)[0].split("\n## ", 1)[0]
+        found = []
+        for start, end, length in re.findall(r"^\| (\d+)(?:–(\d+))? \| (\d+) \|", section, re.M):
+            assert int(end or start) - int(start) + 1 == int(length)
+            found.append((int(start), int(length)))
+        return found
+
+    assert rows("### Header record") == [(s, n) for _f, s, n in zengin.HEADER_FIELDS]
+    assert rows("### Data record") == [(s, n) for _f, s, n in zengin.DATA_FIELDS]
+    for fields in (zengin.HEADER_FIELDS, zengin.DATA_FIELDS, zengin.TRAILER_FIELDS):
+        assert sum(n for _f, _s, n in fields) == 120
