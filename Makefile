@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup install assets messages messages-update data lint typecheck pytest e2e-deps clamav-deps e2e-load bench-deps fuzz clean bench-search bench-surge bench-crash bench-vaccinations bench-kpis
+.PHONY: run test setup install assets messages messages-update data lint typecheck pytest e2e-deps clamav-deps e2e-load bench-deps fuzz clean bench-search bench-surge bench-crash bench-vaccinations bench-kpis bench-campaigns
 
 run: setup ## set everything up and serve on http://127.0.0.1:8000 with a task worker
 	$(PY) scripts/run.py
@@ -96,6 +96,9 @@ bench-crash: install assets messages bench-deps ## kill -9 the server under load
 
 bench-kpis: install assets messages ## figures and open data over 1,000,000 synthetic applications (SQLite; DATABASE_URL for PostgreSQL)
 	$(PY) bench/kpis.py --applications $${KPIS_APPLICATIONS:-1000000}
+
+bench-campaigns: install ## a benefit run: 100,000 residents in 45,000 households — eligibility, notices, transfer file (SQLite; DATABASE_URL for PostgreSQL)
+	$(PY) bench/campaigns.py --residents $${CAMPAIGN_RESIDENTS:-100000} --households $${CAMPAIGN_HOUSEHOLDS:-45000}
 
 clean:
 	rm -rf $(VENV) node_modules build var

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "madoguchi.reception",
     "madoguchi.counter",
     "madoguchi.vaccinations",
+    "madoguchi.campaigns",
     "madoguchi.kpis",
     "madoguchi.idp",
     "madoguchi.signin",

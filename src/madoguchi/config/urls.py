@@ -19,6 +19,7 @@ urlpatterns = [
     path("staff/", include("madoguchi.reception.urls")),
     path("staff/counter/", include("madoguchi.counter.urls")),
     path("", include("madoguchi.vaccinations.urls")),
+    path("", include("madoguchi.campaigns.urls")),
     path("apply/mypage/public-funds-account/", include("madoguchi.publicfunds.urls")),
     path("staff/kpis/", include("madoguchi.kpis.urls")),
     path("opendata/", include("madoguchi.kpis.public_urls")),

@@ -178,3 +178,21 @@ class AnswerSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.item_code}"
+
+
+class ResidencyRecord(models.Model):
+    """住民基本台帳: the dates that decide whether a resident was recorded on a given day (a
+    benefit's 基準日) — moved in (転入), moved out (転出), died (死亡). A resident without a row
+    has been recorded since birth and still is. The row is the registry holder's; the
+    eligibility of a benefit campaign reads it through selectors.registry_households_at."""
+
+    resident = models.OneToOneField(
+        "accounts.Resident", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    moved_in_on = models.DateField(_("Moved in on"), null=True, blank=True)
+    moved_out_on = models.DateField(_("Moved out on"), null=True, blank=True)
+    deceased_on = models.DateField(_("Died on"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"residency {self.resident_id}"

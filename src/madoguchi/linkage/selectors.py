@@ -13,6 +13,9 @@ from django.utils.translation import gettext as _
 
 from .catalogue import DEPARTMENT_NAMES, HOLDER_DEPARTMENT, ITEMS, JIMU, jimu_for_procedure
 from .models import Agency, AnswerSource, ExchangeRecord, PersonCode
+from .registry import recorded_on as recorded_on  # the bulk 住民基本台帳/地方税 read (registry.py)
+from .registry import registry_households_at as registry_households_at
+from .registry import residency_changes as residency_changes
 from .types import Category, Jimu, Outcome, Side
 
 

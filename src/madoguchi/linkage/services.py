@@ -31,6 +31,10 @@ from .catalogue import (
 )
 from .holders import HUB
 from .models import AccessRule, Agency, AnswerSource, HolderRecord
+from .registry import (  # the bulk 住民基本台帳/地方税 read (registry.py)
+    residency_set as residency_set,
+)
+from .registry import tax_status_set as tax_status_set
 from .selectors import PlanGroup, prefill_plan
 from .types import AgencyKind, Category, LinkageError, Outcome
 

@@ -102,3 +102,25 @@ class UnknownPerson(LinkageError):
 
 class ReplayedRequest(LinkageError):
     outcome = Outcome.REJECTED
+
+
+@dataclass(frozen=True)
+class RegistryPerson:
+    """One member of a household as the 住民基本台帳 and 地方税 holders know them, for a
+    benefit's 基準日 (selectors.registry_households_at)."""
+
+    resident_id: int
+    birth_date: Any  # datetime.date
+    is_householder: bool
+    recorded: bool  # recorded in the registry on the day asked about
+    moved_in_on: Any = None  # datetime.date | None
+    moved_out_on: Any = None
+    deceased_on: Any = None
+    # 住民税: True = taxed, False = not taxed (非課税), None = not asked / no assessment.
+    taxable: bool | None = None
+
+
+@dataclass(frozen=True)
+class RegistryHousehold:
+    household_id: int
+    members: tuple[RegistryPerson, ...]

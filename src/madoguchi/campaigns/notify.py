@@ -1,0 +1,95 @@
+"""The campaign's お知らせ through the notices app: its templates (declared at start-up, a
+municipality may override them) and the sends — every one with a dedupe key, so a re-run
+sends nothing twice."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from madoguchi.notices import registry as notice_registry
+from madoguchi.notices import services as notice_services
+
+if TYPE_CHECKING:
+    from .models import Campaign, Entitlement
+
+ELIGIBLE = "campaigns.eligible"
+PAYMENT_FAILED = "campaigns.payment_failed"
+
+
+def templates_register() -> None:
+    notice_registry.template_register(
+        ELIGIBLE,
+        subject=_("{campaign}: you are eligible for {amount} yen"),
+        body=_(
+            "Your household is eligible for {campaign} ({amount} yen), as recorded in the "
+            "resident registry on {base_date}. Confirm how you receive it by {closes_on}, "
+            "on the page of this notice."
+        ),
+        variables=("campaign", "amount", "base_date", "closes_on"),
+    )
+    notice_registry.template_register(
+        PAYMENT_FAILED,
+        subject=_("{campaign}: the transfer could not be made"),
+        body=_(
+            "The bank could not transfer {campaign} ({amount} yen) to the account you gave "
+            "({reason}). Please give another account on the page of this notice."
+        ),
+        variables=("campaign", "amount", "reason"),
+    )
+
+
+def confirmation_path(campaign: Campaign) -> str:
+    return reverse("campaigns:confirm", args=[campaign.public_id])
+
+
+def eligible_bulk(
+    *,
+    campaign: Campaign,
+    municipality_code: str,
+    items: Iterable[tuple[int, int, int]],
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """One お知らせ per entitlement ((entitlement id, applicant id, amount) rows, streamed)."""
+    link = confirmation_path(campaign)
+    common = {
+        "campaign": campaign.name,
+        "base_date": campaign.base_date.strftime("%Y-%m-%d"),
+        "closes_on": campaign.closes_on.strftime("%Y-%m-%d"),
+    }
+
+    def rows() -> Iterator[tuple[int, dict[str, str], str, str]]:
+        for entitlement_id, applicant_id, amount in items:
+            yield (
+                applicant_id,
+                {**common, "amount": f"{amount:,}"},
+                f"campaign:{campaign.public_id}:eligible:{entitlement_id}",
+                link,
+            )
+
+    return notice_services.notices_send_bulk(
+        municipality_id=municipality_code,
+        template=ELIGIBLE,
+        items=rows(),
+        progress=progress,
+    )
+
+
+def payment_failed(*, entitlement: Entitlement, payment_id: int) -> int:
+    campaign = entitlement.campaign
+    link = confirmation_path(campaign)
+    return notice_services.notice_send(
+        resident_id=entitlement.applicant_id,
+        municipality_id=entitlement.municipality_code,
+        template=PAYMENT_FAILED,
+        context={
+            "campaign": campaign.name,
+            "amount": f"{entitlement.amount:,}",
+            "reason": entitlement.failure_reason or "",
+        },
+        dedupe_key=f"campaign:{campaign.public_id}:failed:{payment_id}",
+        link=link,
+    )

@@ -1,0 +1,567 @@
+"""Pages of benefit campaigns: the resident's 確認書 (two taps with a 公金受取口座, else a short
+prefilled form) and the staff campaign page (definition, progress, counts, flags, four-eyes
+approval, transfer file, 振込不能 import). Staff pages are scoped by access.py and audited."""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from madoguchi.accounts.staff_auth import staff_required
+from madoguchi.audit.services import audit_record
+from madoguchi.core import zengin
+from madoguchi.linkage import selectors as linkage_selectors
+from madoguchi.publicfunds import selectors as funds_selectors
+from madoguchi.signatures import signers
+from madoguchi.signatures.services import pin_remaining_tries
+from madoguchi.signin.decorators import resident_login_required
+from madoguchi.signin.selectors import resident_for
+
+from . import access, jobs, rules, selectors, services
+from .access import Ability
+from .forms import BankAndPinForm, CampaignForm, PayerForm, PinForm, UnpaidForm
+from .types import OPEN_STATES, JobKind, Method
+
+if TYPE_CHECKING:
+    from madoguchi.accounts.models import Resident, User
+
+    from .models import Campaign
+
+REFRESH_SECONDS = 3
+
+
+def _user(request: HttpRequest) -> User:
+    return cast("User", request.user)
+
+
+def _ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+# --- the resident --------------------------------------------------------------------------------
+
+
+def with_resident(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @resident_login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        resident = resident_for(request.user)
+        if resident is None:
+            return render(request, "campaigns/not_registered.html", status=403)
+        return view(request, resident, *args, **kwargs)
+
+    return wrapper
+
+
+def _signer_errors() -> tuple[type[Exception], ...]:
+    return (signers.PinIncorrect, signers.PinFormatError, signers.NoCard, signers.PinLocked)
+
+
+@require_GET
+@with_resident
+def mine(request: HttpRequest, resident: Resident) -> HttpResponse:
+    rows = []
+    for campaign in selectors.campaigns_for_resident(resident=resident):
+        rows.append((campaign, selectors.entitlement_for(campaign=campaign, resident=resident)))
+    return render(request, "campaigns/mine.html", {"rows": rows, "resident": resident})
+
+
+def _why_not(campaign: Campaign, resident: Resident) -> str:
+    """Why the resident's household has no entitlement: the same rule, on their household."""
+    household = next(
+        iter(
+            linkage_selectors.registry_households_at(
+                municipality_code=resident.municipality_id,
+                day=campaign.base_date,
+                with_tax=campaign.tax_exempt,
+                household_id=resident.household_id,
+            )
+        ),
+        None,
+    )
+    if household is None:
+        return _("Your household is not in this municipality's resident registry.")
+    assessment = rules.assess(campaign.rule, household)
+    return assessment.reason or _(
+        "Your household was not eligible when the list was made on the base date."
+    )
+
+
+def _public_account(resident: Resident) -> services.Account | None:
+    view = funds_selectors.account_for_resident(resident.pk)
+    if view is None:
+        return None
+    return services.Account(
+        bank_code=view.bank_code,
+        bank_name=view.bank_name,
+        branch_code=view.branch_code,
+        branch_name=view.branch_name,
+        account_type=int(view.account_type),
+        number=view.number,
+        holder_kana=view.holder_kana,
+    )
+
+
+def _resident_kana(resident: Resident) -> str:
+    return zengin.to_zengin_kana(f"{resident.family_name_kana} {resident.given_name_kana}")
+
+
+def _viewed(request: HttpRequest, resident: Resident, campaign: Campaign, view: str) -> None:
+    audit_record(
+        action="campaign.viewed",
+        actor=request.user,
+        municipality_code=resident.municipality_id,
+        object_type="campaigns.campaign",
+        object_id=str(campaign.public_id),
+        ip_address=_ip(request),
+        data={"view": view},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@with_resident
+def confirm(request: HttpRequest, resident: Resident, public_id: uuid.UUID) -> HttpResponse:
+    """The 確認書. With a 公金受取口座: the account and one button (tap 1), then the PIN (tap 2).
+    Without: the short form (bank details, prefilled holder kana) and the PIN on one page."""
+    campaign = selectors.campaign_for_resident(resident=resident, public_id=public_id)
+    if campaign is None:
+        raise Http404
+    entitlement = selectors.entitlement_for(campaign=campaign, resident=resident)
+    context: dict[str, Any] = {"campaign": campaign, "entitlement": entitlement}
+    if entitlement is None:
+        context["refusal"] = _why_not(campaign, resident)
+        return render(request, "campaigns/confirm.html", context)
+    refusal = services.may_confirm(entitlement=entitlement, resident=resident)
+    if refusal:
+        context["refusal"] = refusal
+        return render(request, "campaigns/confirm.html", context)
+    _viewed(request, resident, campaign, "confirm")
+    if entitlement.state not in OPEN_STATES:
+        return render(request, "campaigns/confirm.html", context)
+    account = _public_account(resident)
+    context["account"] = account
+    if account is not None and request.GET.get("other") != "1":
+        return render(request, "campaigns/confirm.html", context)
+    form = BankAndPinForm(
+        request.POST if request.method == "POST" else None,
+        initial={"holder_kana": _resident_kana(resident), "account_type": 1},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        bank = zengin.bank(data["bank_code"])
+        branch = zengin.branch(data["bank_code"], data["branch_code"])
+        chosen = services.Account(
+            bank_code=data["bank_code"],
+            bank_name=bank.name if bank else "",
+            branch_code=data["branch_code"],
+            branch_name=branch.name if branch else "",
+            account_type=data["account_type"],
+            number=data["account_number"],
+            holder_kana=data["holder_kana"],
+        )
+        done = _confirm_or_error(request, form, entitlement, resident, chosen, Method.FORM)
+        if done is not None:
+            return done
+    context.update(form=form, remaining=pin_remaining_tries(resident=resident))
+    return render(request, "campaigns/confirm_form.html", context)
+
+
+def _confirm_or_error(
+    request: HttpRequest,
+    form: Any,
+    entitlement: Any,
+    resident: Resident,
+    account: services.Account,
+    method: str,
+) -> HttpResponse | None:
+    try:
+        services.entitlement_confirm(
+            entitlement=entitlement,
+            resident=resident,
+            account=account,
+            method=method,
+            pin=form.cleaned_data["pin"],
+            ip_address=_ip(request),
+        )
+    except _signer_errors() as error:
+        form.add_error("pin", cast("signers.SignerError", error).message)
+        return None
+    except services.AlreadyConfirmed as error:
+        messages.info(request, error.message)
+    except services.NotAllowed as error:
+        form.add_error(None, error.message)
+        return None
+    else:
+        messages.success(request, _("Thank you. Your confirmation was signed and received."))
+    return redirect("campaigns:confirm", entitlement.campaign.public_id)
+
+
+@require_http_methods(["GET", "POST"])
+@with_resident
+def sign(request: HttpRequest, resident: Resident, public_id: uuid.UUID) -> HttpResponse:
+    """Tap 2: sign the 確認書 with the 公金受取口座 using the card's signing PIN."""
+    campaign = selectors.campaign_for_resident(resident=resident, public_id=public_id)
+    if campaign is None:
+        raise Http404
+    entitlement = selectors.entitlement_for(campaign=campaign, resident=resident)
+    account = _public_account(resident)
+    if (
+        entitlement is None
+        or account is None
+        or entitlement.state not in OPEN_STATES
+        or services.may_confirm(entitlement=entitlement, resident=resident)
+    ):
+        return redirect("campaigns:confirm", public_id)
+    form = PinForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        done = _confirm_or_error(request, form, entitlement, resident, account, Method.PUBLIC_FUNDS)
+        if done is not None:
+            return done
+    _viewed(request, resident, campaign, "sign")
+    return render(
+        request,
+        "campaigns/sign.html",
+        {
+            "campaign": campaign,
+            "entitlement": entitlement,
+            "account": account,
+            "form": form,
+            "remaining": pin_remaining_tries(resident=resident),
+        },
+    )
+
+
+# --- staff --------------------------------------------------------------------------------------
+
+
+def _staff_campaign(request: HttpRequest, public_id: uuid.UUID) -> tuple[Campaign, set[str]]:
+    """The campaign, if the user may read it, and the municipalities whose figures they see."""
+    national = access.national(request.user)
+    codes = access.codes(user=request.user, ability=Ability.READ)
+    if not codes and not national:
+        raise PermissionDenied
+    campaign = selectors.campaign_get(
+        public_id=public_id, municipality_codes=codes, national=national
+    )
+    if campaign is None:
+        raise Http404
+    if national:
+        codes = set(services.campaign_municipalities(campaign))
+    elif campaign.municipality_id:
+        codes = {campaign.municipality_id}
+    return campaign, codes
+
+
+def _working_code(request: HttpRequest, campaign: Campaign, ability: Ability) -> str:
+    """The one municipality an approval or payment action is for (a national campaign is paid
+    by each municipality)."""
+    codes = access.codes_or_403(user=request.user, ability=ability)
+    if campaign.municipality_id:
+        if campaign.municipality_id not in codes:
+            raise PermissionDenied
+        return campaign.municipality_id
+    wanted = request.POST.get("municipality") or request.GET.get("municipality") or ""
+    if wanted in codes:
+        return wanted
+    if len(codes) == 1:
+        return next(iter(codes))
+    raise Http404
+
+
+def _may_define(request: HttpRequest, campaign: Campaign | None) -> bool:
+    if campaign is None or campaign.municipality_id is None:
+        return access.national(request.user) or (
+            campaign is None and bool(access.codes(user=request.user, ability=Ability.DEFINE))
+        )
+    return campaign.municipality_id in access.codes(user=request.user, ability=Ability.DEFINE)
+
+
+def _staff_audit(request: HttpRequest, campaign: Campaign, codes: set[str], view: str) -> None:
+    for code in sorted(codes) or [""]:
+        audit_record(
+            action="campaign.staff_viewed",
+            actor=request.user,
+            municipality_code=code,
+            object_type="campaigns.campaign",
+            object_id=str(campaign.public_id),
+            ip_address=_ip(request),
+            data={"view": view},
+        )
+
+
+@staff_required
+@require_GET
+def staff_list(request: HttpRequest) -> HttpResponse:
+    national = access.national(request.user)
+    codes = access.codes(user=request.user, ability=Ability.READ)
+    if not codes and not national:
+        raise PermissionDenied
+    return render(
+        request,
+        "campaigns/staff_list.html",
+        {
+            "campaigns": selectors.campaigns_for(municipality_codes=codes, national=national),
+            "may_create": national or bool(access.codes(user=request.user, ability=Ability.DEFINE)),
+        },
+    )
+
+
+def _campaign_initial(campaign: Campaign) -> dict[str, Any]:
+    return {name: getattr(campaign, name) for name in services.CAMPAIGN_FIELDS}
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def staff_edit(request: HttpRequest, public_id: uuid.UUID | None = None) -> HttpResponse:
+    campaign: Campaign | None = None
+    if public_id is not None:
+        campaign, _codes = _staff_campaign(request, public_id)
+    if not _may_define(request, campaign):
+        raise PermissionDenied
+    define_codes = sorted(access.codes(user=request.user, ability=Ability.DEFINE))
+    national = access.national(request.user)
+    form = CampaignForm(
+        request.POST if request.method == "POST" else None,
+        initial=_campaign_initial(campaign) if campaign is not None else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        if campaign is None:
+            municipality_code: str | None = None if national else define_codes[0]
+        else:
+            municipality_code = campaign.municipality_id
+        try:
+            campaign = services.campaign_save(
+                user=_user(request),
+                data=form.cleaned_data,
+                municipality_code=municipality_code,
+                campaign=campaign,
+            )
+        except services.CampaignError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("The benefit was saved. Compute the eligibility next."))
+            return redirect("campaigns:staff-detail", campaign.public_id)
+    return render(
+        request,
+        "campaigns/staff_edit.html",
+        {"form": form, "campaign": campaign, "national": national and campaign is None},
+    )
+
+
+@staff_required
+@require_GET
+def staff_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    campaign, codes = _staff_campaign(request, public_id)
+    _staff_audit(request, campaign, codes, "detail")
+    running = selectors.job_running(campaign=campaign)
+    process_codes = access.codes(user=request.user, ability=Ability.PROCESS) & codes
+    payer_code = campaign.municipality_id or (min(process_codes) if process_codes else "")
+    payer = selectors.last_payer(municipality_code=payer_code) if payer_code else None
+    response = render(
+        request,
+        "campaigns/staff_detail.html",
+        {
+            "campaign": campaign,
+            "counts": selectors.counts(campaign=campaign, municipality_codes=codes),
+            "flagged": list(selectors.flagged(campaign=campaign, municipality_codes=codes)[:50]),
+            "batches": list(selectors.batches(campaign=campaign, municipality_codes=codes)[:20]),
+            "files": list(
+                selectors.payment_files(campaign=campaign, municipality_codes=codes)[:20]
+            ),
+            "jobs": list(selectors.jobs(campaign=campaign)[:5]),
+            "running": running,
+            "may_define": _may_define(request, campaign),
+            "may_process": bool(process_codes),
+            "payer_form": PayerForm(initial=payer or {"account_type": 1}),
+            "unpaid_form": UnpaidForm(),
+            "job_kinds": JobKind,
+            "me": request.user.pk,
+        },
+    )
+    if running:
+        # The page follows the job without JavaScript (HTTP Refresh header).
+        response["Refresh"] = str(REFRESH_SECONDS)
+    return response
+
+
+@staff_required
+@require_POST
+def staff_job(request: HttpRequest, public_id: uuid.UUID, kind: str) -> HttpResponse:
+    campaign, codes = _staff_campaign(request, public_id)
+    if kind not in JobKind.values:
+        raise Http404
+    if kind == JobKind.FLAGS:
+        # Checking registry changes is part of processing (admins and case workers).
+        if not (
+            _may_define(request, campaign)
+            or access.codes(user=request.user, ability=Ability.PROCESS) & codes
+        ):
+            raise PermissionDenied
+    elif not _may_define(request, campaign):
+        raise PermissionDenied
+    if selectors.job_running(campaign=campaign):
+        messages.warning(request, _("A job of this benefit is still running."))
+    elif kind == JobKind.COMPUTE and campaign.frozen:
+        messages.error(
+            request, _("The notices of this benefit were sent: it can no longer change.")
+        )
+    else:
+        jobs.job_start(campaign=campaign, kind=kind, user=_user(request))
+        messages.success(request, _("The job was started; this page shows its progress."))
+    return redirect("campaigns:staff-detail", campaign.public_id)
+
+
+@staff_required
+@require_POST
+def staff_approval_request(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    campaign, _codes = _staff_campaign(request, public_id)
+    code = _working_code(request, campaign, Ability.PROCESS)
+    batch = services.approval_request(
+        campaign=campaign, municipality_code=code, user=_user(request)
+    )
+    if batch is None:
+        messages.info(request, _("No confirmed household waits for approval."))
+    else:
+        messages.success(
+            request,
+            _(
+                "%(count)s households were put into a batch. "
+                "A second staff member has to confirm it."
+            )
+            % {"count": batch.count},
+        )
+    return redirect("campaigns:staff-detail", campaign.public_id)
+
+
+@staff_required
+@require_POST
+def staff_approval_confirm(
+    request: HttpRequest, public_id: uuid.UUID, batch_id: int
+) -> HttpResponse:
+    campaign, codes = _staff_campaign(request, public_id)
+    access.codes_or_403(user=request.user, ability=Ability.PROCESS)
+    batch = selectors.batch_get(
+        campaign=campaign,
+        batch_id=batch_id,
+        municipality_codes=codes & access.codes(user=request.user, ability=Ability.PROCESS),
+    )
+    if batch is None:
+        raise Http404
+    try:
+        approved = services.approval_confirm(batch=batch, user=_user(request))
+    except services.CampaignError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(count)s households were approved.") % {"count": approved})
+    return redirect("campaigns:staff-detail", campaign.public_id)
+
+
+@staff_required
+@require_POST
+def staff_payment_file(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    campaign, _codes = _staff_campaign(request, public_id)
+    code = _working_code(request, campaign, Ability.PROCESS)
+    form = PayerForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "campaigns/staff_payer.html",
+            {"campaign": campaign, "payer_form": form},
+            status=400,
+        )
+    data = form.cleaned_data
+    payer = {key: data[key] for key in services.PAYER_FIELDS}
+    created = services.payment_file_create(
+        campaign=campaign,
+        municipality_code=code,
+        user=_user(request),
+        transfer_date=data["transfer_date"],
+        payer=payer,
+    )
+    if created is None:
+        messages.info(request, _("No approved household waits for payment."))
+    else:
+        messages.success(
+            request,
+            _("A transfer file of %(count)s payments was made. Download it below.")
+            % {"count": created.count},
+        )
+    return redirect("campaigns:staff-detail", campaign.public_id)
+
+
+@staff_required
+@require_GET
+def staff_payment_download(
+    request: HttpRequest, public_id: uuid.UUID, file_id: uuid.UUID
+) -> HttpResponseBase:
+    campaign, codes = _staff_campaign(request, public_id)
+    process = access.codes_or_403(user=request.user, ability=Ability.PROCESS)
+    payment_file = selectors.payment_file_get(
+        campaign=campaign, public_id=file_id, municipality_codes=codes & process
+    )
+    if payment_file is None:
+        raise Http404
+    # Written record by record into a spooled file (memory up to 1 MiB, then disk) and streamed.
+    spool = tempfile.SpooledTemporaryFile(max_size=1 << 20)  # noqa: SIM115 - FileResponse closes it
+    services.payment_file_write(payment_file=payment_file, out=cast("BinaryIO", spool))
+    spool.seek(0)
+    services.payment_file_downloaded(
+        payment_file=payment_file, user=_user(request), ip_address=_ip(request)
+    )
+    name = f"sogo-furikomi-{payment_file.municipality_code}-{payment_file.transfer_date:%Y%m%d}.txt"
+    response = FileResponse(
+        spool, as_attachment=True, filename=name, content_type="text/plain; charset=Shift_JIS"
+    )
+    return response
+
+
+@staff_required
+@require_POST
+def staff_unpaid(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    campaign, _codes = _staff_campaign(request, public_id)
+    code = _working_code(request, campaign, Ability.PROCESS)
+    form = UnpaidForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            result = services.unpaid_import(
+                campaign=campaign,
+                municipality_code=code,
+                fp=form.cleaned_data["file"],
+                user=_user(request),
+            )
+        except zengin.ZenginFormatError as error:
+            form.add_error(
+                "file", _("The file is not a valid result file: %(error)s") % {"error": error}
+            )
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(count)s payments were marked failed; "
+                    "the residents were asked for another account."
+                )
+                % {"count": result.failed},
+            )
+            if result.unknown:
+                messages.warning(
+                    request,
+                    _("These customer codes match no payment of this benefit: %(codes)s")
+                    % {"codes": ", ".join(result.unknown[:20])},
+                )
+            return redirect("campaigns:staff-detail", campaign.public_id)
+    return render(
+        request,
+        "campaigns/staff_unpaid.html",
+        {"campaign": campaign, "unpaid_form": form},
+        status=400,
+    )
