@@ -84,12 +84,18 @@ def main() -> int:
         cwd=ROOT,
         env=env,
     )
-    children = [web, worker, *examiners, anchors, kpis]
+    # An e-mail a crash left "sending" goes back to the queue once (docs/notices.md).
+    notices_sweep = subprocess.Popen(
+        [sys.executable, "manage.py", "notices_sweep", "--every", "300", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+    )
+    children = [web, worker, *examiners, anchors, kpis, notices_sweep]
     issuer = os.environ.get("OIDC_ISSUER") or f"{url}/idp/o"
     print(
         f"Madoguchi: {url}/  (bound to {bind}; resident sign-in through {issuer}; "
         "Ctrl-C stops the web server, the task worker, the arrival workers, the anchor "
-        "publisher and the figures)",
+        "publisher, the figures and the notice sweep)",
         flush=True,
     )
 
