@@ -25,6 +25,8 @@ ITEMS: dict[str, ItemSpec] = {
             "text",
         ),
         ItemSpec("jumin.householder", _("Householder"), Category.RESIDENT, "name"),
+        ItemSpec("jumin.moved_in_on", _("Date moved in"), Category.RESIDENT, "date"),
+        ItemSpec("jumin.moved_out_on", _("Date moved out"), Category.RESIDENT, "date"),
         ItemSpec("tax.taxable", _("Municipal tax: taxable or not"), Category.TAX, "radio"),
         ItemSpec("tax.income", _("Income of the previous year (yen)"), Category.TAX, "number"),
         ItemSpec(

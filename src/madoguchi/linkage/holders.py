@@ -81,6 +81,7 @@ class ResidentRegistryHolder(Holder):
             return None
         postal = resident.postal_code
         head = next((m for m in resident.household.members.all() if m.is_householder), resident)
+        residency = _residency(resident.pk)
         return {
             "jumin.name": {"family": resident.family_name, "given": resident.given_name},
             "jumin.name_kana": {
@@ -95,7 +96,21 @@ class ResidentRegistryHolder(Holder):
             },
             "jumin.relationship": resident.relationship,
             "jumin.householder": {"family": head.family_name, "given": head.given_name},
+            # None: no 転入 / 転出 recorded (here since birth, still here).
+            "jumin.moved_in_on": residency[0].isoformat() if residency[0] else None,
+            "jumin.moved_out_on": residency[1].isoformat() if residency[1] else None,
         }
+
+
+def _residency(resident_id: int) -> tuple[datetime.date | None, datetime.date | None]:
+    from .models import ResidencyRecord
+
+    row = (
+        ResidencyRecord.objects.filter(resident_id=resident_id)
+        .values_list("moved_in_on", "moved_out_on")
+        .first()
+    )
+    return (row[0], row[1]) if row else (None, None)
 
 
 class RecordHolder(Holder):

@@ -205,3 +205,21 @@ def test_my_information_is_fetched_live_and_recorded(client, child_allowance, ta
     history = client.get("/apply/mypage/exchanges/").content.decode()
     assert history.count('class="exchange-item"') == 2
     assert "ご本人（マイページ）" in history
+
+
+def test_my_information_shows_the_dates_moved_in_and_out_from_the_registry(
+    client, child_allowance, taro
+):
+    import datetime
+
+    from madoguchi.linkage.services import residency_set
+
+    sign_in(client, taro)
+    text = client.post("/apply/mypage/information/", {"category": ["resident"]}).content.decode()
+    moved_in = text[text.index("転入した日") :].split("</dd>")[0]
+    assert "記録なし" in moved_in  # here since birth: no 転入 recorded, said so
+
+    residency_set(resident_id=taro.pk, moved_in_on=datetime.date(2021, 4, 1))
+    text = client.post("/apply/mypage/information/", {"category": ["resident"]}).content.decode()
+    moved_in = text[text.index("転入した日") :].split("</dd>")[0]
+    assert "2021年4月1日" in moved_in and "記録なし" not in moved_in
