@@ -383,11 +383,12 @@ def test_isolation_every_staff_url_is_closed_to_another_municipality(
     )
     # The national campaign is seen by every municipality's staff, and a municipality's staff
     # approve, pay and import 振込不能 for their own households in it: those answers are allowed
-    # (a page or a redirect to the campaign) but show or change nothing of 千代田区's.
+    # (a page or a redirect to the campaign) but show or change nothing of 千代田区's. Its jobs
+    # (compute, push, and the registry check over every municipality) are the national
+    # administrator's: denied.
     national_base = f"/staff/campaigns/{national.public_id}/"
     national_seen = {
         national_base,
-        f"{national_base}jobs/flags/",
         f"{national_base}approvals/",
         f"{national_base}payment-files/",
         f"{national_base}unpaid/",
@@ -563,7 +564,7 @@ def test_isolation_every_staff_url_is_closed_to_another_municipality(
         name, version = campaign.name, campaign.version
         campaign.refresh_from_db()
         assert (campaign.name, campaign.version) == (name, version)
-    assert not own.jobs.exists()
+    assert not own.jobs.exists() and not national.jobs.exists()
     assert (
         set(
             Entitlement.objects.filter(municipality_code=CHIYODA).values_list(
@@ -594,6 +595,47 @@ def test_isolation_every_staff_url_is_closed_to_another_municipality(
     assert not Notice.objects.exclude(municipality_id=CHIYODA).exists()
     override = TemplateOverride.objects.get()
     assert (override.municipality_id, override.subject) == (CHIYODA, "ちよだ独自の件名：{campaign}")
+
+
+def test_isolation_a_national_campaigns_jobs_stay_with_the_national_administrator(
+    client, chiyoda_data, django_capture_on_commit_callbacks
+):
+    """A national campaign's jobs run over every municipality's households: 横浜市's staff
+    neither start its registry check (it rewrote 千代田区's flags) nor see the jobs' figures
+    (households done, eligible, flagged — here 千代田区's alone), while they still see the
+    campaign and their own households' counts."""
+    from madoguchi.linkage.services import linkage_demo_load
+
+    linkage_demo_load()
+    campaign = campaign_for(
+        None, user=User.objects.get(username="national-admin"), name="全国物価高騰対策給付金"
+    )
+    base = f"/staff/campaigns/{campaign.public_id}/"
+    staff_login(client, "national-admin")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"{base}jobs/compute/").status_code == 302
+    eligible = Entitlement.objects.filter(campaign=campaign).count()
+    assert eligible == Entitlement.objects.filter(municipality_code=CHIYODA).count() == 6
+    job = campaign.jobs.get()
+    assert (job.state, job.result) == ("done", eligible)
+    shown = f"結果：{eligible}件"
+    assert shown in client.get(base).content.decode()
+    for username in ("yokohama-worker", "yokohama-admin"):
+        staff_login(client, username)
+        body = client.get(base).content.decode()
+        assert campaign.name in body and shown not in body, username
+        assert f"{base}jobs/flags/" not in body, username  # no button
+        for kind in ("compute", "push", "flags"):
+            assert client.post(f"{base}jobs/{kind}/").status_code == 403, (username, kind)
+    assert campaign.jobs.count() == 1
+    # 千代田区's own staff check the registry of their own campaign, not of the national one.
+    staff_login(client, "chiyoda-worker")
+    assert client.post(f"{base}jobs/flags/").status_code == 403
+    own = campaign_for(CHIYODA, user=User.objects.get(username="chiyoda-admin"))
+    campaigns.eligibility_compute(campaign=own)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/staff/campaigns/{own.public_id}/jobs/flags/").status_code == 302
+    assert own.jobs.get().state == "done"
 
 
 def test_isolation_yokohama_worker_gets_403_or_404(client, chiyoda_data):
