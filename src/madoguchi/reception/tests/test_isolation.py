@@ -262,9 +262,9 @@ def chiyoda_campaigns(chiyoda_data):
 
 
 def _body(response):
-    return (b"".join(response.streaming_content) if response.streaming else response.content).decode(
-        "utf-8", "ignore"
-    )
+    return (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    ).decode("utf-8", "ignore")
 
 
 # Vaccination pages any staff member (or clinic) opens for their own municipality: a 200 must
@@ -459,6 +459,7 @@ def test_isolation_every_staff_url_is_closed_to_another_municipality(
     assert {u.split("/")[4] for _m, u in urls if u.startswith("/staff/reception/export/")} >= set(
         FORMATS
     ) | {"check"}
+    yokohama_campaign = campaign_data(name="横浜の給付金")
     data = {
         "status-to_status": "completed",
         "bulk-receipts": [application.receipt_number],
@@ -481,7 +482,7 @@ def test_isolation_every_staff_url_is_closed_to_another_municipality(
         "reason": "x",
         "confirm_partial": "on",
         # Campaigns: a definition, the payer of a transfer file (valid for 千代田区's staff).
-        **{k: str(v) if v is not None else "" for k, v in campaign_data(name="横浜の給付金").items()},
+        **{k: "" if v is None else str(v) for k, v in yokohama_campaign.items()},
         **{k: str(v) for k, v in PAYER.items()},
         "transfer_date": "2026-03-02",
         # Notices: 千代田区 chosen, a wording to save and a send to every resident.
