@@ -286,6 +286,16 @@ def _may_define(request: HttpRequest, campaign: Campaign | None) -> bool:
     return campaign.municipality_id in access.codes(user=request.user, ability=Ability.DEFINE)
 
 
+def _may_flag(request: HttpRequest, campaign: Campaign, codes: set[str]) -> bool:
+    """Checking registry changes is part of processing (admins and case workers) of a
+    municipality's campaign. A national campaign's check runs over every municipality's
+    households, so only who defines it (the national administrator) starts it."""
+    if _may_define(request, campaign):
+        return True
+    process = access.codes(user=request.user, ability=Ability.PROCESS)
+    return bool(campaign.municipality_id) and bool(process & codes)
+
+
 def _staff_audit(request: HttpRequest, campaign: Campaign, codes: set[str], view: str) -> None:
     for code in sorted(codes) or [""]:
         audit_record(
@@ -378,10 +388,15 @@ def staff_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "files": list(
                 selectors.payment_files(campaign=campaign, municipality_codes=codes)[:20]
             ),
-            "jobs": list(selectors.jobs(campaign=campaign)[:5]),
+            # A national campaign's jobs count every municipality's households: their figures
+            # are the national administrator's, not shown to one municipality's staff.
+            "jobs": list(selectors.jobs(campaign=campaign)[:5])
+            if campaign.municipality_id or access.national(request.user)
+            else [],
             "running": running,
             "may_define": _may_define(request, campaign),
             "may_process": bool(process_codes),
+            "may_flag": _may_flag(request, campaign, codes),
             "payer_form": PayerForm(initial=payer or {"account_type": 1}),
             "unpaid_form": UnpaidForm(),
             "job_kinds": JobKind,
@@ -401,11 +416,7 @@ def staff_job(request: HttpRequest, public_id: uuid.UUID, kind: str) -> HttpResp
     if kind not in JobKind.values:
         raise Http404
     if kind == JobKind.FLAGS:
-        # Checking registry changes is part of processing (admins and case workers).
-        if not (
-            _may_define(request, campaign)
-            or access.codes(user=request.user, ability=Ability.PROCESS) & codes
-        ):
+        if not _may_flag(request, campaign, codes):
             raise PermissionDenied
     elif not _may_define(request, campaign):
         raise PermissionDenied
