@@ -32,6 +32,7 @@ RESIDENT_APPS = (
     "vaccinations",
     "kpis",
     "publicfunds",
+    "campaigns",
 )
 # Per app: source files (or folders, ending in /) only staff screens use.
 STAFF_ONLY_SOURCES: dict[str, tuple[str, ...]] = {
@@ -78,6 +79,24 @@ STAFF_ONLY_SOURCES: dict[str, tuple[str, ...]] = {
         "templates/kpis/counter.html",
         "templates/kpis/counter_check.html",
         "templates/kpis/dashboard.html",
+    ),
+    # Residents see the 確認書, the bank form, the PIN page, My page's list and the お知らせ; the
+    # campaign pages of the staff console and the management commands stay Japanese.
+    "campaigns": (
+        "models.py",
+        "jobs.py",
+        "progress.py",
+        "runner.py",
+        "tasks.py",
+        "management/",
+        "templates/campaigns/_nav.html",
+        "templates/campaigns/_payer_form.html",
+        "templates/campaigns/_unpaid_form.html",
+        "templates/campaigns/staff_detail.html",
+        "templates/campaigns/staff_edit.html",
+        "templates/campaigns/staff_list.html",
+        "templates/campaigns/staff_payer.html",
+        "templates/campaigns/staff_unpaid.html",
     ),
 }
 
