@@ -10,6 +10,7 @@ Japanese (core/i18n.py), so it need not be translated: STAFF_ONLY_SOURCES names 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import polib
@@ -149,3 +150,32 @@ def test_the_check_sees_a_missing_and_a_fuzzy_message(tmp_path: Path) -> None:
         folder.mkdir(parents=True)
         po.save(str(folder / "django.po"))
     assert _missing("demo", "en", package=tmp_path) == ["Back", "Next"]
+
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+_PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|\{[a-z_]+\}")
+
+
+def _japanese_in_english(path: Path) -> list[str]:
+    """English entries that are Japanese text ("Notices" → 「お知らせ」): what a catalogue merge
+    fills in from another app's Japanese. A Japanese term beside English is fine."""
+    wrong = []
+    for entry in polib.pofile(str(path)):
+        if entry.obsolete or not entry.msgstr or _JAPANESE.search(entry.msgid):
+            continue
+        text = _PLACEHOLDER.sub("", entry.msgstr)
+        if _JAPANESE.search(text) and not re.search("[A-Za-z]{2}", text):
+            wrong.append(f"{entry.msgid!r} → {entry.msgstr!r}")
+    return wrong
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(PACKAGE.glob("*/locale/en/LC_MESSAGES/django.po")),
+    ids=lambda p: p.parts[-5],
+)
+def test_english_catalogues_hold_english(path: Path) -> None:
+    # Django takes a msgid's translation from the first app in INSTALLED_APPS that has it, so a
+    # Japanese msgstr in any app's English catalogue can show on every English page.
+    wrong = _japanese_in_english(path)
+    assert not wrong, f"{path}: {len(wrong)} entries in Japanese: {wrong[:5]}"
