@@ -44,7 +44,9 @@ from madoguchi.reception.webhooks import (
     DELIVERY_HEADER,
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
+    attempt_record,
     signature,
+    signed_post,
 )
 
 if TYPE_CHECKING:
@@ -220,44 +222,21 @@ def delivery_attempt(
     delivery = PortalWebhookDelivery.objects.select_related("webhook").get(pk=delivery_id)
     if delivery.status != PortalDeliveryStatus.PENDING:
         return delivery
-    body = body_bytes(delivery)
-    timestamp = str(int(timezone.now().timestamp()))
-    headers = {
-        "Content-Type": "application/json; charset=utf-8",
-        TIMESTAMP_HEADER: timestamp,
-        SIGNATURE_HEADER: signature(secret=delivery.webhook.secret, timestamp=timestamp, body=body),
-        DELIVERY_HEADER: str(delivery.body.get("id", delivery.pk)),
-        "User-Agent": "Madoguchi-Webhook/1",
-    }
-    error = ""
-    status_code: int | None = None
-    try:
-        if client is None:
-            with httpx.Client(timeout=conf.webhook_timeout_seconds()) as own:
-                response = own.post(delivery.webhook.url, content=body, headers=headers)
-        else:
-            response = client.post(delivery.webhook.url, content=body, headers=headers)
-        status_code = response.status_code
-        if not 200 <= status_code < 300:
-            error = f"HTTP {status_code}"
-    except httpx.HTTPError as exc:
-        error = f"{type(exc).__name__}: {exc}"[:1000]
-    now = timezone.now()
-    delivery.attempts += 1
-    delivery.last_status_code = status_code
-    delivery.last_error = error
-    if not error:
-        delivery.status = PortalDeliveryStatus.DELIVERED
-        delivery.delivered_at = now
-        delivery.next_attempt_at = None
-    elif delivery.attempts >= conf.webhook_max_attempts():
-        delivery.status = PortalDeliveryStatus.FAILED
-        delivery.next_attempt_at = None
-    else:
-        delivery.next_attempt_at = now + datetime.timedelta(
-            seconds=conf.webhook_backoff_seconds(delivery.attempts)
-        )
-    delivery.save()
+    status_code, error = signed_post(
+        url=delivery.webhook.url,
+        secret=delivery.webhook.secret,
+        body=body_bytes(delivery),
+        delivery_id=str(delivery.body.get("id", delivery.pk)),
+        timeout=conf.webhook_timeout_seconds(),
+        client=client,
+    )
+    attempt_record(
+        delivery,
+        status_code=status_code,
+        error=error,
+        max_attempts=conf.webhook_max_attempts(),
+        backoff_seconds=conf.webhook_backoff_seconds,
+    )
     return delivery
 
 

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -113,35 +114,48 @@ def _body(delivery: WebhookDelivery) -> bytes:
     return json.dumps(document, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
-def delivery_attempt(*, delivery_id: int, client: httpx.Client | None = None) -> WebhookDelivery:
-    """Try once. On failure schedule the next try (backoff) or give up after the maximum."""
-    delivery = WebhookDelivery.objects.select_related("endpoint", "message").get(pk=delivery_id)
-    if delivery.status != DeliveryStatus.PENDING:
-        return delivery
-    body = _body(delivery)
+def signed_post(
+    *,
+    url: str,
+    secret: str,
+    body: bytes,
+    delivery_id: str,
+    timeout: float,
+    client: httpx.Client | None = None,
+) -> tuple[int | None, str]:
+    """POST a webhook body once, signed (HMAC over timestamp.body): the HTTP status (None when
+    nothing answered) and the error ("" on a 2xx). The municipal and portal webhooks share it."""
     timestamp = str(int(timezone.now().timestamp()))
     headers = {
         "Content-Type": "application/json; charset=utf-8",
         TIMESTAMP_HEADER: timestamp,
-        SIGNATURE_HEADER: signature(
-            secret=delivery.endpoint.secret, timestamp=timestamp, body=body
-        ),
-        DELIVERY_HEADER: f"{delivery.endpoint_id}-{delivery.message_id}",
+        SIGNATURE_HEADER: signature(secret=secret, timestamp=timestamp, body=body),
+        DELIVERY_HEADER: delivery_id,
         "User-Agent": "Madoguchi-Webhook/1",
     }
-    error = ""
-    status_code: int | None = None
     try:
         if client is None:
-            with httpx.Client(timeout=conf.webhook_timeout_seconds()) as own:
-                response = own.post(delivery.endpoint.url, content=body, headers=headers)
+            with httpx.Client(timeout=timeout) as own:
+                response = own.post(url, content=body, headers=headers)
         else:
-            response = client.post(delivery.endpoint.url, content=body, headers=headers)
-        status_code = response.status_code
-        if not 200 <= response.status_code < 300:
-            error = f"HTTP {response.status_code}"
+            response = client.post(url, content=body, headers=headers)
     except httpx.HTTPError as exc:
-        error = f"{type(exc).__name__}: {exc}"[:1000]
+        return None, f"{type(exc).__name__}: {exc}"[:1000]
+    if not 200 <= response.status_code < 300:
+        return response.status_code, f"HTTP {response.status_code}"
+    return response.status_code, ""
+
+
+def attempt_record(
+    delivery: Any,
+    *,
+    status_code: int | None,
+    error: str,
+    max_attempts: int,
+    backoff_seconds: Callable[[int], float],
+) -> None:
+    """Count the attempt on a delivery row (municipal or portal: the same fields and status
+    values), then delivered, given up after `max_attempts`, or the next try after the backoff."""
     now = timezone.now()
     delivery.attempts += 1
     delivery.last_status_code = status_code
@@ -150,14 +164,36 @@ def delivery_attempt(*, delivery_id: int, client: httpx.Client | None = None) ->
         delivery.status = DeliveryStatus.DELIVERED
         delivery.delivered_at = now
         delivery.next_attempt_at = None
-    elif delivery.attempts >= conf.webhook_max_attempts():
+    elif delivery.attempts >= max_attempts:
         delivery.status = DeliveryStatus.FAILED
         delivery.next_attempt_at = None
     else:
         delivery.next_attempt_at = now + datetime.timedelta(
-            seconds=conf.webhook_backoff_seconds(delivery.attempts)
+            seconds=backoff_seconds(delivery.attempts)
         )
     delivery.save()
+
+
+def delivery_attempt(*, delivery_id: int, client: httpx.Client | None = None) -> WebhookDelivery:
+    """Try once. On failure schedule the next try (backoff) or give up after the maximum."""
+    delivery = WebhookDelivery.objects.select_related("endpoint", "message").get(pk=delivery_id)
+    if delivery.status != DeliveryStatus.PENDING:
+        return delivery
+    status_code, error = signed_post(
+        url=delivery.endpoint.url,
+        secret=delivery.endpoint.secret,
+        body=_body(delivery),
+        delivery_id=f"{delivery.endpoint_id}-{delivery.message_id}",
+        timeout=conf.webhook_timeout_seconds(),
+        client=client,
+    )
+    attempt_record(
+        delivery,
+        status_code=status_code,
+        error=error,
+        max_attempts=conf.webhook_max_attempts(),
+        backoff_seconds=conf.webhook_backoff_seconds,
+    )
     return delivery
 
 
