@@ -192,6 +192,13 @@ def account_register(
     return _view(account)
 
 
+def _account_of(resident: Resident) -> Account:
+    account = Account.objects.filter(resident=resident).first()
+    if account is None:
+        raise AccountError(_("You have no account registered."), code="missing")
+    return account
+
+
 def account_change(
     *,
     resident: Resident,
@@ -203,17 +210,14 @@ def account_change(
     signer: str = DEFAULT_SIGNER,
 ) -> AccountView:
     """Replace the resident's account, signed; the old details stay in the history."""
-    if not Account.objects.filter(resident=resident).exists():
-        raise AccountError(_("You have no account registered."), code="missing")
+    _account_of(resident)  # before asking for the signature
     checked = _signed(
         resident=resident, action=AccountAction.CHANGED, details=details, pin=pin, signer=signer
     )
     now = timezone.now()
     with transaction.atomic():
         resident_lock(resident=resident)
-        account = Account.objects.filter(resident=resident).first()
-        if account is None:
-            raise AccountError(_("You have no account registered."), code="missing")
+        account = _account_of(resident)  # again under the lock: a removal may have won
         evidence = signature_services.signature_evidence_store(checked=checked)
         for name, value in _fields(details).items():
             setattr(account, name, value)
@@ -247,17 +251,14 @@ def account_remove(
     signer: str = DEFAULT_SIGNER,
 ) -> None:
     """Remove the resident's account, signed; the history keeps what it was."""
-    if not Account.objects.filter(resident=resident).exists():
-        raise AccountError(_("You have no account registered."), code="missing")
+    _account_of(resident)  # before asking for the signature
     checked = _signed(
         resident=resident, action=AccountAction.REMOVED, details=None, pin=pin, signer=signer
     )
     now = timezone.now()
     with transaction.atomic():
         resident_lock(resident=resident)
-        account = Account.objects.filter(resident=resident).first()
-        if account is None:
-            raise AccountError(_("You have no account registered."), code="missing")
+        account = _account_of(resident)  # again under the lock: a removal may have won
         evidence = signature_services.signature_evidence_store(checked=checked)
         details = _view(account).details
         account.delete()
