@@ -82,7 +82,7 @@ class ResidentRegistryHolder(Holder):
         postal = resident.postal_code
         head = next((m for m in resident.household.members.all() if m.is_householder), resident)
         residency = _residency(resident.pk)
-        return {
+        values: dict[str, Any] = {
             "jumin.name": {"family": resident.family_name, "given": resident.given_name},
             "jumin.name_kana": {
                 "family": resident.family_name_kana,
@@ -100,6 +100,70 @@ class ResidentRegistryHolder(Holder):
             "jumin.moved_in_on": residency[0].isoformat() if residency[0] else None,
             "jumin.moved_out_on": residency[1].isoformat() if residency[1] else None,
         }
+        if {"jumin.household_members", "jumin.household_children"} & set(items):
+            today = datetime.date.today()
+            members = _household_today(resident, today)
+            values["jumin.household_members"] = [_person_row(m) for m in members]
+            values["jumin.household_children"] = [
+                _person_row(m) for m in members if is_child_on(m.birth_date, today)
+            ]
+        return values
+
+
+def _person_row(member: Any) -> dict[str, Any]:
+    """One household member as the registry has them (names exactly as registered)."""
+    return {
+        "name": {"family": member.family_name, "given": member.given_name},
+        "name_kana": {"family": member.family_name_kana, "given": member.given_name_kana},
+        "birth_date": member.birth_date.isoformat(),
+        "relationship": member.relationship,
+        "sex": member.gender,
+    }
+
+
+def _household_today(resident: Any, today: datetime.date) -> list[Any]:
+    """The other members of the person's household recorded in the registry today (a household
+    only declared to the platform is not the registry's; moved out or died: not recorded)."""
+    from .models import ResidencyRecord
+    from .registry import recorded_on
+
+    members = [
+        m
+        for m in account_selectors.household_members(resident=resident)
+        if m.municipality_id == resident.municipality_id
+    ]
+    dates = {
+        row[0]: row[1:]
+        for row in ResidencyRecord.objects.filter(
+            resident_id__in=[m.pk for m in members]
+        ).values_list("resident_id", "moved_in_on", "moved_out_on", "deceased_on")
+    }
+    kept = []
+    for member in members:
+        moved_in, moved_out, deceased = dates.get(member.pk, (None, None, None))
+        if recorded_on(
+            day=today,
+            birth_date=member.birth_date,
+            moved_in_on=moved_in,
+            moved_out_on=moved_out,
+            deceased_on=deceased,
+        ):
+            kept.append(member)
+    return kept
+
+
+def is_child_on(birth_date: datetime.date, day: datetime.date) -> bool:
+    """児童 of the Child Allowance Act: from birth until the first 31 March on or after the day
+    they reach 18 (a person reaches an age the day before the birthday)."""
+    if birth_date > day:
+        return False
+    try:
+        birthday_18 = birth_date.replace(year=birth_date.year + 18)
+    except ValueError:  # 29 February
+        birthday_18 = datetime.date(birth_date.year + 18, 3, 1)
+    reaches = birthday_18 - datetime.timedelta(days=1)
+    last = datetime.date(reaches.year if reaches.month <= 3 else reaches.year + 1, 3, 31)
+    return day <= last
 
 
 def _residency(resident_id: int) -> tuple[datetime.date | None, datetime.date | None]:
