@@ -258,7 +258,9 @@ def _rows_fill(
     entries: list[dict[str, Any]] = []
     cells: dict[str, Any] = {}
     for index, person in enumerate(mapped):
-        match = next((e for e in existing if name_code and _same_person(e, person, name_code)), None)
+        match = next(
+            (e for e in existing if name_code and _same_person(e, person, name_code)), None
+        )
         if match is not None:
             existing.remove(match)
         entries.append({**(match or {}), **person})
@@ -268,9 +270,7 @@ def _rows_fill(
     return entries, cells
 
 
-def answer_sources_entry_removed(
-    *, application_id: uuid.UUID, group_code: str, index: int
-) -> None:
+def answer_sources_entry_removed(*, application_id: uuid.UUID, group_code: str, index: int) -> None:
     """The resident removed entry `index` of a group (not locked): its fetched cells are no
     longer answers, and the marks of the entries after it move up one place."""
     prefix = f"{group_code}["

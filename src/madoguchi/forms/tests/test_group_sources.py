@@ -79,7 +79,12 @@ def test_a_group_source_that_does_not_fit_is_refused(source, problem):
 def test_a_list_of_people_is_not_a_single_item_and_group_items_name_no_source():
     single = _definition(None)
     single["pages"][0]["items"].append(
-        {"code": "a.name", "type": "name", "label": "A", "source": {"item": "jumin.household_members"}}
+        {
+            "code": "a.name",
+            "type": "name",
+            "label": "A",
+            "source": {"item": "jumin.household_members"},
+        }
     )
     assert "gives a group, not a name" in _problems(single)
     assert "take their source from the group's source" in _problems(

@@ -23,7 +23,11 @@ LISTS = ["jumin.household_children", "jumin.household_members"]
 
 
 def _ask(jimu: str, items: list[str], key: str = "yoshida-taro") -> dict:
-    requester = {"child-allowance": "kodomo", "childcare": "hoiku", "disaster-certificate": "bousai"}
+    requester = {
+        "child-allowance": "kodomo",
+        "childcare": "hoiku",
+        "disaster-certificate": "bousai",
+    }
     fetched = hub_module.exchange(
         requester=Agency.objects.get(code=f"131016-{requester[jimu]}"),
         holder=Agency.objects.get(code="131016-jumin"),
@@ -94,7 +98,9 @@ def test_the_access_list_says_which_task_may_ask_for_which_list(hub, jimu, allow
     assert denied.items == [refused] and denied.side == "requester"
     # The holder was not asked.
     assert not ExchangeRecord.objects.filter(exchange_id=denied.exchange_id, side="holder")
-    rules = {rule.jimu: set(rule.items) for rule in AccessRule.objects.filter(holder="131016-jumin")}
+    rules = {
+        rule.jimu: set(rule.items) for rule in AccessRule.objects.filter(holder="131016-jumin")
+    }
     assert set(LISTS) <= rules["childcare"]
     assert "jumin.household_members" not in rules["child-allowance"]
     assert "jumin.household_children" not in rules["disaster-certificate"]
