@@ -107,7 +107,7 @@ _CELL = re.compile(r"(?P<group>[^\[\]]+)\[(?P<index>\d+)\]\.(?P<cell>.+)")
 
 def entry_actions_check(*, application: Application, data: Any) -> Any:
     """The post without an add or remove of a locked group's entries (the page offers neither;
-    a forged one changes nothing). Removing a fetched entry of another group moves its marks."""
+    a forged one changes nothing)."""
     marks = linkage_selectors.source_marks(application_id=application.public_id)
     if not marks:
         return data
@@ -115,10 +115,8 @@ def entry_actions_check(*, application: Application, data: Any) -> Any:
     refused = []
     if added and linkage_selectors.locked_rows(marks, added):
         refused.append(ADD_ACTION)
-    if removed:
-        code, index, _cell_code = _cell(f"{removed}.x")
-        if linkage_selectors.locked_rows(marks, code):
-            refused.append(REMOVE_ACTION)
+    if removed and linkage_selectors.locked_rows(marks, _cell(f"{removed}.x")[0]):
+        refused.append(REMOVE_ACTION)
     if not refused:
         return data
     kept = data.copy()
@@ -133,6 +131,9 @@ def entry_removed(*, application: Application, data: Any) -> None:
     if not removed:
         return
     code, index, _cell_code = _cell(f"{removed}.x")
+    posted = data.get(f"{code}.count", "0")
+    if not (posted.isdigit() and index < int(posted)):
+        return  # nothing was removed (raw_answers_from_post removes only a posted entry)
     linkage_services.answer_sources_entry_removed(
         application_id=application.public_id, group_code=code, index=index
     )

@@ -279,20 +279,19 @@ def answer_sources_entry_removed(*, application_id: uuid.UUID, group_code: str, 
             application_id=application_id, item_code__startswith=prefix
         ).order_by("item_code")
     )
-    moved: list[tuple[int, AnswerSource]] = []
+    moved: list[tuple[int, str, AnswerSource]] = []
     for source in sources:
-        rest = source.item_code[len(prefix) :]
-        at, _bracket, tail = rest.partition("].")
+        at, _bracket, tail = source.item_code[len(prefix) :].partition("].")
         if not at.isdigit():
             continue
         if int(at) == index:
             source.delete()
         elif int(at) > index:
-            moved.append((int(at), source))
-    for at, source in sorted(moved, key=lambda pair: pair[0]):
-        tail = source.item_code[len(prefix) :].partition("].")[2]
+            moved.append((int(at), tail, source))
+    # In entry order, so that each new path is free when it is taken.
+    for position, cell, source in sorted(moved, key=lambda row: row[0]):
         AnswerSource.objects.filter(pk=source.pk).update(
-            item_code=cell_path(group_code, at - 1, tail)
+            item_code=cell_path(group_code, position - 1, cell)
         )
 
 

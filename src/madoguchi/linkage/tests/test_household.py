@@ -5,6 +5,7 @@ list saying which 事務 may ask for which list."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 LISTS = ["jumin.household_children", "jumin.household_members"]
 
 
-def _ask(jimu: str, items: list[str], key: str = "yoshida-taro") -> dict:
+def _ask(jimu: str, items: list[str], key: str = "yoshida-taro") -> dict[str, Any]:
     requester = {
         "child-allowance": "kodomo",
         "childcare": "hoiku",
