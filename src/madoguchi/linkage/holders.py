@@ -20,6 +20,7 @@ from madoguchi.accounts import selectors as account_selectors
 
 from . import jose
 from .catalogue import ITEMS
+from .dates import is_child_on, recorded_on
 from .types import Category, HolderUnavailable
 
 if TYPE_CHECKING:
@@ -125,7 +126,6 @@ def _household_today(resident: Any, today: datetime.date) -> list[Any]:
     """The other members of the person's household recorded in the registry today (a household
     only declared to the platform is not the registry's; moved out or died: not recorded)."""
     from .models import ResidencyRecord
-    from .registry import recorded_on
 
     members = [
         m
@@ -150,20 +150,6 @@ def _household_today(resident: Any, today: datetime.date) -> list[Any]:
         ):
             kept.append(member)
     return kept
-
-
-def is_child_on(birth_date: datetime.date, day: datetime.date) -> bool:
-    """児童 of the Child Allowance Act: from birth until the first 31 March on or after the day
-    they reach 18 (a person reaches an age the day before the birthday)."""
-    if birth_date > day:
-        return False
-    try:
-        birthday_18 = birth_date.replace(year=birth_date.year + 18)
-    except ValueError:  # 29 February
-        birthday_18 = datetime.date(birth_date.year + 18, 3, 1)
-    reaches = birthday_18 - datetime.timedelta(days=1)
-    last = datetime.date(reaches.year if reaches.month <= 3 else reaches.year + 1, 3, 31)
-    return day <= last
 
 
 def _residency(resident_id: int) -> tuple[datetime.date | None, datetime.date | None]:

@@ -12,7 +12,7 @@ import pytest
 from madoguchi.accounts.models import Household
 from madoguchi.accounts.types import HouseholdSource
 from madoguchi.linkage import hub as hub_module
-from madoguchi.linkage.holders import is_child_on
+from madoguchi.linkage.dates import is_child_on
 from madoguchi.linkage.models import AccessRule, Agency, ExchangeRecord
 from madoguchi.linkage.services import residency_set
 from madoguchi.linkage.types import AccessDenied, Outcome
