@@ -258,3 +258,12 @@ def test_the_locked_group_is_signed_received_and_staff_see_which_cells_were_fetc
     assert "household.members[2].member.name" in html
     history = client.get("/apply/mypage/exchanges/").content.decode()
     assert "本人以外の世帯員" in history
+
+
+def test_my_information_lists_the_household_as_the_registry_has_it(client, disaster):
+    text = client.post("/apply/mypage/information/", {"category": ["resident"]}).content.decode()
+    children = text[text.index("世帯の児童") :].split("</dd>")[0]
+    assert "𠮷田　陽翔" in children and "ヨシダ　ハルト" in children and "結衣" in children
+    assert "花子" not in children  # an adult: in the members' list only
+    members = text[text.index("本人以外の世帯員") :].split("</dd>")[0]
+    assert "花子" in members and "妻" in members
