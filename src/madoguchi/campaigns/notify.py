@@ -14,10 +14,13 @@ from madoguchi.notices import registry as notice_registry
 from madoguchi.notices import services as notice_services
 
 if TYPE_CHECKING:
+    import datetime
+
     from .models import Campaign, Entitlement
 
 ELIGIBLE = "campaigns.eligible"
 PAYMENT_FAILED = "campaigns.payment_failed"
+REFUSED = "campaigns.refused"
 
 
 def templates_register() -> None:
@@ -37,6 +40,16 @@ def templates_register() -> None:
         body=_(
             "The bank could not transfer {campaign} ({amount} yen) to the account you gave "
             "({reason}). Please give another account on the page of this notice."
+        ),
+        variables=("campaign", "amount", "reason"),
+    )
+    notice_registry.template_register(
+        REFUSED,
+        subject=_("{campaign}: the benefit will not be paid"),
+        body=_(
+            "After checking the resident registry, the municipality decided not to pay "
+            "{campaign} ({amount} yen) to your household. Reason: {reason}. If you have "
+            "questions, please contact the municipality's office."
         ),
         variables=("campaign", "amount", "reason"),
     )
@@ -92,4 +105,21 @@ def payment_failed(*, entitlement: Entitlement, payment_id: int) -> int:
         },
         dedupe_key=f"campaign:{campaign.public_id}:failed:{payment_id}",
         link=link,
+    )
+
+
+def refused(*, entitlement: Entitlement, decided_at: datetime.datetime) -> int:
+    """The household is told that staff decided 支給しない, and why (once per decision)."""
+    campaign = entitlement.campaign
+    return notice_services.notice_send(
+        resident_id=entitlement.applicant_id,
+        municipality_id=entitlement.municipality_code,
+        template=REFUSED,
+        context={
+            "campaign": campaign.name,
+            "amount": f"{entitlement.amount:,}",
+            "reason": entitlement.decision_reason,
+        },
+        dedupe_key=f"campaign:{campaign.public_id}:refused:{entitlement.pk}:{decided_at.isoformat()}",
+        link=confirmation_path(campaign),
     )
