@@ -72,9 +72,17 @@ def flagged(*, campaign: Campaign, municipality_codes: Iterable[str]) -> QuerySe
             campaign=campaign, municipality_code__in=list(municipality_codes)
         )
         .exclude(flag=Flag.NONE)
-        .select_related("applicant", "household")
+        .select_related("applicant", "household", "batch", "decided_by")
         .order_by("pk")
     )
+
+
+def decision_open(entitlement: Entitlement) -> bool:
+    """Whether staff may still decide (or change the decision on) a flagged household: not
+    once it is in an approved batch (approved, paid)."""
+    if entitlement.state in (EntitlementState.APPROVED, EntitlementState.PAID):
+        return False
+    return entitlement.batch_id is None or entitlement.batch.confirmed_at is None
 
 
 def batches(*, campaign: Campaign, municipality_codes: Iterable[str]) -> QuerySet[ApprovalBatch]:
