@@ -304,6 +304,8 @@ class DecisionForm(forms.Form):
 
 class CancelFileForm(forms.Form):
     not_sent = forms.BooleanField(
-        label=_("I confirmed that the file was not sent to the bank (銀行に送っていないことを確認しました)"),
+        label=_(
+            "I confirmed that the file was not sent to the bank (銀行に送っていないことを確認しました)"
+        ),
         required=False,
     )

@@ -351,9 +351,9 @@ def may_confirm(*, entitlement: Entitlement, resident: Resident) -> str:
     if entitlement.household_id != resident.household_id:
         return _("This benefit is for another household.")
     if entitlement.decision == Decision.REFUSE:
-        return _("The municipality decided not to pay this benefit to your household: %(reason)s") % {
-            "reason": entitlement.decision_reason
-        }
+        return _(
+            "The municipality decided not to pay this benefit to your household: %(reason)s"
+        ) % {"reason": entitlement.decision_reason}
     if campaign.applicant == Applicant.HOUSEHOLDER and entitlement.applicant_id != resident.pk:
         return _("Only the head of household can confirm this benefit.")
     if rules.age_on(resident.birth_date, timezone.localdate()) < rules.ADULT_AGE:
@@ -812,7 +812,9 @@ def approval_withdraw(*, batch: ApprovalBatch, user: User) -> int:
     with transaction.atomic():
         locked = ApprovalBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.confirmed_at is not None:
-            raise NotAllowed(_("This batch has already been approved: it can no longer be withdrawn."))
+            raise NotAllowed(
+                _("This batch has already been approved: it can no longer be withdrawn.")
+            )
         if locked.withdrawn_at is not None:
             raise AlreadyConfirmed(_("This batch has already been withdrawn."))
         locked.withdrawn_by = user
@@ -833,12 +835,17 @@ def approval_withdraw(*, batch: ApprovalBatch, user: User) -> int:
 
 
 def payment_file_cancellable(payment_file: PaymentFile) -> str:
-    """"" if the file may be cancelled now (downloaded: also the tick box), else why not."""
+    """ "" if the file may be cancelled now (downloaded: also the tick box), else why not."""
     if payment_file.cancelled_at is not None:
         return _("This transfer file has already been cancelled.")
     if payment_file.sent_at is not None:
-        return _("This transfer file was marked as sent to the bank: it can no longer be cancelled.")
-    if payment_file.downloaded_at is not None and timezone.localdate() >= payment_file.transfer_date:
+        return _(
+            "This transfer file was marked as sent to the bank: it can no longer be cancelled."
+        )
+    if (
+        payment_file.downloaded_at is not None
+        and timezone.localdate() >= payment_file.transfer_date
+    ):
         return _(
             "This transfer file was downloaded and its transfer date is %(date)s: it can be "
             "cancelled only until the day before."
@@ -846,9 +853,7 @@ def payment_file_cancellable(payment_file: PaymentFile) -> str:
     return ""
 
 
-def payment_file_cancel(
-    *, payment_file: PaymentFile, user: User, not_sent_confirmed: bool
-) -> int:
+def payment_file_cancel(*, payment_file: PaymentFile, user: User, not_sent_confirmed: bool) -> int:
     """Cancel a transfer file: its payments become voided and their entitlements approved
     again, to be paid in a new file. Not downloaded: until it is marked as sent. Downloaded:
     until the day before the 振込指定日, and only with the tick box 「銀行に送っていないことを

@@ -316,7 +316,9 @@ def _working_context(request: HttpRequest, campaign: Campaign, codes: set[str]) 
         return {"working": None, "working_choices": []}
     working = next(iter(codes))
     mine = sorted(access.codes(user=request.user, ability=Ability.READ))
-    names = {m.code: m.name for m in municipality_selectors.municipality_list().filter(code__in=mine)}
+    names = {
+        m.code: m.name for m in municipality_selectors.municipality_list().filter(code__in=mine)
+    }
     return {
         "working": {"code": working, "name": names.get(working, working)},
         "working_choices": [(code, names.get(code, code)) for code in mine],
@@ -702,9 +704,11 @@ def staff_flag_decide(
 ) -> HttpResponse:
     campaign, codes = _staff_campaign(request, public_id)
     codes = _process_codes(request, codes)
-    entitlement = selectors.flagged(campaign=campaign, municipality_codes=codes).filter(
-        pk=entitlement_id
-    ).first()
+    entitlement = (
+        selectors.flagged(campaign=campaign, municipality_codes=codes)
+        .filter(pk=entitlement_id)
+        .first()
+    )
     if entitlement is None:
         raise Http404
     form = DecisionForm(request.POST, prefix=f"e{entitlement.pk}")
@@ -801,7 +805,9 @@ def staff_payment_cancel(
         )
     messages.success(
         request,
-        _("The transfer file was cancelled: %(count)s payments were voided and wait for a new file.")
+        _(
+            "The transfer file was cancelled: %(count)s payments were voided and wait for a new file."
+        )
         % {"count": voided},
     )
     return _back(campaign, payment_file.municipality_code, "#payment")
