@@ -594,9 +594,7 @@ def test_isolation_every_staff_url_is_closed_to_another_municipality(
         batch.refresh_from_db()
         assert batch.confirmed_at is None and batch.confirmed_by is None
         assert batch.withdrawn_at is None
-    assert not PaymentFile.objects.exclude(
-        cancelled_at__isnull=True, sent_at__isnull=True
-    ).exists()
+    assert not PaymentFile.objects.exclude(cancelled_at__isnull=True, sent_at__isnull=True).exists()
     assert ApprovalBatch.objects.filter(municipality_code=CHIYODA).count() == 4
     assert PaymentFile.objects.filter(municipality_code=CHIYODA).count() == 2
     assert not Payment.objects.exclude(state="paid").exists()
