@@ -296,7 +296,7 @@ class DecisionForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("decision") == Decision.REFUSE and not str(data.get("reason") or "").strip():
             self.add_error("reason", gettext("Enter why this household is not paid."))
         return data
@@ -305,7 +305,8 @@ class DecisionForm(forms.Form):
 class CancelFileForm(forms.Form):
     not_sent = forms.BooleanField(
         label=_(
-            "I confirmed that the file was not sent to the bank (銀行に送っていないことを確認しました)"
+            "I confirmed that the file was not sent to the bank "
+            "(銀行に送っていないことを確認しました)"
         ),
         required=False,
     )

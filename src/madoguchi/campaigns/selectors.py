@@ -82,7 +82,8 @@ def decision_open(entitlement: Entitlement) -> bool:
     once it is in an approved batch (approved, paid)."""
     if entitlement.state in (EntitlementState.APPROVED, EntitlementState.PAID):
         return False
-    return entitlement.batch_id is None or entitlement.batch.confirmed_at is None
+    batch = entitlement.batch
+    return batch is None or batch.confirmed_at is None
 
 
 def batches(*, campaign: Campaign, municipality_codes: Iterable[str]) -> QuerySet[ApprovalBatch]:

@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import rfc8785
 from django.db import transaction
-from django.db.models import Value
+from django.db.models import Q, Sum, Value
 from django.db.models.functions import Coalesce
-from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 

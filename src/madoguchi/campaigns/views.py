@@ -6,15 +6,21 @@ from __future__ import annotations
 
 import tempfile
 import uuid
-from urllib.parse import urlencode
 from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.http import HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -806,7 +812,8 @@ def staff_payment_cancel(
     messages.success(
         request,
         _(
-            "The transfer file was cancelled: %(count)s payments were voided and wait for a new file."
+            "The transfer file was cancelled: %(count)s payments were voided "
+            "and wait for a new file."
         )
         % {"count": voided},
     )
