@@ -91,35 +91,33 @@ def eligible_bulk(
     )
 
 
-def payment_failed(*, entitlement: Entitlement, payment_id: int) -> int:
+def _to_household(*, entitlement: Entitlement, template: str, reason: str, key: str) -> int:
+    """A notice with the campaign, the amount and a reason to the household's applicant."""
     campaign = entitlement.campaign
-    link = confirmation_path(campaign)
     return notice_services.notice_send(
         resident_id=entitlement.applicant_id,
         municipality_id=entitlement.municipality_code,
+        template=template,
+        context={"campaign": campaign.name, "amount": f"{entitlement.amount:,}", "reason": reason},
+        dedupe_key=f"campaign:{campaign.public_id}:{key}",
+        link=confirmation_path(campaign),
+    )
+
+
+def payment_failed(*, entitlement: Entitlement, payment_id: int) -> int:
+    return _to_household(
+        entitlement=entitlement,
         template=PAYMENT_FAILED,
-        context={
-            "campaign": campaign.name,
-            "amount": f"{entitlement.amount:,}",
-            "reason": entitlement.failure_reason or "",
-        },
-        dedupe_key=f"campaign:{campaign.public_id}:failed:{payment_id}",
-        link=link,
+        reason=entitlement.failure_reason or "",
+        key=f"failed:{payment_id}",
     )
 
 
 def refused(*, entitlement: Entitlement, decided_at: datetime.datetime) -> int:
     """The household is told that staff decided 支給しない, and why (once per decision)."""
-    campaign = entitlement.campaign
-    return notice_services.notice_send(
-        resident_id=entitlement.applicant_id,
-        municipality_id=entitlement.municipality_code,
+    return _to_household(
+        entitlement=entitlement,
         template=REFUSED,
-        context={
-            "campaign": campaign.name,
-            "amount": f"{entitlement.amount:,}",
-            "reason": entitlement.decision_reason,
-        },
-        dedupe_key=f"campaign:{campaign.public_id}:refused:{entitlement.pk}:{decided_at.isoformat()}",
-        link=confirmation_path(campaign),
+        reason=entitlement.decision_reason,
+        key=f"refused:{entitlement.pk}:{decided_at.isoformat()}",
     )

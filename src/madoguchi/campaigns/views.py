@@ -349,16 +349,25 @@ def _may_flag(request: HttpRequest, campaign: Campaign, codes: set[str]) -> bool
     return bool(campaign.municipality_id) and bool(process & codes)
 
 
-def _staff_audit(request: HttpRequest, campaign: Campaign, codes: set[str], view: str) -> None:
+def _staff_audit(
+    request: HttpRequest,
+    campaign: Campaign,
+    codes: set[str],
+    view: str,
+    *,
+    action: str = "campaign.staff_viewed",
+    shown: Callable[[str], dict[str, Any]] | None = None,
+) -> None:
+    """One audit event per municipality whose data the page shows (`shown`: what of it)."""
     for code in sorted(codes) or [""]:
         audit_record(
-            action="campaign.staff_viewed",
+            action=action,
             actor=request.user,
             municipality_code=code,
             object_type="campaigns.campaign",
             object_id=str(campaign.public_id),
             ip_address=_ip(request),
-            data={"view": view},
+            data={"view": view, **(shown(code) if shown is not None else {})},
         )
 
 
@@ -669,18 +678,16 @@ def _flags_page(
                 },
             )
         rows.append((entitlement, form, selectors.decision_open(entitlement)))
-    for code in sorted(codes):
-        audit_record(
-            action="campaign.flags_viewed",
-            actor=request.user,
-            municipality_code=code,
-            object_type="campaigns.campaign",
-            object_id=str(campaign.public_id),
-            ip_address=_ip(request),
-            data={
-                "entitlements": [e.pk for e, _f, _o in rows if e.municipality_code == code][:500]
-            },
-        )
+    _staff_audit(
+        request,
+        campaign,
+        codes,
+        "flags",
+        action="campaign.flags_viewed",
+        shown=lambda code: {
+            "entitlements": [e.pk for e, _f, _o in rows if e.municipality_code == code][:500]
+        },
+    )
     return render(
         request,
         "campaigns/staff_flags.html",

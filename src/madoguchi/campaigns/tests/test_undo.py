@@ -4,10 +4,8 @@ the day before the 振込指定日 with the tick box; sent: never. Two staff at 
 
 import datetime
 import io
-import threading
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,7 +16,7 @@ from madoguchi.campaigns.types import EntitlementState, PaymentState
 from madoguchi.core import zengin
 from madoguchi.reception.testing import staff_login
 
-from .conftest import CHIYODA
+from .conftest import CHIYODA, at_once
 from .test_staff import PAYER, confirmed_campaign
 
 DAY = datetime.timedelta(days=1)
@@ -206,29 +204,6 @@ def test_withdraw_page_and_a_stale_withdraw(client, admin_user, worker):
     assert batch.confirmed_at is None
 
 
-def _at_once(actions):
-    """Run the actions in threads released together; each returns its outcome."""
-    barrier = threading.Barrier(len(actions))
-    results: list[str] = []
-    errors: list[str] = []
-
-    def run(action):
-        try:
-            barrier.wait()
-            results.append(action())
-        except Exception as error:  # pragma: no cover - reported by the assertion
-            errors.append(repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(a,)) for a in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sorted(results), errors
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_staff_at_once_cancel_and_send_give_one_outcome(chiyoda, admin_user, worker):
     """Two staff cancel and two mark the file as sent at the same moment: exactly one of the
@@ -237,8 +212,9 @@ def test_two_staff_at_once_cancel_and_send_give_one_outcome(chiyoda, admin_user,
     payment_file = make_file(campaign, worker)
 
     def cancel(user):
+        stale = PaymentFile.objects.get(pk=payment_file.pk)  # each one's page, read before
+
         def action():
-            stale = PaymentFile.objects.get(pk=payment_file.pk)
             try:
                 services.payment_file_cancel(payment_file=stale, user=user, not_sent_confirmed=True)
             except services.CampaignError:
@@ -248,8 +224,9 @@ def test_two_staff_at_once_cancel_and_send_give_one_outcome(chiyoda, admin_user,
         return action
 
     def send(user):
+        stale = PaymentFile.objects.get(pk=payment_file.pk)
+
         def action():
-            stale = PaymentFile.objects.get(pk=payment_file.pk)
             try:
                 services.payment_file_mark_sent(payment_file=stale, user=user)
             except services.CampaignError:
@@ -258,7 +235,7 @@ def test_two_staff_at_once_cancel_and_send_give_one_outcome(chiyoda, admin_user,
 
         return action
 
-    results, errors = _at_once([cancel(worker), cancel(admin_user), send(worker), send(admin_user)])
+    results, errors = at_once([cancel(worker), cancel(admin_user), send(worker), send(admin_user)])
     assert errors == []
     assert results in (
         ["cancelled", "refused", "refused", "refused"],
@@ -304,7 +281,7 @@ def test_two_staff_at_once_approve_and_withdraw_give_one_outcome(chiyoda, admin_
             return "refused"
         return "withdrawn"
 
-    results, errors = _at_once([approve, withdraw, approve, withdraw])
+    results, errors = at_once([approve, withdraw, approve, withdraw])
     assert errors == []
     assert results in (
         ["approved", "refused", "refused", "refused"],
