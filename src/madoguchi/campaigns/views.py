@@ -524,15 +524,7 @@ def staff_approval_request(request: HttpRequest, public_id: uuid.UUID) -> HttpRe
 def staff_approval_confirm(
     request: HttpRequest, public_id: uuid.UUID, batch_id: int
 ) -> HttpResponse:
-    campaign, codes = _staff_campaign(request, public_id)
-    access.codes_or_403(user=request.user, ability=Ability.PROCESS)
-    batch = selectors.batch_get(
-        campaign=campaign,
-        batch_id=batch_id,
-        municipality_codes=codes & access.codes(user=request.user, ability=Ability.PROCESS),
-    )
-    if batch is None:
-        raise Http404
+    campaign, batch = _batch_or_404(request, public_id, batch_id)
     try:
         approved = services.approval_confirm(batch=batch, user=_user(request))
     except services.CampaignError as error:
@@ -580,13 +572,7 @@ def staff_payment_file(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
 def staff_payment_download(
     request: HttpRequest, public_id: uuid.UUID, file_id: uuid.UUID
 ) -> HttpResponseBase:
-    campaign, codes = _staff_campaign(request, public_id)
-    process = access.codes_or_403(user=request.user, ability=Ability.PROCESS)
-    payment_file = selectors.payment_file_get(
-        campaign=campaign, public_id=file_id, municipality_codes=codes & process
-    )
-    if payment_file is None:
-        raise Http404
+    campaign, payment_file = _file_or_404(request, public_id, file_id)
     try:
         services.payment_file_downloaded(
             payment_file=payment_file, user=_user(request), ip_address=_ip(request)
@@ -757,12 +743,7 @@ def _flags_back(campaign: Campaign, code: str) -> HttpResponse:
 def staff_approval_withdraw(
     request: HttpRequest, public_id: uuid.UUID, batch_id: int
 ) -> HttpResponse:
-    campaign, codes = _staff_campaign(request, public_id)
-    batch = selectors.batch_get(
-        campaign=campaign, batch_id=batch_id, municipality_codes=_process_codes(request, codes)
-    )
-    if batch is None:
-        raise Http404
+    campaign, batch = _batch_or_404(request, public_id, batch_id)
     try:
         released = services.approval_withdraw(batch=batch, user=_user(request))
     except services.CampaignError as error:
@@ -774,6 +755,17 @@ def staff_approval_withdraw(
             % {"count": released},
         )
     return _back(campaign, batch.municipality_code, "#approval")
+
+
+def _batch_or_404(request: HttpRequest, public_id: uuid.UUID, batch_id: int) -> Any:
+    """The campaign and its batch of a municipality the user processes (worked for), or 404."""
+    campaign, codes = _staff_campaign(request, public_id)
+    batch = selectors.batch_get(
+        campaign=campaign, batch_id=batch_id, municipality_codes=_process_codes(request, codes)
+    )
+    if batch is None:
+        raise Http404
+    return campaign, batch
 
 
 def _file_or_404(request: HttpRequest, public_id: uuid.UUID, file_id: uuid.UUID) -> Any:
