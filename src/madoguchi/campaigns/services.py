@@ -750,7 +750,7 @@ def flag_decide(
         campaign = Campaign.objects.get(pk=locked.campaign_id)
         if campaign.state != CampaignState.PUSHED:
             raise NotAllowed(_("Decisions on flagged households are made after the notices."))
-        if locked.flag == Flag.NONE:
+        if locked.flag == Flag.NONE and locked.decision == Decision.NONE:
             raise NotAllowed(_("This household is not flagged."))
         batch = (
             ApprovalBatch.objects.select_for_update().get(pk=locked.batch_id)

@@ -119,6 +119,26 @@ def test_refusal_tells_the_household_and_takes_it_out_of_a_pending_batch(
     assert again is not None and again.count == 1
 
 
+def test_a_decision_stays_reachable_when_the_flag_clears(chiyoda, admin_user, worker):
+    campaign = flagged_campaign(admin_user)
+    sato = entitlement_of(campaign, "sato-jiro")
+    services.flag_decide(entitlement=sato, decision=Decision.REFUSE, reason="転出", user=worker)
+    residency_set(resident_id=demo_resident("sato-jiro").pk, moved_out_on=None)
+    assert services.flags_refresh(campaign=campaign) == 0
+    from madoguchi.campaigns import selectors
+
+    listed = selectors.flagged(campaign=campaign, municipality_codes=[CHIYODA])
+    assert list(listed.values_list("pk", "flag", "decision")) == [
+        (sato.pk, Flag.NONE, Decision.REFUSE)
+    ]
+    # Still refused (out of approval) until staff change it; then it is paid as usual.
+    batch = services.approval_request(campaign=campaign, municipality_code=CHIYODA, user=worker)
+    assert batch is not None and batch.count == 1
+    services.flag_decide(entitlement=sato, decision=Decision.PAY, reason="", user=worker)
+    again = services.approval_request(campaign=campaign, municipality_code=CHIYODA, user=worker)
+    assert again is not None and again.count == 1
+
+
 def test_decisions_only_after_the_push(chiyoda, admin_user, worker):
     campaign = campaign_for(CHIYODA, user=admin_user)
     residency_set(resident_id=demo_resident("sato-jiro").pk, moved_out_on=MOVED)
