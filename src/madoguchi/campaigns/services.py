@@ -678,6 +678,7 @@ def unpaid_import(
     results = list(zengin.parse_unpaid_results(fp))  # all-or-nothing: check the whole file first
     outcome = UnpaidImport(unknown=[])
     now = timezone.now()
+    files: set[int] = set()
     with transaction.atomic():
         for result in results:
             code = result.customer_code.strip()
@@ -713,6 +714,12 @@ def unpaid_import(
             )
             notify.payment_failed(entitlement=entitlement, payment_id=payment.pk)
             outcome.failed += 1
+            files.add(payment.payment_file_id)
+        # The bank answered for these files: they were sent, whatever staff marked (a cancel
+        # would pay the others twice).
+        PaymentFile.objects.filter(
+            pk__in=files, sent_at__isnull=True, cancelled_at__isnull=True
+        ).update(sent_at=now, sent_by=user)
         audit_record(
             action="campaign.unpaid_imported",
             actor=user,

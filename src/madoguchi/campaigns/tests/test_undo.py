@@ -316,3 +316,27 @@ def test_the_cancelled_files_records_parse_back_in_the_new_file(chiyoda, admin_u
     }
     assert {r.customer_code for r in records} == codes
     assert sum(r.amount for r in records) == second.amount == first.amount
+
+
+@pytest.mark.django_db
+def test_a_bank_result_marks_its_file_sent(chiyoda, admin_user, worker):
+    """A 振込不能 result proves the file reached the bank: it can no longer be cancelled (its
+    other payments were made)."""
+    from .test_staff import _unpaid_file
+
+    campaign = approved_campaign(admin_user, worker)
+    payment_file = make_file(campaign, worker)
+    out = io.BytesIO()
+    services.payment_file_write(payment_file=payment_file, out=out)
+    first = Payment.objects.filter(payment_file=payment_file).first()
+    assert first is not None
+    unpaid = _unpaid_file(out.getvalue(), {first.entitlement.customer_code})
+    services.unpaid_import(
+        campaign=campaign, municipality_code=CHIYODA, fp=io.BytesIO(unpaid), user=worker
+    )
+    payment_file.refresh_from_db()
+    assert payment_file.sent_at is not None and payment_file.sent_by == worker
+    with pytest.raises(services.NotAllowed):
+        services.payment_file_cancel(
+            payment_file=payment_file, user=worker, not_sent_confirmed=True
+        )
