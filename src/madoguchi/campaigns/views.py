@@ -316,6 +316,15 @@ def _back(campaign: Campaign, code: str | None = None, anchor: str = "") -> Http
     return HttpResponseRedirect(url + anchor)
 
 
+def _error_working(request: HttpRequest, campaign: Campaign, code: str) -> dict[str, Any]:
+    """The form pages shown again with an error keep (and name) the municipality worked for;
+    a municipality's own campaign just keeps its code in the form."""
+    found = _working_context(request, campaign, {code})
+    if not found["working"]:
+        return {"working": {"code": code}}
+    return {**found, "working_choices": []}  # switching is done on the campaign page
+
+
 def _working_context(request: HttpRequest, campaign: Campaign, codes: set[str]) -> dict[str, Any]:
     """What the templates need to show and keep the municipality worked on."""
     if campaign.municipality_id or access.national(request.user):
@@ -544,7 +553,7 @@ def staff_payment_file(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
         return render(
             request,
             "campaigns/staff_payer.html",
-            {"campaign": campaign, "payer_form": form, "working": {"code": code}},
+            {"campaign": campaign, "payer_form": form, **_error_working(request, campaign, code)},
             status=400,
         )
     data = form.cleaned_data
@@ -628,7 +637,7 @@ def staff_unpaid(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(
         request,
         "campaigns/staff_unpaid.html",
-        {"campaign": campaign, "unpaid_form": form, "working": {"code": code}},
+        {"campaign": campaign, "unpaid_form": form, **_error_working(request, campaign, code)},
         status=400,
     )
 
@@ -804,7 +813,7 @@ def staff_payment_cancel(
                 "campaign": campaign,
                 "file": payment_file,
                 "cancel_form": form,
-                "working": {"code": payment_file.municipality_code},
+                **_error_working(request, campaign, payment_file.municipality_code),
             },
             status=400,
         )

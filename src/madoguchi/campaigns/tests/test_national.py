@@ -109,6 +109,13 @@ def test_the_file_of_the_municipality_worked_for(client, national_run, admin_use
     assert response["Location"].startswith(f"{base}?municipality={CHIYODA}")
     payment_file = campaign.payment_files.get()
     assert payment_file.municipality_code == CHIYODA
+    # A form shown again with an error names and keeps the municipality worked for.
+    response = client.post(
+        f"{base}payment-files/", {**PAYER, "transfer_date": "", "municipality": YOKOHAMA}
+    )
+    body = response.content.decode()
+    assert response.status_code == 400 and "作業する市区町村" in body
+    assert f'name="municipality" value="{YOKOHAMA}"' in body
     body = client.get(f"{base}?municipality={YOKOHAMA}").content.decode()
     assert str(payment_file.public_id) not in body
     body = client.get(f"{base}?municipality={CHIYODA}").content.decode()
