@@ -43,7 +43,7 @@ class ItemEditForm(forms.Form):
     )
 
     public_funds = forms.BooleanField(
-        label=_("Offer the public funds receipt account (公金受取口座を利用する)"),
+        label=_("Offer the public funds receipt account"),
         required=False,
         help_text=_(
             "Residents who registered a public funds receipt account can choose it instead of "
