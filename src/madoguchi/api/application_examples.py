@@ -280,6 +280,10 @@ INVALID_ANSWERS = OpenApiExample(
         "errors": [_DATE_ERROR],
     },
 )
+_PUBLIC_FUNDS_MESSAGE = (
+    "API からの申請では公金受取口座を利用できません。"
+    "source と registered_at を付けず、口座を入力して送ってください。"
+)
 PUBLIC_FUNDS_NOT_IN_API = OpenApiExample(
     "公金受取口座は API では使えない / public funds account not in the API",
     response_only=True,
@@ -289,7 +293,7 @@ PUBLIC_FUNDS_NOT_IN_API = OpenApiExample(
         "title": "公金受取口座は API からの申請では利用できません。",
         "title_en": "The public funds receipt account cannot be used through the API.",
         "status": 422,
-        "detail": "API からの申請では公金受取口座を利用できません。source と registered_at を付けず、口座を入力して送ってください。",
+        "detail": _PUBLIC_FUNDS_MESSAGE,
         "detail_en": (
             "An application sent through the API cannot use the public funds receipt account: "
             "send the account typed in, without source and registered_at."
@@ -298,7 +302,7 @@ PUBLIC_FUNDS_NOT_IN_API = OpenApiExample(
             {
                 "field": "answers.payee.account",
                 "code": "public_funds_not_in_api",
-                "message": "API からの申請では公金受取口座を利用できません。source と registered_at を付けず、口座を入力して送ってください。",
+                "message": _PUBLIC_FUNDS_MESSAGE,
                 "message_en": (
                     "An application sent through the API cannot use the public funds receipt "
                     "account: send the account typed in, without source and registered_at."

@@ -66,20 +66,29 @@ def snapshot(account: AccountView) -> dict[str, Any]:
     }
 
 
+def _account(application: Application) -> AccountView | None:
+    """The applicant's account (none for an application without a resident: the counter's)."""
+    if application.resident_id is None:
+        return None
+    return funds_selectors.account_for_resident(application.resident_id)
+
+
 def offers_for(application: Application, page: Page) -> dict[str, PublicFundsOffer]:
     """What the page shows for each offering item: the resident's account masked (or a link
     to register one that comes back to this page)."""
     items = list(offering_items(page["items"]))
     if not items:
         return {}
-    account = funds_selectors.account_for_resident(application.resident_id)
+    account = _account(application)
     text = ""
     if account is not None:
         normalised = _normalised(items[0], snapshot(account))
         text = account_masked(normalised) if normalised is not None else ""
     back = reverse("apply:page", args=[application.public_id, page["id"]])
     register = f"{reverse('publicfunds:edit')}?{urlencode({'next': back})}"
-    return {item["code"]: PublicFundsOffer(account_text=text, register_url=register) for item in items}
+    return {
+        item["code"]: PublicFundsOffer(account_text=text, register_url=register) for item in items
+    }
 
 
 def _normalised(item: Item, value: Any) -> dict[str, Any] | None:
@@ -105,7 +114,7 @@ def choices_apply(
             continue
         if value.pop(USE_PART, "") != PUBLIC_FUNDS:
             continue
-        account = funds_selectors.account_for_resident(application.resident_id)
+        account = _account(application)
         if account is None:
             errors.append(_error(item, "public_funds_removed"))
             continue
@@ -114,16 +123,20 @@ def choices_apply(
 
 
 _MESSAGES = {
-    "public_funds_removed": lambda label: _(
-        "%(label)s: your public funds receipt account is no longer registered. Choose "
-        "“Enter another account” and enter one, or register the account again."
-    )
-    % {"label": label},
-    "public_funds_changed": lambda label: _(
-        "%(label)s: your public funds receipt account was changed after you chose it. Check "
-        "the account and choose it again."
-    )
-    % {"label": label},
+    "public_funds_removed": lambda label: (
+        _(
+            "%(label)s: your public funds receipt account is no longer registered. Choose "
+            "“Enter another account” and enter one, or register the account again."
+        )
+        % {"label": label}
+    ),
+    "public_funds_changed": lambda label: (
+        _(
+            "%(label)s: your public funds receipt account was changed after you chose it. Check "
+            "the account and choose it again."
+        )
+        % {"label": label}
+    ),
 }
 
 
@@ -146,7 +159,7 @@ def stale_errors(
         if not isinstance(value, Mapping) or value.get("source") != PUBLIC_FUNDS:
             continue
         if not looked:
-            account, looked = funds_selectors.account_for_resident(application.resident_id), True
+            account, looked = _account(application), True
         if account is None:
             errors.append(_error(item, "public_funds_removed"))
         elif _normalised(item, snapshot(account)) != dict(value):
@@ -166,6 +179,8 @@ def account_view_audit(
     *, application: Application, user: AbstractBaseUser, view: str, ip_address: str | None
 ) -> None:
     """Record that the applicant's 公金受取口座 was shown on a page of their application."""
+    if application.resident_id is None:
+        return
     funds_services.account_viewed(
         resident_id=application.resident_id,
         municipality_code=application.municipality_id,

@@ -304,7 +304,10 @@ def check(request: HttpRequest, resident: Resident, application: Application) ->
     )
     if public_funds.uses_account(definition, result.answers):
         public_funds.account_view_audit(
-            application=application, user=_user(request), view="apply-check", ip_address=_ip(request)
+            application=application,
+            user=_user(request),
+            view="apply-check",
+            ip_address=_ip(request),
         )
     return render(
         request,

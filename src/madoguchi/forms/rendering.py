@@ -212,9 +212,7 @@ class _Renderer:
             )
         return html
 
-    def public_funds(
-        self, offer: PublicFundsOffer, context: dict[str, Any], raw: Any
-    ) -> str:
+    def public_funds(self, offer: PublicFundsOffer, context: dict[str, Any], raw: Any) -> str:
         """「公金受取口座を利用する」 or 「別の口座を入力する」 as radios (no JavaScript: the typed
         fields are always there); without an account, the fields and a link to register one."""
         if not offer.account_text:

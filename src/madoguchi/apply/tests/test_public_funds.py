@@ -133,7 +133,10 @@ def test_choosing_it_keeps_a_snapshot_from_the_register(client_taro, draft, taro
     }
     # The page shows the choice back, the typed fields empty.
     page = client_taro.get(_payee(draft)).content.decode()
-    assert 'value="public_funds" aria-describedby="f-payee-account-use-public_funds_hint" checked' in page
+    assert (
+        'value="public_funds" aria-describedby="f-payee-account-use-public_funds_hint" checked'
+        in page
+    )
     assert 'name="payee.account.account_number" value=""' in page
 
 
@@ -268,7 +271,13 @@ def test_an_unsafe_next_is_ignored(client_taro, taro) -> None:
     client_taro.get(edit, {"next": "https://evil.example/apply/"})
     client_taro.post(
         edit,
-        {"bank": "0001", "branch": "001", "account_type": "1", "number": "1", "holder": "よしだ　たろう"},
+        {
+            "bank": "0001",
+            "branch": "001",
+            "account_type": "1",
+            "number": "1",
+            "holder": "よしだ　たろう",
+        },
     )
     response = client_taro.post(reverse("publicfunds:sign"), {"pin": funds_testing.DEMO_PIN})
     assert response["Location"] == reverse("publicfunds:mine")
