@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Any
 
 import pytest
 from playwright.sync_api import expect
@@ -17,11 +16,15 @@ from madoguchi.applications.arrivals import arrivals_work
 from madoguchi.applications.models import Application
 from madoguchi.applications.services import application_draft_create
 from madoguchi.apply.tests.conftest import publish
-from madoguchi.apply.tests.test_e2e_journey import idp_sign_in
+from madoguchi.apply.tests.test_e2e_journey import (
+    check_page,
+    idp_sign_in,
+    live,  # noqa: F401 - the fixture
+    save_and_continue,
+)
 from madoguchi.audit.models import AuditEvent
 from madoguchi.core.testing import axe_violations, format_violations
 from madoguchi.forms import presets
-from madoguchi.idp import testing
 from madoguchi.publicfunds import testing as funds_testing
 from madoguchi.reception.testing import staff_device, totp_code
 from madoguchi.signatures.services import DEMO_SIGN_PIN
@@ -32,24 +35,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PROCEDURE = "child-allowance-unpaid"
 
 
-def check(page: Any, name: str) -> None:
-    violations = axe_violations(page)
-    page.screenshot(path=f"/tmp/madoguchi-public-funds-item-{name}.png", full_page=True)
-    assert violations == [], f"{name}: {format_violations(violations)}"
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360, name
-    assert page.csp_violations == [], page.csp_violations
-
-
-@pytest.fixture
-def live(live_server, pki, catalog, settings) -> str:
-    testing.register_client(redirect_uris=[f"{live_server.url}/signin/callback/"])
-    settings.OIDC_ISSUER = f"{live_server.url}/idp/o"
-    settings.OIDC_CLIENT_ID = testing.TEST_CLIENT_ID
-    settings.OIDC_CLIENT_SECRET = testing.TEST_CLIENT_SECRET
-    return str(live_server.url)
-
-
-def test_choose_the_account_sign_and_staff_see_it(live, page, browser):
+def test_choose_the_account_sign_and_staff_see_it(live, page, browser):  # noqa: F811
     taro = demo_resident("yoshida-taro")
     funds_testing.account_for(taro, number="1234567")
     preset = presets.preset_get(PROCEDURE)
@@ -66,20 +52,20 @@ def test_choose_the_account_sign_and_staff_see_it(live, page, browser):
     choice = page.get_by_label("公金受取口座を利用する")
     expect(choice).to_be_checked()
     expect(page.get_by_text("****567")).to_be_visible()
-    check(page, "01-payee")
+    check_page(page, "public-funds-01-payee")
     # Asked for another account but left it empty: the error is at the field, nothing lost.
     page.get_by_label("別の口座を入力する").check()
-    page.get_by_role("button", name="保存して次へ").click()
+    save_and_continue(page)
     expect(page.locator(".error-summary")).to_be_visible()
-    check(page, "02-payee-error")
+    check_page(page, "public-funds-02-payee-error")
     page.get_by_label("公金受取口座を利用する").check()
-    page.get_by_role("button", name="保存して次へ").click()
+    save_and_continue(page)
     page.get_by_label("記載内容に誤りがないことを誓約します").check()
-    page.get_by_role("button", name="保存して次へ").click()
+    save_and_continue(page)
 
     expect(page.get_by_role("heading", level=1)).to_have_text("入力内容の確認")
     expect(page.get_by_text(re.compile("1234567 .*（公金受取口座）"))).to_be_visible()
-    check(page, "03-check")
+    check_page(page, "public-funds-03-check")
     page.get_by_role("link", name="電子署名へ進む").click()
     page.get_by_label("署名用電子証明書の暗証番号（英数字6〜16桁）").fill(DEMO_SIGN_PIN)
     page.get_by_role("button", name="署名して申請").click()
@@ -88,7 +74,7 @@ def test_choose_the_account_sign_and_staff_see_it(live, page, browser):
     arrivals_work()
     page.goto(arrival_url)
     expect(page.get_by_role("heading", level=1)).to_have_text("申請を受け付けました")
-    check(page, "04-receipt")
+    check_page(page, "public-funds-04-receipt")
     application = Application.objects.get(pk=draft.pk)
     assert application.answers["payee.account"]["source"] == "public_funds"
 
