@@ -112,8 +112,8 @@ def choices_apply(
         value = raw.get(item["code"])
         if not isinstance(value, dict):
             continue
-        if value.pop(USE_PART, "") != PUBLIC_FUNDS:
-            continue
+        if value.get(USE_PART) != PUBLIC_FUNDS:
+            continue  # 「別の口座を入力する」 (kept, so the page shows it chosen): the typed fields
         account = _account(application)
         if account is None:
             errors.append(_error(item, "public_funds_removed"))

@@ -227,7 +227,11 @@ class _Renderer:
                 part.value = ""  # the account's own details are not typed in
         return render_to_string(
             "madoguchi_forms/widgets/bank_account_public_funds.html",
-            {**context, "offer": offer, "use_account": using or not typed},
+            {
+                **context,
+                "offer": offer,
+                "use_account": using or (raw_map.get("use") != "other" and not typed),
+            },
         )
 
     def entry_html(self, item: Item, entry: Mapping[str, Any], *, prefix: str) -> SafeString:

@@ -144,8 +144,14 @@ def test_another_account_is_kept_as_typed(client_taro, draft, taro) -> None:
     funds_testing.account_for(taro)
     assert client_taro.post(_payee(draft), {**TYPED, "_action": "next"}).status_code == 302
     draft.refresh_from_db()
-    assert draft.raw_answers[ITEM]["account_number"] == "7654321"
-    assert "source" not in draft.raw_answers[ITEM] and "use" not in draft.raw_answers[ITEM]
+    answer = form_validate(form_version=draft.form_version, answers=draft.raw_answers).answers
+    assert answer[ITEM]["account_number"] == "7654321"
+    assert "source" not in answer[ITEM] and "use" not in answer[ITEM]
+    # Chosen but left empty: the page shows that choice again, with the errors at the fields.
+    response = client_taro.post(_payee(draft), {"payee.account.use": "other", "_action": "next"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "金融機関コード" in page
+    assert 'id="f-payee-account-use-other" name="payee.account.use" value="other" checked' in page
 
 
 def test_signed_with_the_account_and_seen_by_staff_only_through_it(

@@ -495,6 +495,11 @@ class BankAccountType(FieldType):
             problems.append("public_funds must be true or false")
         return problems
 
+    def is_empty(self, raw: Any) -> bool:
+        if isinstance(raw, Mapping):  # the choice alone is no answer
+            return super().is_empty({k: v for k, v in raw.items() if k != USE_PART})
+        return super().is_empty(raw)
+
     def from_post(self, item: Item, name: str, data: Any, files: Any) -> Any:
         raw = super().from_post(item, name, data, files)
         use = data.get(f"{name}.{USE_PART}", "") if item.get("public_funds") else ""
