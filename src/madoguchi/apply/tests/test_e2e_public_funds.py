@@ -10,8 +10,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from madoguchi.accounts.models import User
-from madoguchi.accounts.services import DEMO_PASSWORD
 from madoguchi.applications.arrivals import arrivals_work
 from madoguchi.applications.models import Application
 from madoguchi.applications.services import application_draft_create
@@ -26,7 +24,7 @@ from madoguchi.audit.models import AuditEvent
 from madoguchi.core.testing import axe_violations, format_violations
 from madoguchi.forms import presets
 from madoguchi.publicfunds import testing as funds_testing
-from madoguchi.reception.testing import staff_device, totp_code
+from madoguchi.reception.testing import staff_browser_login
 from madoguchi.signatures.services import DEMO_SIGN_PIN
 from madoguchi.signatures.testing import demo_resident
 
@@ -82,14 +80,8 @@ def test_choose_the_account_sign_and_staff_see_it(live, page, browser):  # noqa:
     staff = browser.new_context(viewport={"width": 360, "height": 780}, locale="ja-JP")
     try:
         worker = staff.new_page()
-        worker.csp_violations = []
-        device = staff_device(User.objects.get(username="chiyoda-worker"))
-        worker.goto(f"{live}/staff/reception/applications/{application.receipt_number}/")
-        worker.get_by_label("ユーザー名").fill("chiyoda-worker")
-        worker.get_by_label("パスワード").fill(DEMO_PASSWORD)
-        worker.get_by_role("button", name="ログイン").click()
-        worker.get_by_label("確認コード").fill(totp_code(device))
-        worker.get_by_role("button", name="確認して進む").click()
+        detail = f"{live}/staff/reception/applications/{application.receipt_number}/"
+        staff_browser_login(worker, detail, "chiyoda-worker")
         expect(worker.get_by_text(re.compile("1234567 .*（公金受取口座）"))).to_be_visible()
         violations = axe_violations(worker)
         assert violations == [], format_violations(violations)
