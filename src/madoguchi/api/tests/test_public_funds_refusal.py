@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import copy
 
+import httpx
 import pytest
 
 from madoguchi.api.tests.conftest import bearer, signed_body
+from madoguchi.api.tests.test_drafts import access_token
 from madoguchi.applications.models import Application, Arrival
 from madoguchi.forms import presets
 from madoguchi.forms.services import form_adopt_preset, form_publish
@@ -42,7 +44,7 @@ def _claimed(answers):
 
 def _assert_refused(response) -> None:
     assert response.status_code == 422, response.content
-    assert response["Content-Type"].startswith("application/problem+json")
+    assert response.headers["Content-Type"].startswith("application/problem+json")
     problem = response.json()
     assert problem["type"].endswith("/public-funds-not-in-api")
     (error,) = problem["errors"]
@@ -82,3 +84,30 @@ def test_the_openapi_schema_documents_the_refusal(client) -> None:
     schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json")
     assert schema.status_code == 200
     assert "public-funds-not-in-api" in schema.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_draft_and_its_answers_refuse_it_over_http(
+    live_server, settings, portal, benefit_form, typed_answers, taro
+) -> None:
+    """For a signed-in resident (the token checked against the IdP on the live server): the
+    draft with the claim is refused and nothing is stored; a draft's answers likewise."""
+    settings.OIDC_ISSUER = f"{live_server.url}/idp/o"
+    headers = {
+        "Authorization": f"Bearer {portal['test']}",
+        "X-Resident-Token": access_token(taro, "taro-funds-token"),
+    }
+    with httpx.Client(base_url=f"{live_server.url}/api/v1/", headers=headers, timeout=30) as api:
+        body = {"form_version_id": str(benefit_form.pk), "answers": _claimed(typed_answers)}
+        _assert_refused(api.post("applications/drafts", json=body))
+        assert not Application.objects.exists()
+        created = api.post("applications/drafts", json={"form_version_id": str(benefit_form.pk)})
+        assert created.status_code == 201, created.text
+        url = f"applications/{created.json()['application']['id']}/answers"
+        _assert_refused(api.patch(url, json={"answers": _claimed(typed_answers)}))
+        draft = Application.objects.get()
+        assert "payee.account" not in draft.raw_answers
+        accepted = api.patch(
+            url, json={"answers": {"payee.account": typed_answers["payee.account"]}}
+        )
+        assert accepted.status_code == 200, accepted.text
