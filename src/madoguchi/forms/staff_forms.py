@@ -42,10 +42,23 @@ class ItemEditForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, can_hide: bool = True, **kwargs: Any) -> None:
+    public_funds = forms.BooleanField(
+        label=_("Offer the public funds receipt account"),
+        required=False,
+        help_text=_(
+            "Residents who registered a public funds receipt account can choose it instead of "
+            "typing an account."
+        ),
+    )
+
+    def __init__(
+        self, *args: Any, can_hide: bool = True, is_bank_account: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if not can_hide:
             del self.fields["hidden"]
+        if not is_bank_account:
+            del self.fields["public_funds"]
 
 
 class ItemAddForm(forms.Form):
