@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from madoguchi.catalog.types import ApplicationLimit
 
@@ -27,7 +28,7 @@ CHOICE_TYPES = {"radio", "select", "checkbox"}
 
 
 class ItemEditForm(forms.Form):
-    label = forms.CharField(label=_("Label"), max_length=200)
+    label = forms.CharField(label=pgettext_lazy("form item", "Label"), max_length=200)
     help = forms.CharField(
         label=_("Help text"),
         required=False,
@@ -65,7 +66,7 @@ class ItemAddForm(forms.Form):
         },
     )
     type = forms.ChoiceField(label=_("Kind of answer"), choices=ADDABLE_TYPES)
-    label = forms.CharField(label=_("Label"), max_length=200)
+    label = forms.CharField(label=pgettext_lazy("form item", "Label"), max_length=200)
     help = forms.CharField(
         label=_("Help text"),
         required=False,

@@ -77,7 +77,7 @@ def municipality_tables(*, municipality_code: str) -> dict[str, Table]:
             _("Received at the counter"),
             _("Online rate"),
             _("Decided"),
-            _("Returned for correction"),
+            pgettext("figures", "Returned for correction"),
             _("Received to decision, median"),
             _("Received to decision, 90th percentile"),
             _("Oldest open application"),
@@ -146,7 +146,7 @@ def municipality_tables(*, municipality_code: str) -> dict[str, Table]:
             _("Received at the counter"),
             _("Online rate"),
             _("Decided"),
-            _("Returned for correction"),
+            pgettext("figures", "Returned for correction"),
         ],
         columns=[
             "month",
