@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from madoguchi.accounts.staff_auth import staff_required
@@ -445,9 +446,12 @@ def staff_approval_request(request: HttpRequest, public_id: uuid.UUID) -> HttpRe
     else:
         messages.success(
             request,
-            _(
+            ngettext(
+                "%(count)s household was put into a batch. "
+                "A second staff member has to confirm it.",
                 "%(count)s households were put into a batch. "
-                "A second staff member has to confirm it."
+                "A second staff member has to confirm it.",
+                batch.count,
             )
             % {"count": batch.count},
         )
@@ -504,7 +508,11 @@ def staff_payment_file(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
     else:
         messages.success(
             request,
-            _("A transfer file of %(count)s payments was made. Download it below.")
+            ngettext(
+                "A transfer file of %(count)s payment was made. Download it below.",
+                "A transfer file of %(count)s payments was made. Download it below.",
+                created.count,
+            )
             % {"count": created.count},
         )
     return redirect("campaigns:staff-detail", campaign.public_id)
@@ -557,9 +565,12 @@ def staff_unpaid(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _(
+                ngettext(
+                    "%(count)s payment was marked failed; "
+                    "the resident was asked for another account.",
                     "%(count)s payments were marked failed; "
-                    "the residents were asked for another account."
+                    "the residents were asked for another account.",
+                    result.failed,
                 )
                 % {"count": result.failed},
             )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.utils.translation import pgettext_lazy
 
 from madoguchi.catalog.types import ApplicationLimit
@@ -128,7 +129,11 @@ class ItemAddForm(forms.Form):
             if lines and len(lines) != len(options):
                 self.add_error(
                     name,
-                    _("Give one translation per option: %(count)s lines.")
+                    ngettext(
+                        "Give one translation per option: %(count)s line.",
+                        "Give one translation per option: %(count)s lines.",
+                        len(options),
+                    )
                     % {"count": len(options)},
                 )
         return cleaned
