@@ -10,8 +10,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from madoguchi.kpis import selectors
 from madoguchi.kpis.charts import BarChart, bar_chart
