@@ -106,3 +106,19 @@ def test_the_clash_check_finds_a_clash(tmp_path, monkeypatch):
         catalogue.save(str(path))
     monkeypatch.setattr(sys.modules[__name__], "PACKAGE", tmp_path)
     assert clashes("ja") == ["'Status' → one: 状態; two: 状況"]
+
+
+@pytest.mark.parametrize("app", sorted(catalogues("en")))
+def test_an_english_plural_entry_has_its_singular_and_its_plural(app):
+    """A translated English plural entry fills both forms ("1 record was registered" / "2
+    records were registered"); an entry written under the Japanese rule (nplurals=1) has only
+    the first."""
+    wrong = [
+        entry.msgid
+        for entry in catalogues("en")[app]
+        if entry.msgid_plural
+        and not entry.obsolete
+        and any(entry.msgstr_plural.values())
+        and not all(entry.msgstr_plural.get(i) for i in (0, 1))
+    ]
+    assert wrong == []
