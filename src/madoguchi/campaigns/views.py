@@ -477,7 +477,13 @@ def staff_approval_confirm(
     except services.CampaignError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("%(count)s households were approved.") % {"count": approved})
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s household was approved.", "%(count)s households were approved.", approved
+            )
+            % {"count": approved},
+        )
     return redirect("campaigns:staff-detail", campaign.public_id)
 
 
