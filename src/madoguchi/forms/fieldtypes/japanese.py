@@ -410,7 +410,11 @@ class AddressType(FieldType):
         if has_control_characters(address) or len(address) > 200:
             raise invalid(
                 "address_invalid",
-                _("%(label)s must be at most %(max)s characters.")
+                ngettext(
+                    "%(label)s must be at most %(max)s character.",
+                    "%(label)s must be at most %(max)s characters.",
+                    200,
+                )
                 % {"label": address_label, "max": 200},
                 part="address",
             )
