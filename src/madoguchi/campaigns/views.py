@@ -777,7 +777,11 @@ def staff_approval_withdraw(
     else:
         messages.success(
             request,
-            _("The batch was withdrawn; %(count)s households wait for a new batch.")
+            ngettext(
+                "The batch was withdrawn; %(count)s household waits for a new batch.",
+                "The batch was withdrawn; %(count)s households wait for a new batch.",
+                released,
+            )
             % {"count": released},
         )
     return _back(campaign, batch.municipality_code, "#approval")
