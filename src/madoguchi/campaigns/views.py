@@ -25,6 +25,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from madoguchi.accounts.staff_auth import staff_required
@@ -519,9 +520,12 @@ def staff_approval_request(request: HttpRequest, public_id: uuid.UUID) -> HttpRe
     else:
         messages.success(
             request,
-            _(
+            ngettext(
+                "%(count)s household was put into a batch. "
+                "A second staff member has to confirm it.",
                 "%(count)s households were put into a batch. "
-                "A second staff member has to confirm it."
+                "A second staff member has to confirm it.",
+                batch.count,
             )
             % {"count": batch.count},
         )
@@ -539,7 +543,13 @@ def staff_approval_confirm(
     except services.CampaignError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("%(count)s households were approved.") % {"count": approved})
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s household was approved.", "%(count)s households were approved.", approved
+            )
+            % {"count": approved},
+        )
     return _back(campaign, batch.municipality_code, "#approval")
 
 
@@ -570,7 +580,11 @@ def staff_payment_file(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
     else:
         messages.success(
             request,
-            _("A transfer file of %(count)s payments was made. Download it below.")
+            ngettext(
+                "A transfer file of %(count)s payment was made. Download it below.",
+                "A transfer file of %(count)s payments was made. Download it below.",
+                created.count,
+            )
             % {"count": created.count},
         )
     return _back(campaign, code, "#payment")
@@ -621,9 +635,12 @@ def staff_unpaid(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _(
+                ngettext(
+                    "%(count)s payment was marked failed; "
+                    "the resident was asked for another account.",
                     "%(count)s payments were marked failed; "
-                    "the residents were asked for another account."
+                    "the residents were asked for another account.",
+                    result.failed,
                 )
                 % {"count": result.failed},
             )
@@ -760,7 +777,11 @@ def staff_approval_withdraw(
     else:
         messages.success(
             request,
-            _("The batch was withdrawn; %(count)s households wait for a new batch.")
+            ngettext(
+                "The batch was withdrawn; %(count)s household waits for a new batch.",
+                "The batch was withdrawn; %(count)s households wait for a new batch.",
+                released,
+            )
             % {"count": released},
         )
     return _back(campaign, batch.municipality_code, "#approval")

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
 
 from madoguchi.catalog.types import ApplicationLimit
 
@@ -27,7 +28,7 @@ CHOICE_TYPES = {"radio", "select", "checkbox"}
 
 
 class ItemEditForm(forms.Form):
-    label = forms.CharField(label=_("Label"), max_length=200)
+    label = forms.CharField(label=pgettext_lazy("form item", "Label"), max_length=200)
     help = forms.CharField(
         label=_("Help text"),
         required=False,
@@ -78,7 +79,7 @@ class ItemAddForm(forms.Form):
         },
     )
     type = forms.ChoiceField(label=_("Kind of answer"), choices=ADDABLE_TYPES)
-    label = forms.CharField(label=_("Label"), max_length=200)
+    label = forms.CharField(label=pgettext_lazy("form item", "Label"), max_length=200)
     help = forms.CharField(
         label=_("Help text"),
         required=False,
@@ -140,7 +141,11 @@ class ItemAddForm(forms.Form):
             if lines and len(lines) != len(options):
                 self.add_error(
                     name,
-                    _("Give one translation per option: %(count)s lines.")
+                    ngettext(
+                        "Give one translation per option: %(count)s line.",
+                        "Give one translation per option: %(count)s lines.",
+                        len(options),
+                    )
                     % {"count": len(options)},
                 )
         return cleaned

@@ -16,7 +16,7 @@ import jaconv
 import zengin_code
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from madoguchi.core.dates import date_text, japanese_active
 from madoguchi.forms import mynumber, wareki
@@ -93,7 +93,11 @@ class NameType(FieldType):
                 problems.append(
                     Problem(
                         "max_length",
-                        _("%(label)s must be at most %(max)s characters.")
+                        ngettext(
+                            "%(label)s must be at most %(max)s character.",
+                            "%(label)s must be at most %(max)s characters.",
+                            NAME_MAX,
+                        )
                         % {"label": label, "max": NAME_MAX},
                         part=name,
                     )
@@ -406,7 +410,11 @@ class AddressType(FieldType):
         if has_control_characters(address) or len(address) > 200:
             raise invalid(
                 "address_invalid",
-                _("%(label)s must be at most %(max)s characters.")
+                ngettext(
+                    "%(label)s must be at most %(max)s character.",
+                    "%(label)s must be at most %(max)s characters.",
+                    200,
+                )
                 % {"label": address_label, "max": 200},
                 part="address",
             )
