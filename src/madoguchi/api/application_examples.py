@@ -280,6 +280,38 @@ INVALID_ANSWERS = OpenApiExample(
         "errors": [_DATE_ERROR],
     },
 )
+_PUBLIC_FUNDS_MESSAGE = (
+    "API からの申請では公金受取口座を利用できません。"
+    "source と registered_at を付けず、口座を入力して送ってください。"
+)
+PUBLIC_FUNDS_NOT_IN_API = OpenApiExample(
+    "公金受取口座は API では使えない / public funds account not in the API",
+    response_only=True,
+    status_codes=["422"],
+    value={
+        "type": "https://madoguchi.jp/problems/public-funds-not-in-api",
+        "title": "公金受取口座は API からの申請では利用できません。",
+        "title_en": "The public funds receipt account cannot be used through the API.",
+        "status": 422,
+        "detail": _PUBLIC_FUNDS_MESSAGE,
+        "detail_en": (
+            "An application sent through the API cannot use the public funds receipt account: "
+            "send the account typed in, without source and registered_at."
+        ),
+        "errors": [
+            {
+                "field": "answers.payee.account",
+                "code": "public_funds_not_in_api",
+                "message": _PUBLIC_FUNDS_MESSAGE,
+                "message_en": (
+                    "An application sent through the API cannot use the public funds receipt "
+                    "account: send the account typed in, without source and registered_at."
+                ),
+                "item": "payee.account",
+            }
+        ],
+    },
+)
 SIGNATURE_REJECTED = OpenApiExample(
     "署名の拒否 / signature refused",
     response_only=True,

@@ -153,7 +153,13 @@ class ApplicationCollectionView(_ApplyView):
             422: ex.PROBLEM,
             429: ex.PROBLEM,
         },
-        examples=[ex.SIGNED_REQUEST, ex.ARRIVED, ex.FORM_NOT_FOUND, ex.TOO_LARGE],
+        examples=[
+            ex.SIGNED_REQUEST,
+            ex.ARRIVED,
+            ex.FORM_NOT_FOUND,
+            ex.TOO_LARGE,
+            ex.PUBLIC_FUNDS_NOT_IN_API,
+        ],
         tags=TAG,
     )
     def post(self, request: Request) -> Response:
@@ -169,7 +175,12 @@ class PayloadPreviewView(_ApplyView):
         description=ex.PREVIEW_DESCRIPTION,
         request=s.PayloadPreviewSerializer,
         responses={200: s.PayloadPreviewResponseSerializer, 401: ex.PROBLEM, 422: ex.PROBLEM},
-        examples=[ex.PREVIEW_REQUEST, ex.PREVIEW_RESPONSE, ex.INVALID_ANSWERS],
+        examples=[
+            ex.PREVIEW_REQUEST,
+            ex.PREVIEW_RESPONSE,
+            ex.INVALID_ANSWERS,
+            ex.PUBLIC_FUNDS_NOT_IN_API,
+        ],
         tags=TAG,
     )
     def post(self, request: Request) -> Response:
@@ -208,7 +219,7 @@ class DraftCreateView(_ResidentView):
         parameters=[IDEMPOTENCY_KEY],
         request=s.DraftCreateSerializer,
         responses={201: s.DraftSerializer, 401: ex.PROBLEM, 403: ex.PROBLEM, 422: ex.PROBLEM},
-        examples=[ex.DRAFT_REQUEST, ex.DRAFT_RESPONSE],
+        examples=[ex.DRAFT_REQUEST, ex.DRAFT_RESPONSE, ex.PUBLIC_FUNDS_NOT_IN_API],
         tags=TAG,
     )
     def post(self, request: Request) -> Response:
@@ -219,6 +230,7 @@ class DraftCreateView(_ResidentView):
         form_version = _form_version_of(credential, data)
         resident = resident_from_request(request)
         answers = dict(data.get("answers") or {})
+        submission.public_funds_refuse(answers)
 
         def work() -> Response:
             application = submission.application_draft_create_for(
@@ -268,8 +280,14 @@ class AnswersView(_ResidentView):
         description=ex.ANSWERS_DESCRIPTION,
         parameters=[_ID],
         request=s.AnswersUpdateSerializer,
-        responses={200: s.DraftSerializer, 401: ex.PROBLEM, 404: ex.PROBLEM, 409: ex.PROBLEM},
-        examples=[ex.ANSWERS_REQUEST, ex.ANSWERS_RESPONSE],
+        responses={
+            200: s.DraftSerializer,
+            401: ex.PROBLEM,
+            404: ex.PROBLEM,
+            409: ex.PROBLEM,
+            422: ex.PROBLEM,
+        },
+        examples=[ex.ANSWERS_REQUEST, ex.ANSWERS_RESPONSE, ex.PUBLIC_FUNDS_NOT_IN_API],
         tags=TAG,
     )
     def patch(self, request: Request, application_id: str) -> Response:
@@ -277,6 +295,7 @@ class AnswersView(_ResidentView):
         serializer = s.AnswersUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         answers = dict(serializer.validated_data["answers"])
+        submission.public_funds_refuse(answers)
         page_id = serializer.validated_data.get("page_id")
         try:
             result = application_services.application_answers_save(

@@ -107,6 +107,7 @@ def arrive(request: Request, credential: Credential) -> Response:
     body's shape; `form_version` was resolved). One insert; 202."""
     serializer = s.SignedApplicationSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
+    submission.public_funds_refuse(serializer.validated_data.get("answers") or {})
     form_version = submission.form_version_resolve(
         credential=credential,
         municipality_code=serializer.validated_data.get("municipality_code"),

@@ -121,6 +121,60 @@ def field_problem(name: str, message: str, status_code: int = 422) -> ApiProblem
     )
 
 
+# --- 公金受取口座 ---------------------------------------------------------------------------------
+
+PUBLIC_FUNDS_NOT_IN_API = "public_funds_not_in_api"
+
+
+def _claims_public_funds(value: Any) -> bool:
+    return isinstance(value, Mapping) and ("source" in value or "registered_at" in value)
+
+
+def _public_funds_paths(answers: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(path, item code) of every answer that claims the account, group entries included."""
+    found = []
+    for code, value in answers.items():
+        if _claims_public_funds(value):
+            found.append((code, code))
+        elif isinstance(value, list):
+            for index, entry in enumerate(value):
+                if isinstance(entry, Mapping):
+                    found += [
+                        (f"{code}[{index}].{child}", child)
+                        for child, inner in entry.items()
+                        if _claims_public_funds(inner)
+                    ]
+    return found
+
+
+def public_funds_refuse(answers: Mapping[str, Any]) -> None:
+    """A portal cannot claim that an account answer is the resident's 公金受取口座 (`source`,
+    `registered_at`): only Madoguchi's own pages take it from the register (ADR 0021). 422
+    public_funds_not_in_api, one error per item; the account typed in is accepted."""
+    paths = _public_funds_paths(answers)
+    if not paths:
+        return
+    message = _(
+        "An application sent through the API cannot use the public funds receipt account: "
+        "send the account typed in, without source and registered_at."
+    )
+    raise ApiProblem(
+        status_code=422,
+        code=PUBLIC_FUNDS_NOT_IN_API,
+        title=_("The public funds receipt account cannot be used through the API."),
+        detail=message,
+        errors=[
+            {
+                **field_error(
+                    field=f"answers.{path}", message=message, code=PUBLIC_FUNDS_NOT_IN_API
+                ),
+                "item": item,
+            }
+            for path, item in paths
+        ],
+    )
+
+
 # --- Errors of the applications app → problem documents ----------------------------------------
 
 
@@ -368,6 +422,7 @@ def payload_preview(
 ) -> tuple[dict[str, Any], bytes]:
     """The normalised answers and the payload a signature over them must cover (nothing is
     stored). Raises ApiProblem for invalid answers."""
+    public_funds_refuse(answers)
     result = form_selectors.form_validate(form_version=form_version, answers=answers)
     if not result.is_valid:
         raise problem_for(application_services.InvalidAnswers(result))
@@ -441,6 +496,7 @@ def application_prepare_signed(
     evidence (the worker examining an arrival calls it; `at` is the time of arrival). Raises
     ApiProblem or ApplicationError."""
     signed_at_check(submission.signed_at, submission.cms_der, at)
+    public_funds_refuse(submission.answers)
     _files_check(submission.answers, submission.files)
     resident = signer_resident(submission)
     receivable = application_services.application_receive_prepare(

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from madoguchi.accounts.types import Gender
@@ -73,7 +73,11 @@ def prefill(request: HttpRequest, resident: Resident, application: Application) 
         if result.values:
             messages.success(
                 request,
-                _("%(count)d items were filled in from %(holders)s. Please check them.")
+                ngettext(
+                    "%(count)d item was filled in from %(holders)s. Please check it.",
+                    "%(count)d items were filled in from %(holders)s. Please check them.",
+                    len(result.values),
+                )
                 % {
                     "count": len(result.values),
                     "holders": "・".join(

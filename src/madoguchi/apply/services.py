@@ -26,7 +26,7 @@ from madoguchi.forms.rendering import raw_answers_from_post
 from madoguchi.forms.validation import FieldError, ValidationResult
 from madoguchi.signatures import services as signature_services
 
-from . import linkage
+from . import linkage, public_funds
 from .prefill import prefill_answers
 from .uploads import upload_check
 
@@ -160,7 +160,10 @@ def apply_page_save(
     linkage.locked_restore(
         application=application, raw=raw, item_codes={item["code"] for item in page["items"]}
     )
-    upload_errors: list[FieldError] = []
+    # What could not be kept: a refused upload, a 公金受取口座 no longer registered.
+    upload_errors = public_funds.choices_apply(
+        application=application, page_items=page["items"], raw=raw
+    )
     _keep_files(
         page["items"],
         raw,
@@ -200,6 +203,7 @@ def apply_sign_and_arrive(
         return pending
     # Cheap and the resident's to fix at once (at the file's item), so before the arrival.
     application_services.application_attachments_check(application=application)
+    public_funds_check(application=application)
     signed_at = timezone.now().replace(microsecond=0)
     payload = application_services.application_signing_payload(
         application=application, signed_at=signed_at
@@ -237,6 +241,7 @@ def apply_submit_unsigned(*, application: Application, user: AbstractBaseUser) -
     )
     if not checked.is_valid:
         raise application_services.InvalidAnswers(checked)
+    public_funds_check(application=application, checked=checked)
     return arrivals.arrival_create(
         kind=arrivals.WEB_UNSIGNED,
         form_version=application.form_version,
@@ -244,6 +249,27 @@ def apply_submit_unsigned(*, application: Application, user: AbstractBaseUser) -
         draft=application,
         user=cast("User", user),
     )
+
+
+def public_funds_check(
+    *, application: Application, checked: ValidationResult | None = None
+) -> ValidationResult:
+    """The answers, with an error at each item whose 公金受取口座 snapshot no longer matches the
+    account (changed or removed since it was chosen). Raises InvalidAnswers when there is one:
+    nothing is signed or sent, the draft keeps every answer, the check page shows the error."""
+    if checked is None:
+        checked = form_selectors.form_validate(
+            form_version=application.form_version, answers=application.raw_answers
+        )
+    stale = public_funds.stale_errors(
+        application=application,
+        definition=application.form_version.definition,
+        answers=checked.answers,
+    )
+    if stale:
+        checked.errors += stale
+        raise application_services.InvalidAnswers(checked)
+    return checked
 
 
 def apply_view_audit(

@@ -34,7 +34,7 @@ from madoguchi.signatures import signers
 from madoguchi.signin.decorators import resident_login_required
 from madoguchi.signin.selectors import resident_claims, resident_for
 
-from . import flow, linkage, pdf, selectors, services
+from . import flow, linkage, pdf, public_funds, selectors, services
 from .forms import PinForm
 
 if TYPE_CHECKING:
@@ -246,6 +246,11 @@ def page(
         form_version=application.form_version, answers=application.raw_answers
     )
     summary = error_summary(definition, result.errors) if result is not None else None
+    offers = public_funds.offers_for(application, current)
+    if any(offer.account_text for offer in offers.values()):
+        public_funds.account_view_audit(
+            application=application, user=_user(request), view="apply-page", ip_address=_ip(request)
+        )
     return render(
         request,
         "apply/page.html",
@@ -260,6 +265,7 @@ def page(
             returning=returning,
             has_group=any(item["type"] == "group" for item in current["items"]),
             sources=linkage.sources_for(application),
+            offers=offers,
             prefill_offer=linkage.plan_for(application) is not None,
             is_first=flow.page_before(definition, page_id) is None,
         ),
@@ -277,6 +283,9 @@ def check(request: HttpRequest, resident: Resident, application: Application) ->
         return settled
     definition = _localised(application.form_version.definition)
     result = application_selectors.application_answers_check(application=application)
+    result.errors += public_funds.stale_errors(
+        application=application, definition=definition, answers=result.answers
+    )
     entries = []
     for error in result.errors:
         page_id = flow.page_of_item(definition, error.item) or definition["pages"][0]["id"]
@@ -293,6 +302,13 @@ def check(request: HttpRequest, resident: Resident, application: Application) ->
         view="check",
         ip_address=_ip(request),
     )
+    if public_funds.uses_account(definition, result.answers):
+        public_funds.account_view_audit(
+            application=application,
+            user=_user(request),
+            view="apply-check",
+            ip_address=_ip(request),
+        )
     return render(
         request,
         "apply/check.html",

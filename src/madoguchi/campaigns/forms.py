@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from madoguchi.core import zengin
 
-from .types import Applicant, Unit
+from .types import Applicant, Decision, Unit
 
 DATE_INVALID = _("Enter the date as YYYY-MM-DD (e.g. 2026-04-01).")
 WHOLE_YEN = _("Enter a whole number of yen (0 or more).")
@@ -272,4 +272,41 @@ class UnpaidForm(forms.Form):
     file = forms.FileField(
         label=_("振込不能 result file from the bank"),
         error_messages={"required": _("Choose the result file to import.")},
+    )
+
+
+class DecisionForm(forms.Form):
+    """支給する / 支給しない for one flagged household; 支給しない needs a reason."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(Decision.PAY, Decision.PAY.label), (Decision.REFUSE, Decision.REFUSE.label)],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose whether to pay."),
+            "invalid_choice": _("Choose whether to pay."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Reason (required for 支給しない; the household is told)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": _("Enter at most 500 characters.")},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == Decision.REFUSE and not str(data.get("reason") or "").strip():
+            self.add_error("reason", gettext("Enter why this household is not paid."))
+        return data
+
+
+class CancelFileForm(forms.Form):
+    not_sent = forms.BooleanField(
+        label=_(
+            "I confirmed that the file was not sent to the bank "
+            "(銀行に送っていないことを確認しました)"
+        ),
+        required=False,
     )

@@ -20,6 +20,7 @@ from madoguchi.core.identifiers import EncryptedJSONField
 from .types import (
     Applicant,
     CampaignState,
+    Decision,
     EntitlementState,
     Flag,
     JobKind,
@@ -114,10 +115,19 @@ class ApprovalBatch(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     count = models.PositiveIntegerField(default=0)
     amount = models.PositiveBigIntegerField(default=0)
+    # Withdrawn before its approval: its entitlements went back to wait for a new batch.
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=True) | Q(withdrawn_at__isnull=True),
+                name="approval_batch_approved_or_withdrawn",
+            ),
             # Four eyes, in the database too: nobody confirms their own batch.
             models.CheckConstraint(
                 condition=Q(confirmed_by__isnull=True) | ~Q(confirmed_by=models.F("requested_by")),
@@ -142,12 +152,34 @@ class PaymentFile(models.Model):
     payer = models.JSONField()
     count = models.PositiveIntegerField(default=0)
     amount = models.PositiveBigIntegerField(default=0)
+    # The file's life: first downloaded, marked as sent to the bank (then never cancelled),
+    # or cancelled (its payments voided, the entitlements wait for a new file).
+    downloaded_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True) | Q(cancelled_at__isnull=True),
+                name="payment_file_sent_or_cancelled",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"payment file {self.public_id}"
+
+    @property
+    def open(self) -> bool:
+        """Neither sent nor cancelled: it may still be cancelled or marked as sent."""
+        return self.sent_at is None and self.cancelled_at is None
 
 
 class Entitlement(models.Model):
@@ -163,6 +195,17 @@ class Entitlement(models.Model):
         max_length=16, choices=EntitlementState.choices, default=EntitlementState.ELIGIBLE
     )
     flag = models.CharField(max_length=16, choices=Flag.choices, default=Flag.NONE, blank=True)
+    # The registry date of the change the flag is for (moved out on, died on).
+    flag_since = models.DateField(null=True, blank=True)
+    # Staff's decision on a flagged household: pay (into approval as usual) or not, with why.
+    decision = models.CharField(
+        max_length=16, choices=Decision.choices, default=Decision.NONE, blank=True
+    )
+    decision_reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     confirmed_by = models.ForeignKey(
@@ -184,6 +227,11 @@ class Entitlement(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign", "household"], name="entitlement_one_per_household"
+            ),
+            # 支給しない always says why (the form asks for it; the database insists).
+            models.CheckConstraint(
+                condition=~Q(decision=Decision.REFUSE) | ~Q(decision_reason=""),
+                name="entitlement_refusal_has_reason",
             ),
         ]
         indexes = [models.Index(fields=["campaign", "municipality_code", "state"])]
@@ -209,11 +257,11 @@ class Payment(models.Model):
     class Meta:
         ordering = ["pk"]
         constraints = [
-            # One payment per household: a second can only follow a failed one.
+            # One payment per household: a second can only follow a failed or voided one.
             models.UniqueConstraint(
                 fields=["entitlement"],
-                condition=~Q(state=PaymentState.FAILED),
-                name="payment_one_live_per_entitlement",
+                condition=~Q(state__in=[PaymentState.FAILED, PaymentState.VOIDED]),
+                name="payment_one_live_per_entitlement_2",
             ),
         ]
 

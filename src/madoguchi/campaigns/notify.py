@@ -14,10 +14,13 @@ from madoguchi.notices import registry as notice_registry
 from madoguchi.notices import services as notice_services
 
 if TYPE_CHECKING:
+    import datetime
+
     from .models import Campaign, Entitlement
 
 ELIGIBLE = "campaigns.eligible"
 PAYMENT_FAILED = "campaigns.payment_failed"
+REFUSED = "campaigns.refused"
 
 
 def templates_register() -> None:
@@ -37,6 +40,16 @@ def templates_register() -> None:
         body=_(
             "The bank could not transfer {campaign} ({amount} yen) to the account you gave "
             "({reason}). Please give another account on the page of this notice."
+        ),
+        variables=("campaign", "amount", "reason"),
+    )
+    notice_registry.template_register(
+        REFUSED,
+        subject=_("{campaign}: the benefit will not be paid"),
+        body=_(
+            "After checking the resident registry, the municipality decided not to pay "
+            "{campaign} ({amount} yen) to your household. Reason: {reason}. If you have "
+            "questions, please contact the municipality's office."
         ),
         variables=("campaign", "amount", "reason"),
     )
@@ -78,18 +91,33 @@ def eligible_bulk(
     )
 
 
-def payment_failed(*, entitlement: Entitlement, payment_id: int) -> int:
+def _to_household(*, entitlement: Entitlement, template: str, reason: str, key: str) -> int:
+    """A notice with the campaign, the amount and a reason to the household's applicant."""
     campaign = entitlement.campaign
-    link = confirmation_path(campaign)
     return notice_services.notice_send(
         resident_id=entitlement.applicant_id,
         municipality_id=entitlement.municipality_code,
+        template=template,
+        context={"campaign": campaign.name, "amount": f"{entitlement.amount:,}", "reason": reason},
+        dedupe_key=f"campaign:{campaign.public_id}:{key}",
+        link=confirmation_path(campaign),
+    )
+
+
+def payment_failed(*, entitlement: Entitlement, payment_id: int) -> int:
+    return _to_household(
+        entitlement=entitlement,
         template=PAYMENT_FAILED,
-        context={
-            "campaign": campaign.name,
-            "amount": f"{entitlement.amount:,}",
-            "reason": entitlement.failure_reason or "",
-        },
-        dedupe_key=f"campaign:{campaign.public_id}:failed:{payment_id}",
-        link=link,
+        reason=entitlement.failure_reason or "",
+        key=f"failed:{payment_id}",
+    )
+
+
+def refused(*, entitlement: Entitlement, decided_at: datetime.datetime) -> int:
+    """The household is told that staff decided 支給しない, and why (once per decision)."""
+    return _to_household(
+        entitlement=entitlement,
+        template=REFUSED,
+        reason=entitlement.decision_reason,
+        key=f"refused:{entitlement.pk}:{decided_at.isoformat()}",
     )

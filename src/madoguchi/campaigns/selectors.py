@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q, QuerySet, Sum
 
 from .models import ApprovalBatch, Campaign, CampaignJob, Entitlement, PaymentFile
-from .types import CampaignState, Counts, EntitlementState, Flag, JobState, Method
+from .types import CampaignState, Counts, Decision, EntitlementState, Flag, JobState, Method
 
 if TYPE_CHECKING:
     from madoguchi.accounts.models import Resident
@@ -67,14 +67,26 @@ def counts(*, campaign: Campaign, municipality_codes: Iterable[str]) -> Counts:
 
 
 def flagged(*, campaign: Campaign, municipality_codes: Iterable[str]) -> QuerySet[Entitlement]:
+    """Flagged households, and those decided on whose flag a later registry check cleared (so
+    the decision can still be seen and changed)."""
     return (
         Entitlement.objects.filter(
-            campaign=campaign, municipality_code__in=list(municipality_codes)
+            ~Q(flag=Flag.NONE) | ~Q(decision=Decision.NONE),
+            campaign=campaign,
+            municipality_code__in=list(municipality_codes),
         )
-        .exclude(flag=Flag.NONE)
-        .select_related("applicant", "household")
+        .select_related("applicant", "household", "batch", "decided_by")
         .order_by("pk")
     )
+
+
+def decision_open(entitlement: Entitlement) -> bool:
+    """Whether staff may still decide (or change the decision on) a flagged household: not
+    once it is in an approved batch (approved, paid)."""
+    if entitlement.state in (EntitlementState.APPROVED, EntitlementState.PAID):
+        return False
+    batch = entitlement.batch
+    return batch is None or batch.confirmed_at is None
 
 
 def batches(*, campaign: Campaign, municipality_codes: Iterable[str]) -> QuerySet[ApprovalBatch]:

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import rfc8785
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,7 @@ from .models import (
 from .types import (
     OPEN_STATES,
     CampaignState,
+    Decision,
     EntitlementState,
     Flag,
     PaymentState,
@@ -176,6 +178,7 @@ def eligibility_compute(
             seen += 1
             assessment = rules.assess(rule, household)
             if assessment.eligible:
+                flag, since = _flag_of(household, campaign.base_date)
                 pending.append(
                     Entitlement(
                         campaign=campaign,
@@ -185,7 +188,8 @@ def eligibility_compute(
                         persons=assessment.persons,
                         children=assessment.children,
                         amount=assessment.amount,
-                        flag=_flag_of(household, campaign.base_date),
+                        flag=flag,
+                        flag_since=since,
                     )
                 )
                 if len(pending) >= batch_size:
@@ -209,26 +213,34 @@ def eligibility_compute(
     return created
 
 
-def _flag_of(household: Any, base_date: datetime.date) -> str:
-    """What changed since the 基準日 among the members recorded on it."""
-    flag = Flag.NONE
-    for person in household.members:
-        if not person.recorded:
-            continue
-        if person.deceased_on is not None and person.deceased_on > base_date:
-            return Flag.DECEASED
-        if person.moved_out_on is not None and person.moved_out_on > base_date:
-            flag = Flag.MOVED_OUT
-    return flag
+def _flag_of(household: Any, base_date: datetime.date) -> tuple[str, datetime.date | None]:
+    """What changed since the 基準日 among the members recorded on it, and since when (a death
+    outweighs a move; the earliest date of that kind)."""
+    deaths = sorted(
+        p.deceased_on
+        for p in household.members
+        if p.recorded and p.deceased_on is not None and p.deceased_on > base_date
+    )
+    if deaths:
+        return Flag.DECEASED, deaths[0]
+    moves = sorted(
+        p.moved_out_on
+        for p in household.members
+        if p.recorded and p.moved_out_on is not None and p.moved_out_on > base_date
+    )
+    if moves:
+        return Flag.MOVED_OUT, moves[0]
+    return Flag.NONE, None
 
 
 def flags_refresh(*, campaign: Campaign, progress: Progress = None) -> int:
-    """Registry flags for what changed since the 基準日 (moved out, died), streaming; returns
-    how many entitlements are flagged."""
+    """Registry flags for what changed since the 基準日 (moved out, died) and since when,
+    streaming; returns how many entitlements are flagged. A decision already taken on a
+    household stays (staff see the new flag beside it on the flags page)."""
     entitled = set(
         Entitlement.objects.filter(campaign=campaign).values_list("household_id", flat=True)
     )
-    changes: dict[str, list[int]] = {Flag.NONE: [], Flag.MOVED_OUT: [], Flag.DECEASED: []}
+    changes: dict[tuple[str, datetime.date | None], list[int]] = {}
     seen = 0
     for code in campaign_municipalities(campaign):
         for household in linkage_selectors.registry_households_at(
@@ -236,15 +248,16 @@ def flags_refresh(*, campaign: Campaign, progress: Progress = None) -> int:
         ):
             seen += 1
             if household.household_id in entitled:
-                changes[_flag_of(household, campaign.base_date)].append(household.household_id)
+                key = _flag_of(household, campaign.base_date)
+                changes.setdefault(key, []).append(household.household_id)
             if progress is not None and seen % BATCH == 0:
                 progress(seen)
     flagged = 0
-    for flag, ids in changes.items():
+    for (flag, since), ids in changes.items():
         for start in range(0, len(ids), BATCH):
             Entitlement.objects.filter(
                 campaign=campaign, household_id__in=ids[start : start + BATCH]
-            ).exclude(flag=flag).update(flag=flag)
+            ).exclude(flag=flag, flag_since=since).update(flag=flag, flag_since=since)
         if flag:
             flagged += len(ids)
     if progress is not None:
@@ -336,6 +349,10 @@ def may_confirm(*, entitlement: Entitlement, resident: Resident) -> str:
     campaign = entitlement.campaign
     if entitlement.household_id != resident.household_id:
         return _("This benefit is for another household.")
+    if entitlement.decision == Decision.REFUSE:
+        return _(
+            "The municipality decided not to pay this benefit to your household: %(reason)s"
+        ) % {"reason": entitlement.decision_reason}
     if campaign.applicant == Applicant.HOUSEHOLDER and entitlement.applicant_id != resident.pk:
         return _("Only the head of household can confirm this benefit.")
     if rules.age_on(resident.birth_date, timezone.localdate()) < rules.ADULT_AGE:
@@ -439,19 +456,20 @@ def entitlement_confirm(
 def approval_request(
     *, campaign: Campaign, municipality_code: str, user: User
 ) -> ApprovalBatch | None:
-    """Put every confirmed, unflagged entitlement not yet in a batch into one batch waiting for
-    a second person's confirmation. None if there is nothing to approve."""
+    """Put every confirmed entitlement not yet in a batch into one batch waiting for a second
+    person's confirmation: unflagged ones, and flagged ones staff decided to pay (支給する).
+    None if there is nothing to approve."""
     with transaction.atomic():
         batch = ApprovalBatch.objects.create(
             campaign=campaign, municipality_code=municipality_code, requested_by=user
         )
         eligible = Entitlement.objects.filter(
+            Q(flag=Flag.NONE) | Q(decision=Decision.PAY),
             campaign=campaign,
             municipality_code=municipality_code,
             state=EntitlementState.CONFIRMED,
-            flag=Flag.NONE,
             batch__isnull=True,
-        )
+        ).exclude(decision=Decision.REFUSE)
         count = eligible.update(batch=batch)
         if not count:
             transaction.set_rollback(True)
@@ -481,6 +499,8 @@ def approval_confirm(*, batch: ApprovalBatch, user: User) -> int:
         locked = ApprovalBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.confirmed_at is not None:
             raise AlreadyConfirmed(_("This batch has already been approved."))
+        if locked.withdrawn_at is not None:
+            raise NotAllowed(_("This batch was withdrawn: put the households into a new batch."))
         locked.confirmed_by = user
         locked.confirmed_at = timezone.now()
         locked.save(update_fields=["confirmed_by", "confirmed_at"])
@@ -622,6 +642,16 @@ def payment_file_write(*, payment_file: PaymentFile, out: BinaryIO) -> zengin.Tr
 def payment_file_downloaded(
     *, payment_file: PaymentFile, user: User, ip_address: str | None
 ) -> None:
+    """Record the download (the first one sets downloaded_at: from then on a cancellation needs
+    the tick box and the day before the 振込指定日). A cancelled file is not handed out: the
+    check and the mark are one conditional UPDATE, so a cancel at the same moment either comes
+    first (NotAllowed here) or sees the file downloaded."""
+    now = timezone.now()
+    marked = PaymentFile.objects.filter(pk=payment_file.pk, cancelled_at__isnull=True).update(
+        downloaded_at=Coalesce("downloaded_at", Value(now))
+    )
+    if not marked:
+        raise NotAllowed(_("This transfer file was cancelled: it can no longer be downloaded."))
     audit_record(
         action="campaign.payment_file_downloaded",
         actor=user,
@@ -648,6 +678,7 @@ def unpaid_import(
     results = list(zengin.parse_unpaid_results(fp))  # all-or-nothing: check the whole file first
     outcome = UnpaidImport(unknown=[])
     now = timezone.now()
+    files: set[int] = set()
     with transaction.atomic():
         for result in results:
             code = result.customer_code.strip()
@@ -683,6 +714,12 @@ def unpaid_import(
             )
             notify.payment_failed(entitlement=entitlement, payment_id=payment.pk)
             outcome.failed += 1
+            files.add(payment.payment_file_id)
+        # The bank answered for these files: they were sent, whatever staff marked (a cancel
+        # would pay the others twice).
+        PaymentFile.objects.filter(
+            pk__in=files, sent_at__isnull=True, cancelled_at__isnull=True
+        ).update(sent_at=now, sent_by=user)
         audit_record(
             action="campaign.unpaid_imported",
             actor=user,
@@ -692,3 +729,197 @@ def unpaid_import(
             data={"failed": outcome.failed, "unknown": (outcome.unknown or [])[:50]},
         )
     return outcome
+
+
+# --- staff decisions on flagged households -------------------------------------------------------
+
+
+def flag_decide(
+    *,
+    entitlement: Entitlement,
+    decision: str,
+    reason: str,
+    user: User,
+    ip_address: str | None = None,
+) -> Entitlement:
+    """支給する or 支給しない (with a reason) for a flagged household, after the push. It can
+    be changed until the entitlement is in an approved batch; a refusal takes it out of a batch
+    still waiting for approval and sends the household an お知らせ with the reason. The
+    entitlement and its batch are locked, so an approval at the same moment comes first or
+    after, never half."""
+    reason = reason.strip()
+    if decision not in (Decision.PAY, Decision.REFUSE):
+        raise CampaignError(_("Choose whether to pay."), field="decision")
+    if decision == Decision.REFUSE and not reason:
+        raise CampaignError(_("Enter why this household is not paid."), field="reason")
+    with transaction.atomic():
+        locked = Entitlement.objects.select_for_update().get(pk=entitlement.pk)
+        campaign = Campaign.objects.get(pk=locked.campaign_id)
+        if campaign.state != CampaignState.PUSHED:
+            raise NotAllowed(_("Decisions on flagged households are made after the notices."))
+        if locked.flag == Flag.NONE and locked.decision == Decision.NONE:
+            raise NotAllowed(_("This household is not flagged."))
+        batch = (
+            ApprovalBatch.objects.select_for_update().get(pk=locked.batch_id)
+            if locked.batch_id
+            else None
+        )
+        if (batch is not None and batch.confirmed_at is not None) or locked.state in (
+            EntitlementState.APPROVED,
+            EntitlementState.PAID,
+        ):
+            raise NotAllowed(
+                _("This household is in an approved batch: the decision can no longer change.")
+            )
+        now = timezone.now()
+        previous = locked.decision
+        locked.decision = decision
+        locked.decision_reason = reason if decision == Decision.REFUSE else ""
+        locked.decided_by = user
+        locked.decided_at = now
+        fields = ["decision", "decision_reason", "decided_by", "decided_at"]
+        if decision == Decision.REFUSE and batch is not None:
+            batch.count -= 1
+            batch.amount -= locked.amount
+            batch.save(update_fields=["count", "amount"])
+            locked.batch = None
+            fields.append("batch")
+        locked.save(update_fields=fields)
+        audit_record(
+            action="campaign.flag_decided",
+            actor=user,
+            municipality_code=locked.municipality_code,
+            object_type="campaigns.entitlement",
+            object_id=str(locked.pk),
+            ip_address=ip_address,
+            data={
+                "campaign": str(campaign.public_id),
+                "flag": locked.flag,
+                "decision": decision,
+                "previous": previous,
+                "reason": locked.decision_reason,
+                "left_batch": batch.pk if batch is not None and locked.batch_id is None else None,
+            },
+        )
+        if decision == Decision.REFUSE:
+            locked.campaign = campaign
+            notify.refused(entitlement=locked, decided_at=now)
+    return locked
+
+
+# --- undo ------------------------------------------------------------------------------------
+
+
+def approval_withdraw(*, batch: ApprovalBatch, user: User) -> int:
+    """Withdraw a batch still waiting for the second person: its entitlements leave it (and wait
+    for a new batch). Whoever asked, or the second person declining, may do it: nothing is
+    approved by it, so four eyes stay intact. Locked like approval_confirm, so the two cannot
+    both happen. Returns how many households left the batch."""
+    with transaction.atomic():
+        locked = ApprovalBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.confirmed_at is not None:
+            raise NotAllowed(
+                _("This batch has already been approved: it can no longer be withdrawn.")
+            )
+        if locked.withdrawn_at is not None:
+            raise AlreadyConfirmed(_("This batch has already been withdrawn."))
+        locked.withdrawn_by = user
+        locked.withdrawn_at = timezone.now()
+        locked.save(update_fields=["withdrawn_by", "withdrawn_at"])
+        released = Entitlement.objects.filter(
+            batch=locked, state=EntitlementState.CONFIRMED
+        ).update(batch=None)
+        audit_record(
+            action="campaign.approval_withdrawn",
+            actor=user,
+            municipality_code=locked.municipality_code,
+            object_type="campaigns.batch",
+            object_id=str(locked.pk),
+            data={"count": released, "requested_by": locked.requested_by_id},
+        )
+    return released
+
+
+def payment_file_cancellable(payment_file: PaymentFile) -> str:
+    """ "" if the file may be cancelled now (downloaded: also the tick box), else why not."""
+    if payment_file.cancelled_at is not None:
+        return _("This transfer file has already been cancelled.")
+    if payment_file.sent_at is not None:
+        return _(
+            "This transfer file was marked as sent to the bank: it can no longer be cancelled."
+        )
+    if (
+        payment_file.downloaded_at is not None
+        and timezone.localdate() >= payment_file.transfer_date
+    ):
+        return _(
+            "This transfer file was downloaded and its transfer date is %(date)s: it can be "
+            "cancelled only until the day before."
+        ) % {"date": payment_file.transfer_date.strftime("%Y-%m-%d")}
+    return ""
+
+
+def payment_file_cancel(*, payment_file: PaymentFile, user: User, not_sent_confirmed: bool) -> int:
+    """Cancel a transfer file: its payments become voided and their entitlements approved
+    again, to be paid in a new file. Not downloaded: until it is marked as sent. Downloaded:
+    until the day before the 振込指定日, and only with the tick box 「銀行に送っていないことを
+    確認しました」. Sent: never. The file row is locked, so a cancel, a mark-as-sent and a second
+    cancel at the same moment give one outcome. Returns how many payments were voided."""
+    with transaction.atomic():
+        locked = PaymentFile.objects.select_for_update().get(pk=payment_file.pk)
+        why_not = payment_file_cancellable(locked)
+        if why_not:
+            raise NotAllowed(why_not)
+        if locked.downloaded_at is not None and not not_sent_confirmed:
+            raise CampaignError(
+                _("This file was downloaded: confirm that it was not sent to the bank."),
+                field="not_sent",
+            )
+        now = timezone.now()
+        updated = PaymentFile.objects.filter(
+            pk=locked.pk, cancelled_at__isnull=True, sent_at__isnull=True
+        ).update(cancelled_at=now, cancelled_by=user)
+        if not updated:  # pragma: no cover - the row lock makes this the same check
+            raise NotAllowed(_("This transfer file has already been cancelled."))
+        paid = Payment.objects.filter(payment_file=locked, state=PaymentState.PAID)
+        entitlement_ids = list(paid.values_list("entitlement_id", flat=True))
+        voided = paid.update(state=PaymentState.VOIDED)
+        for start in range(0, len(entitlement_ids), BATCH):
+            Entitlement.objects.filter(
+                pk__in=entitlement_ids[start : start + BATCH], state=EntitlementState.PAID
+            ).update(state=EntitlementState.APPROVED)
+        audit_record(
+            action="campaign.payment_file_cancelled",
+            actor=user,
+            municipality_code=locked.municipality_code,
+            object_type="campaigns.payment_file",
+            object_id=str(locked.public_id),
+            data={
+                "voided": voided,
+                "downloaded": locked.downloaded_at is not None,
+                "not_sent_confirmed": bool(not_sent_confirmed),
+            },
+        )
+    return voided
+
+
+def payment_file_mark_sent(*, payment_file: PaymentFile, user: User) -> None:
+    """銀行へ送信済みにする: from then on the file can never be cancelled. A conditional UPDATE:
+    a cancel at the same moment wins or loses as a whole."""
+    with transaction.atomic():
+        updated = PaymentFile.objects.filter(
+            pk=payment_file.pk, cancelled_at__isnull=True, sent_at__isnull=True
+        ).update(sent_at=timezone.now(), sent_by=user)
+        if not updated:
+            current = PaymentFile.objects.get(pk=payment_file.pk)
+            if current.cancelled_at is not None:
+                raise NotAllowed(_("This transfer file was cancelled: it cannot be sent."))
+            raise AlreadyConfirmed(_("This transfer file is already marked as sent."))
+        audit_record(
+            action="campaign.payment_file_sent",
+            actor=user,
+            municipality_code=payment_file.municipality_code,
+            object_type="campaigns.payment_file",
+            object_id=str(payment_file.public_id),
+            data={"count": payment_file.count, "amount": payment_file.amount},
+        )

@@ -47,6 +47,15 @@ class Flag(models.TextChoices):
 class PaymentState(models.TextChoices):
     PAID = "paid", _("Paid")
     FAILED = "failed", _("Failed")
+    VOIDED = "voided", _("Voided (the transfer file was cancelled)")
+
+
+class Decision(models.TextChoices):
+    """Staff's decision on a flagged household (a registry change since the 基準日)."""
+
+    NONE = "", _("Not decided")
+    PAY = "pay", _("Pay (支給する)")
+    REFUSE = "refuse", _("Do not pay (支給しない)")
 
 
 class JobKind(models.TextChoices):

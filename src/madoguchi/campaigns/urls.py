@@ -36,4 +36,25 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="staff-payment-download",
     ),
     path("staff/campaigns/<uuid:public_id>/unpaid/", views.staff_unpaid, name="staff-unpaid"),
+    path("staff/campaigns/<uuid:public_id>/flags/", views.staff_flags, name="staff-flags"),
+    path(
+        "staff/campaigns/<uuid:public_id>/flags/<int:entitlement_id>/",
+        views.staff_flag_decide,
+        name="staff-flag-decide",
+    ),
+    path(
+        "staff/campaigns/<uuid:public_id>/approvals/<int:batch_id>/withdraw/",
+        views.staff_approval_withdraw,
+        name="staff-approval-withdraw",
+    ),
+    path(
+        "staff/campaigns/<uuid:public_id>/payment-files/<uuid:file_id>/cancel/",
+        views.staff_payment_cancel,
+        name="staff-payment-cancel",
+    ),
+    path(
+        "staff/campaigns/<uuid:public_id>/payment-files/<uuid:file_id>/sent/",
+        views.staff_payment_sent,
+        name="staff-payment-sent",
+    ),
 ]

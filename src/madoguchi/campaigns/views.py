@@ -9,18 +9,30 @@ import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from madoguchi.accounts.staff_auth import staff_required
 from madoguchi.audit.services import audit_record
 from madoguchi.core import zengin
 from madoguchi.linkage import selectors as linkage_selectors
+from madoguchi.municipalities import selectors as municipality_selectors
 from madoguchi.publicfunds import selectors as funds_selectors
 from madoguchi.signatures import signers
 from madoguchi.signatures.services import pin_remaining_tries
@@ -29,7 +41,15 @@ from madoguchi.signin.selectors import resident_for
 
 from . import access, jobs, rules, selectors, services
 from .access import Ability
-from .forms import BankAndPinForm, CampaignForm, PayerForm, PinForm, UnpaidForm
+from .forms import (
+    BankAndPinForm,
+    CampaignForm,
+    CancelFileForm,
+    DecisionForm,
+    PayerForm,
+    PinForm,
+    UnpaidForm,
+)
 from .types import OPEN_STATES, JobKind, Method
 
 if TYPE_CHECKING:
@@ -245,7 +265,11 @@ def sign(request: HttpRequest, resident: Resident, public_id: uuid.UUID) -> Http
 
 
 def _staff_campaign(request: HttpRequest, public_id: uuid.UUID) -> tuple[Campaign, set[str]]:
-    """The campaign, if the user may read it, and the municipalities whose figures they see."""
+    """The campaign, if the user may read it, and the municipalities whose figures they see.
+    A national campaign is worked on for one municipality at a time (「作業する市区町村」,
+    ?municipality= or the form's municipality field; the user's own if they have one only):
+    the page shows and changes that municipality's households only. The national
+    administrator sees every municipality's figures."""
     national = access.national(request.user)
     codes = access.codes(user=request.user, ability=Ability.READ)
     if not codes and not national:
@@ -255,16 +279,23 @@ def _staff_campaign(request: HttpRequest, public_id: uuid.UUID) -> tuple[Campaig
     )
     if campaign is None:
         raise Http404
-    if national:
-        codes = set(services.campaign_municipalities(campaign))
-    elif campaign.municipality_id:
+    if campaign.municipality_id:
         codes = {campaign.municipality_id}
+    elif national:
+        codes = set(services.campaign_municipalities(campaign))
+    else:
+        codes = {_chosen(request, codes)}
     return campaign, codes
+
+
+def _chosen(request: HttpRequest, codes: set[str]) -> str:
+    wanted = request.POST.get("municipality") or request.GET.get("municipality") or ""
+    return wanted if wanted in codes else min(codes)
 
 
 def _working_code(request: HttpRequest, campaign: Campaign, ability: Ability) -> str:
     """The one municipality an approval or payment action is for (a national campaign is paid
-    by each municipality)."""
+    by each municipality: the 「作業する市区町村」 chosen on the page)."""
     codes = access.codes_or_403(user=request.user, ability=ability)
     if campaign.municipality_id:
         if campaign.municipality_id not in codes:
@@ -276,6 +307,38 @@ def _working_code(request: HttpRequest, campaign: Campaign, ability: Ability) ->
     if len(codes) == 1:
         return next(iter(codes))
     raise Http404
+
+
+def _back(campaign: Campaign, code: str | None = None, anchor: str = "") -> HttpResponse:
+    """Back to the campaign page (of the municipality worked on, for a national campaign)."""
+    url = reverse("campaigns:staff-detail", args=[campaign.public_id])
+    if code and not campaign.municipality_id:
+        url += "?" + urlencode({"municipality": code})
+    return HttpResponseRedirect(url + anchor)
+
+
+def _error_working(request: HttpRequest, campaign: Campaign, code: str) -> dict[str, Any]:
+    """The form pages shown again with an error keep (and name) the municipality worked for;
+    a municipality's own campaign just keeps its code in the form."""
+    found = _working_context(request, campaign, {code})
+    if not found["working"]:
+        return {"working": {"code": code}}
+    return {**found, "working_choices": []}  # switching is done on the campaign page
+
+
+def _working_context(request: HttpRequest, campaign: Campaign, codes: set[str]) -> dict[str, Any]:
+    """What the templates need to show and keep the municipality worked on."""
+    if campaign.municipality_id or access.national(request.user):
+        return {"working": None, "working_choices": []}
+    working = next(iter(codes))
+    mine = sorted(access.codes(user=request.user, ability=Ability.READ))
+    names = {
+        m.code: m.name for m in municipality_selectors.municipality_list().filter(code__in=mine)
+    }
+    return {
+        "working": {"code": working, "name": names.get(working, working)},
+        "working_choices": [(code, names.get(code, code)) for code in mine],
+    }
 
 
 def _may_define(request: HttpRequest, campaign: Campaign | None) -> bool:
@@ -296,16 +359,25 @@ def _may_flag(request: HttpRequest, campaign: Campaign, codes: set[str]) -> bool
     return bool(campaign.municipality_id) and bool(process & codes)
 
 
-def _staff_audit(request: HttpRequest, campaign: Campaign, codes: set[str], view: str) -> None:
+def _staff_audit(
+    request: HttpRequest,
+    campaign: Campaign,
+    codes: set[str],
+    view: str,
+    *,
+    action: str = "campaign.staff_viewed",
+    shown: Callable[[str], dict[str, Any]] | None = None,
+) -> None:
+    """One audit event per municipality whose data the page shows (`shown`: what of it)."""
     for code in sorted(codes) or [""]:
         audit_record(
-            action="campaign.staff_viewed",
+            action=action,
             actor=request.user,
             municipality_code=code,
             object_type="campaigns.campaign",
             object_id=str(campaign.public_id),
             ip_address=_ip(request),
-            data={"view": view},
+            data={"view": view, **(shown(code) if shown is not None else {})},
         )
 
 
@@ -401,6 +473,9 @@ def staff_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "unpaid_form": UnpaidForm(),
             "job_kinds": JobKind,
             "me": request.user.pk,
+            "cancel_form": CancelFileForm(),
+            "today": timezone.localdate(),
+            **_working_context(request, campaign, codes),
         },
     )
     if running:
@@ -445,13 +520,16 @@ def staff_approval_request(request: HttpRequest, public_id: uuid.UUID) -> HttpRe
     else:
         messages.success(
             request,
-            _(
+            ngettext(
+                "%(count)s household was put into a batch. "
+                "A second staff member has to confirm it.",
                 "%(count)s households were put into a batch. "
-                "A second staff member has to confirm it."
+                "A second staff member has to confirm it.",
+                batch.count,
             )
             % {"count": batch.count},
         )
-    return redirect("campaigns:staff-detail", campaign.public_id)
+    return _back(campaign, code, "#approval")
 
 
 @staff_required
@@ -459,22 +537,20 @@ def staff_approval_request(request: HttpRequest, public_id: uuid.UUID) -> HttpRe
 def staff_approval_confirm(
     request: HttpRequest, public_id: uuid.UUID, batch_id: int
 ) -> HttpResponse:
-    campaign, codes = _staff_campaign(request, public_id)
-    access.codes_or_403(user=request.user, ability=Ability.PROCESS)
-    batch = selectors.batch_get(
-        campaign=campaign,
-        batch_id=batch_id,
-        municipality_codes=codes & access.codes(user=request.user, ability=Ability.PROCESS),
-    )
-    if batch is None:
-        raise Http404
+    campaign, batch = _batch_or_404(request, public_id, batch_id)
     try:
         approved = services.approval_confirm(batch=batch, user=_user(request))
     except services.CampaignError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("%(count)s households were approved.") % {"count": approved})
-    return redirect("campaigns:staff-detail", campaign.public_id)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s household was approved.", "%(count)s households were approved.", approved
+            )
+            % {"count": approved},
+        )
+    return _back(campaign, batch.municipality_code, "#approval")
 
 
 @staff_required
@@ -487,7 +563,7 @@ def staff_payment_file(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
         return render(
             request,
             "campaigns/staff_payer.html",
-            {"campaign": campaign, "payer_form": form},
+            {"campaign": campaign, "payer_form": form, **_error_working(request, campaign, code)},
             status=400,
         )
     data = form.cleaned_data
@@ -504,10 +580,14 @@ def staff_payment_file(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
     else:
         messages.success(
             request,
-            _("A transfer file of %(count)s payments was made. Download it below.")
+            ngettext(
+                "A transfer file of %(count)s payment was made. Download it below.",
+                "A transfer file of %(count)s payments was made. Download it below.",
+                created.count,
+            )
             % {"count": created.count},
         )
-    return redirect("campaigns:staff-detail", campaign.public_id)
+    return _back(campaign, code, "#payment")
 
 
 @staff_required
@@ -515,20 +595,18 @@ def staff_payment_file(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
 def staff_payment_download(
     request: HttpRequest, public_id: uuid.UUID, file_id: uuid.UUID
 ) -> HttpResponseBase:
-    campaign, codes = _staff_campaign(request, public_id)
-    process = access.codes_or_403(user=request.user, ability=Ability.PROCESS)
-    payment_file = selectors.payment_file_get(
-        campaign=campaign, public_id=file_id, municipality_codes=codes & process
-    )
-    if payment_file is None:
-        raise Http404
+    campaign, payment_file = _file_or_404(request, public_id, file_id)
+    try:
+        services.payment_file_downloaded(
+            payment_file=payment_file, user=_user(request), ip_address=_ip(request)
+        )
+    except services.CampaignError as error:
+        messages.error(request, error.message)
+        return _back(campaign, payment_file.municipality_code, "#payment")
     # Written record by record into a spooled file (memory up to 1 MiB, then disk) and streamed.
     spool = tempfile.SpooledTemporaryFile(max_size=1 << 20)  # noqa: SIM115 - FileResponse closes it
     services.payment_file_write(payment_file=payment_file, out=cast("BinaryIO", spool))
     spool.seek(0)
-    services.payment_file_downloaded(
-        payment_file=payment_file, user=_user(request), ip_address=_ip(request)
-    )
     name = f"sogo-furikomi-{payment_file.municipality_code}-{payment_file.transfer_date:%Y%m%d}.txt"
     response = FileResponse(
         spool, as_attachment=True, filename=name, content_type="text/plain; charset=Shift_JIS"
@@ -557,9 +635,12 @@ def staff_unpaid(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _(
+                ngettext(
+                    "%(count)s payment was marked failed; "
+                    "the resident was asked for another account.",
                     "%(count)s payments were marked failed; "
-                    "the residents were asked for another account."
+                    "the residents were asked for another account.",
+                    result.failed,
                 )
                 % {"count": result.failed},
             )
@@ -569,10 +650,215 @@ def staff_unpaid(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                     _("These customer codes match no payment of this benefit: %(codes)s")
                     % {"codes": ", ".join(result.unknown[:20])},
                 )
-            return redirect("campaigns:staff-detail", campaign.public_id)
+            return _back(campaign, code, "#unpaid")
     return render(
         request,
         "campaigns/staff_unpaid.html",
-        {"campaign": campaign, "unpaid_form": form},
+        {"campaign": campaign, "unpaid_form": form, **_error_working(request, campaign, code)},
         status=400,
     )
+
+
+# --- flagged households, undo --------------------------------------------------------------------
+
+
+def _process_codes(request: HttpRequest, codes: set[str]) -> set[str]:
+    """The municipalities of `codes` whose households the user processes (else 403)."""
+    found = codes & access.codes_or_403(user=request.user, ability=Ability.PROCESS)
+    if not found:
+        raise PermissionDenied
+    return found
+
+
+def _flags_page(
+    request: HttpRequest,
+    campaign: Campaign,
+    codes: set[str],
+    bound: tuple[int, DecisionForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    rows = []
+    for entitlement in selectors.flagged(campaign=campaign, municipality_codes=codes):
+        if bound is not None and bound[0] == entitlement.pk:
+            form = bound[1]
+        else:
+            form = DecisionForm(
+                prefix=f"e{entitlement.pk}",
+                initial={
+                    "decision": entitlement.decision or None,
+                    "reason": entitlement.decision_reason,
+                },
+            )
+        rows.append((entitlement, form, selectors.decision_open(entitlement)))
+    _staff_audit(
+        request,
+        campaign,
+        codes,
+        "flags",
+        action="campaign.flags_viewed",
+        shown=lambda code: {
+            "entitlements": [e.pk for e, _f, _o in rows if e.municipality_code == code][:500]
+        },
+    )
+    return render(
+        request,
+        "campaigns/staff_flags.html",
+        {
+            "campaign": campaign,
+            "rows": rows,
+            "pushed": campaign.frozen,
+            **_working_context(request, campaign, codes),
+        },
+        status=status,
+    )
+
+
+@staff_required
+@require_GET
+def staff_flags(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The flagged households one by one (registry changes since the 基準日) and 支給する /
+    支給しない for each (case workers and administrators of the municipality)."""
+    campaign, codes = _staff_campaign(request, public_id)
+    return _flags_page(request, campaign, _process_codes(request, codes))
+
+
+@staff_required
+@require_POST
+def staff_flag_decide(
+    request: HttpRequest, public_id: uuid.UUID, entitlement_id: int
+) -> HttpResponse:
+    campaign, codes = _staff_campaign(request, public_id)
+    codes = _process_codes(request, codes)
+    entitlement = (
+        selectors.flagged(campaign=campaign, municipality_codes=codes)
+        .filter(pk=entitlement_id)
+        .first()
+    )
+    if entitlement is None:
+        raise Http404
+    form = DecisionForm(request.POST, prefix=f"e{entitlement.pk}")
+    if form.is_valid():
+        try:
+            services.flag_decide(
+                entitlement=entitlement,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+                user=_user(request),
+                ip_address=_ip(request),
+            )
+        except services.CampaignError as error:
+            if error.field is None:
+                messages.error(request, error.message)
+                return _flags_back(campaign, entitlement.municipality_code)
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("The decision was saved."))
+            return _flags_back(campaign, entitlement.municipality_code)
+    return _flags_page(request, campaign, codes, bound=(entitlement.pk, form), status=400)
+
+
+def _flags_back(campaign: Campaign, code: str) -> HttpResponse:
+    url = reverse("campaigns:staff-flags", args=[campaign.public_id])
+    if not campaign.municipality_id:
+        url += "?" + urlencode({"municipality": code})
+    return HttpResponseRedirect(url)
+
+
+@staff_required
+@require_POST
+def staff_approval_withdraw(
+    request: HttpRequest, public_id: uuid.UUID, batch_id: int
+) -> HttpResponse:
+    campaign, batch = _batch_or_404(request, public_id, batch_id)
+    try:
+        released = services.approval_withdraw(batch=batch, user=_user(request))
+    except services.CampaignError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "The batch was withdrawn; %(count)s household waits for a new batch.",
+                "The batch was withdrawn; %(count)s households wait for a new batch.",
+                released,
+            )
+            % {"count": released},
+        )
+    return _back(campaign, batch.municipality_code, "#approval")
+
+
+def _batch_or_404(request: HttpRequest, public_id: uuid.UUID, batch_id: int) -> Any:
+    """The campaign and its batch of a municipality the user processes (worked for), or 404."""
+    campaign, codes = _staff_campaign(request, public_id)
+    batch = selectors.batch_get(
+        campaign=campaign, batch_id=batch_id, municipality_codes=_process_codes(request, codes)
+    )
+    if batch is None:
+        raise Http404
+    return campaign, batch
+
+
+def _file_or_404(request: HttpRequest, public_id: uuid.UUID, file_id: uuid.UUID) -> Any:
+    campaign, codes = _staff_campaign(request, public_id)
+    payment_file = selectors.payment_file_get(
+        campaign=campaign, public_id=file_id, municipality_codes=_process_codes(request, codes)
+    )
+    if payment_file is None:
+        raise Http404
+    return campaign, payment_file
+
+
+@staff_required
+@require_POST
+def staff_payment_cancel(
+    request: HttpRequest, public_id: uuid.UUID, file_id: uuid.UUID
+) -> HttpResponse:
+    campaign, payment_file = _file_or_404(request, public_id, file_id)
+    form = CancelFileForm(request.POST)
+    form.is_valid()
+    try:
+        voided = services.payment_file_cancel(
+            payment_file=payment_file,
+            user=_user(request),
+            not_sent_confirmed=bool(form.cleaned_data.get("not_sent")),
+        )
+    except services.CampaignError as error:
+        if error.field is None:
+            messages.error(request, error.message)
+            return _back(campaign, payment_file.municipality_code, "#payment")
+        form.add_error(error.field, error.message)
+        return render(
+            request,
+            "campaigns/staff_cancel.html",
+            {
+                "campaign": campaign,
+                "file": payment_file,
+                "cancel_form": form,
+                **_error_working(request, campaign, payment_file.municipality_code),
+            },
+            status=400,
+        )
+    messages.success(
+        request,
+        _(
+            "The transfer file was cancelled: %(count)s payments were voided "
+            "and wait for a new file."
+        )
+        % {"count": voided},
+    )
+    return _back(campaign, payment_file.municipality_code, "#payment")
+
+
+@staff_required
+@require_POST
+def staff_payment_sent(
+    request: HttpRequest, public_id: uuid.UUID, file_id: uuid.UUID
+) -> HttpResponse:
+    campaign, payment_file = _file_or_404(request, public_id, file_id)
+    try:
+        services.payment_file_mark_sent(payment_file=payment_file, user=_user(request))
+    except services.CampaignError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The transfer file was marked as sent to the bank."))
+    return _back(campaign, payment_file.municipality_code, "#payment")

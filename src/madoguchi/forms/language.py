@@ -193,6 +193,9 @@ def _check_condition_order(definition: Definition) -> list[str]:
             siblings: set[str] = set()
             for child in item.get("items", []):
                 check(child, top_before | siblings)
+                if child.get("public_funds"):
+                    # The account is one per resident: offered for a top-level item only.
+                    problems.append(f"{child['code']}: public_funds only on a top-level item")
                 siblings.add(child["code"])
             top_before.add(item["code"])
     return problems

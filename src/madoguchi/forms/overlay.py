@@ -1,7 +1,10 @@
 """Municipal customisation as an overlay on a preset, and its resolution into a definition.
 
     {"labels": {code: label}, "help": {code: text}, "hidden": [code, ...],
-     "added_items": [{"page": page_id, "item": {...}}], "notes": {"contact": ..., ...}}
+     "added_items": [{"page": page_id, "item": {...}}], "notes": {"contact": ..., ...},
+     "public_funds": {code: true | false}}
+
+`public_funds` switches 「公金受取口座を利用する」 on or off for a `bank_account` item (ADR 0021).
 
 Standard items keep their codes through every customisation; items a municipality adds use
 codes under `local.` so they can never collide with a standard column. Required standard items
@@ -41,6 +44,7 @@ class Overlay(TypedDict, total=False):
     hidden: list[str]
     added_items: list[AddedItem]
     notes: Notes
+    public_funds: dict[str, bool]
     rebased_notices: NotRequired[list[str]]
 
 
@@ -88,6 +92,12 @@ def resolve(base: Definition, overlay: Overlay) -> Definition:
                 index[code]["help"] = text
             else:
                 index[code].pop("help", None)
+    for code, offered in overlay.get("public_funds", {}).items():
+        if code in index and index[code]["type"] == "bank_account":
+            if offered:
+                index[code]["public_funds"] = True
+            else:
+                index[code].pop("public_funds", None)
     hidden = {code for code in overlay.get("hidden", []) if code in index}
     for code in sorted(hidden):
         if index[code].get("required"):
@@ -159,6 +169,9 @@ def rebase(overlay: Overlay, new_base: Definition) -> tuple[Overlay, list[str]]:
                 % {"code": code}
             )
             del entries[code]
+    switches = result.get("public_funds", {})
+    for code in [c for c in switches if c not in index]:
+        del switches[code]
     kept_hidden = []
     for code in result.get("hidden", []):
         if code not in index:

@@ -113,6 +113,16 @@ def error_summary(definition: Definition, errors: Iterable[FieldError]) -> Error
     return ErrorSummary(entries)
 
 
+@dataclass(frozen=True)
+class PublicFundsOffer:
+    """What a `bank_account` item with "public_funds" offers one resident (built by the page
+    that knows the resident): their registered 公金受取口座, masked (`account_text`, "" when
+    they have none), and where to register one and come back (`register_url`)."""
+
+    account_text: str
+    register_url: str
+
+
 class _Renderer:
     def __init__(
         self,
@@ -122,8 +132,10 @@ class _Renderer:
         result: ValidationResult | None,
         evaluate_with: Mapping[str, Any],
         sources: Mapping[str, Any] | None = None,
+        offers: Mapping[str, PublicFundsOffer] | None = None,
     ) -> None:
         self.sources = sources or {}
+        self.offers = offers or {}
         self.index = item_index(definition)
         self.page_items = page_items
         self.raw = raw
@@ -191,6 +203,9 @@ class _Renderer:
         if source is not None:
             described.append(f"{context['id']}_source")
         context["described_by"] = " ".join(described)
+        offer = self.offers.get(name) if item.get("public_funds") and not prefix else None
+        if offer is not None:
+            return self.public_funds(offer, context, raw.get(item["code"]))
         html = render_to_string(field_type.template_name, context)
         if source is not None:
             html += render_to_string(
@@ -198,6 +213,28 @@ class _Renderer:
                 {"id": context["id"], "holder": source.holder_name},
             )
         return html
+
+    def public_funds(self, offer: PublicFundsOffer, context: dict[str, Any], raw: Any) -> str:
+        """「公金受取口座を利用する」 or 「別の口座を入力する」 as radios (no JavaScript: the typed
+        fields are always there); without an account, the fields and a link to register one."""
+        if not offer.account_text:
+            return render_to_string(
+                "madoguchi_forms/widgets/bank_account_register.html", {**context, "offer": offer}
+            )
+        raw_map = raw if isinstance(raw, Mapping) else {}
+        using = raw_map.get("source") == "public_funds"
+        typed = any(raw_map.get(part.name) for part in _type(context["item"]).parts)
+        if using:
+            for part in context["parts"]:
+                part.value = ""  # the account's own details are not typed in
+        return render_to_string(
+            "madoguchi_forms/widgets/bank_account_public_funds.html",
+            {
+                **context,
+                "offer": offer,
+                "use_account": using or (raw_map.get("use") != "other" and not typed),
+            },
+        )
 
     def entry_html(self, item: Item, entry: Mapping[str, Any], *, prefix: str) -> SafeString:
         html = self.items(item.get("items", []), entry, prefix=prefix, scope=entry)
@@ -277,15 +314,17 @@ def render_items(
     result: ValidationResult | None = None,
     answers: Mapping[str, Any] | None = None,
     sources: Mapping[str, Any] | None = None,
+    offers: Mapping[str, PublicFundsOffer] | None = None,
 ) -> SafeString:
     """HTML of one page's items. `raw` holds what the resident typed (shown back as typed);
     `answers` the normalised answers of other pages, which decide cross-page conditions.
     `sources`: item code → where its answer came from (`holder_name`, `locked`, `value`, e.g.
-    `linkage.selectors.source_marks`); a locked item is shown as its value, not a widget."""
+    `linkage.selectors.source_marks`); a locked item is shown as its value, not a widget.
+    `offers`: item code → PublicFundsOffer for `bank_account` items with "public_funds"."""
     from madoguchi.forms.language import iter_items
 
     page_items = {item["code"] for item in iter_items(page["items"])}
-    renderer = _Renderer(definition, page_items, raw, result, answers or {}, sources)
+    renderer = _Renderer(definition, page_items, raw, result, answers or {}, sources, offers)
     html = renderer.items(page["items"], raw, prefix="", scope=answers or {})
     return mark_safe(html)  # noqa: S308 - every value passed through autoescaping templates
 

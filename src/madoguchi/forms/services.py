@@ -101,8 +101,11 @@ def form_item_customise(
     help_text: str,
     hidden: bool,
     actor: Actor,
+    public_funds: bool | None = None,
 ) -> MunicipalForm:
-    """Relabel an item, change its help text, hide or show it (optional items only)."""
+    """Relabel an item, change its help text, hide or show it (optional items only); for a
+    `bank_account` item, `public_funds` switches 「公金受取口座を利用する」 on or off (None:
+    unchanged)."""
     item = _item_or_error(municipal_form, item_code)
     new: Overlay = copy.deepcopy(municipal_form.overlay)
     is_local = bool(item.get("local"))
@@ -127,11 +130,35 @@ def form_item_customise(
             helps.pop(item_code, None)
         else:
             helps[item_code] = help_text
+    if public_funds is not None and item["type"] == "bank_account":
+        _public_funds_set(new, municipal_form, item_code, on=public_funds, is_local=is_local)
     hidden_codes = [c for c in new.get("hidden", []) if c != item_code]
     if hidden:
         hidden_codes.append(item_code)
     new["hidden"] = hidden_codes
     return _save_overlay(municipal_form, new)
+
+
+def _public_funds_set(
+    new: Overlay, municipal_form: MunicipalForm, item_code: str, *, on: bool, is_local: bool
+) -> None:
+    if is_local:
+        for entry in new.get("added_items", []):
+            if entry["item"]["code"] == item_code:
+                if on:
+                    entry["item"]["public_funds"] = True
+                else:
+                    entry["item"].pop("public_funds", None)
+        return
+    standard = overlays.item_in(municipal_form.base_definition, item_code)
+    assert standard is not None
+    switches = new.setdefault("public_funds", {})
+    if on == bool(standard.get("public_funds")):
+        switches.pop(item_code, None)
+    else:
+        switches[item_code] = on
+    if not switches:
+        new.pop("public_funds", None)
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
 
 from madoguchi.catalog.types import ApplicationLimit
 
@@ -27,7 +28,7 @@ CHOICE_TYPES = {"radio", "select", "checkbox"}
 
 
 class ItemEditForm(forms.Form):
-    label = forms.CharField(label=_("Label"), max_length=200)
+    label = forms.CharField(label=pgettext_lazy("form item", "Label"), max_length=200)
     help = forms.CharField(
         label=_("Help text"),
         required=False,
@@ -42,10 +43,23 @@ class ItemEditForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, can_hide: bool = True, **kwargs: Any) -> None:
+    public_funds = forms.BooleanField(
+        label=_("Offer the public funds receipt account"),
+        required=False,
+        help_text=_(
+            "Residents who registered a public funds receipt account can choose it instead of "
+            "typing an account."
+        ),
+    )
+
+    def __init__(
+        self, *args: Any, can_hide: bool = True, is_bank_account: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if not can_hide:
             del self.fields["hidden"]
+        if not is_bank_account:
+            del self.fields["public_funds"]
 
 
 class ItemAddForm(forms.Form):
@@ -65,7 +79,7 @@ class ItemAddForm(forms.Form):
         },
     )
     type = forms.ChoiceField(label=_("Kind of answer"), choices=ADDABLE_TYPES)
-    label = forms.CharField(label=_("Label"), max_length=200)
+    label = forms.CharField(label=pgettext_lazy("form item", "Label"), max_length=200)
     help = forms.CharField(
         label=_("Help text"),
         required=False,
@@ -127,7 +141,11 @@ class ItemAddForm(forms.Form):
             if lines and len(lines) != len(options):
                 self.add_error(
                     name,
-                    _("Give one translation per option: %(count)s lines.")
+                    ngettext(
+                        "Give one translation per option: %(count)s line.",
+                        "Give one translation per option: %(count)s lines.",
+                        len(options),
+                    )
                     % {"count": len(options)},
                 )
         return cleaned

@@ -37,6 +37,8 @@ class Item(TypedDict):
     max: NotRequired[int]
     # Set on items a municipality added, so exports can tell standard from local columns.
     local: NotRequired[bool]
+    # bank_account only: offer the resident's 公金受取口座 (docs/forms.md).
+    public_funds: NotRequired[bool]
     # A linkage source (docs/linkage.md): {"item": <catalogue item code>, "locked": bool}.
     source: NotRequired[dict[str, Any]]
     # Wording in other languages, by language code (items a municipality added).

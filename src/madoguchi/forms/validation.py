@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from madoguchi.forms import conditions
 from madoguchi.forms.fieldtypes import registry
@@ -137,7 +138,11 @@ class _Walker:
                 path=path,
                 item=item,
                 code="min_entries",
-                message=_("Add at least %(min)s entries to %(label)s.")
+                message=ngettext(
+                    "Add at least %(min)s entry to %(label)s.",
+                    "Add at least %(min)s entries to %(label)s.",
+                    minimum,
+                )
                 % {"label": item["label"], "min": minimum},
             )
         if len(entries) > item["max"]:
@@ -145,7 +150,11 @@ class _Walker:
                 path=path,
                 item=item,
                 code="max_entries",
-                message=_("%(label)s can have at most %(max)s entries.")
+                message=ngettext(
+                    "%(label)s can have at most %(max)s entry.",
+                    "%(label)s can have at most %(max)s entries.",
+                    item["max"],
+                )
                 % {"label": item["label"], "max": item["max"]},
             )
             entries = entries[: item["max"]]

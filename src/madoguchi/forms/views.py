@@ -307,8 +307,16 @@ def form_item_edit(
         raise Http404
     can_hide = not item.get("required")
     hidden = item_code in municipal_form.overlay.get("hidden", [])
-    initial = {"label": item["label"], "help": item.get("help", ""), "hidden": hidden}
-    form = ItemEditForm(request.POST or None, initial=initial, can_hide=can_hide)
+    is_bank_account = item["type"] == "bank_account"
+    initial = {
+        "label": item["label"],
+        "help": item.get("help", ""),
+        "hidden": hidden,
+        "public_funds": bool(item.get("public_funds")),
+    }
+    form = ItemEditForm(
+        request.POST or None, initial=initial, can_hide=can_hide, is_bank_account=is_bank_account
+    )
     if request.method == "POST" and "remove" in request.POST and item.get("local"):
         try:
             services.form_item_remove_local(
@@ -328,6 +336,9 @@ def form_item_edit(
                 help_text=form.cleaned_data["help"],
                 hidden=bool(form.cleaned_data.get("hidden")),
                 actor=request.user,
+                public_funds=(
+                    bool(form.cleaned_data.get("public_funds")) if is_bank_account else None
+                ),
             )
         except OverlayError as error:
             for message in error.messages:

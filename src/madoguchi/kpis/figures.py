@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from madoguchi.kpis import selectors
 from madoguchi.kpis.charts import BarChart, bar_chart
@@ -38,15 +38,17 @@ def duration(seconds: int | None) -> str:
     if seconds is None:
         return "—"
     if seconds < DAY:
-        return _("within %(n)s hours") % {"n": seconds // HOUR}
-    return _("within %(n)s days") % {"n": seconds // DAY}
+        hours = seconds // HOUR
+        return ngettext("within %(n)s hour", "within %(n)s hours", hours) % {"n": hours}
+    days = seconds // DAY
+    return ngettext("within %(n)s day", "within %(n)s days", days) % {"n": days}
 
 
 def age(moment: datetime.datetime | None, now: datetime.datetime) -> str:
     if moment is None:
         return "—"
     days = (now - moment).days
-    return _("%(n)s days") % {"n": days}
+    return ngettext("%(n)s day", "%(n)s days", days) % {"n": days}
 
 
 def _rate(rate: float | None) -> object:
@@ -77,7 +79,7 @@ def municipality_tables(*, municipality_code: str) -> dict[str, Table]:
             _("Received at the counter"),
             _("Online rate"),
             _("Decided"),
-            _("Returned for correction"),
+            pgettext("figures", "Returned for correction"),
             _("Received to decision, median"),
             _("Received to decision, 90th percentile"),
             _("Oldest open application"),
@@ -146,7 +148,7 @@ def municipality_tables(*, municipality_code: str) -> dict[str, Table]:
             _("Received at the counter"),
             _("Online rate"),
             _("Decided"),
-            _("Returned for correction"),
+            pgettext("figures", "Returned for correction"),
         ],
         columns=[
             "month",

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from madoguchi.accounts.staff_auth import staff_required
@@ -199,7 +200,7 @@ def counter_upload(request: HttpRequest) -> HttpResponse:
             source=f"csv:{upload.name}",
             ip_address=request.META.get("REMOTE_ADDR"),
         )
-        messages.success(request, _("%(n)s rows were stored.") % {"n": stored})
+        messages.success(request, stored_message(stored))
         return redirect(f"{reverse('kpis:counter')}?municipality={code}")
     if not parsed.rows and not parsed.errors:
         upload_form.add_error("file", _("The file has no rows."))
@@ -248,5 +249,9 @@ def counter_confirm(request: HttpRequest) -> HttpResponse:
         ip_address=request.META.get("REMOTE_ADDR"),
     )
     del request.session[PENDING]
-    messages.success(request, _("%(n)s rows were stored.") % {"n": stored})
+    messages.success(request, stored_message(stored))
     return redirect(f"{reverse('kpis:counter')}?municipality={code}")
+
+
+def stored_message(stored: int) -> str:
+    return ngettext("%(n)s row was stored.", "%(n)s rows were stored.", stored) % {"n": stored}

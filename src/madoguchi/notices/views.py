@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from madoguchi.accounts.selectors import municipality_codes_for
@@ -245,5 +246,9 @@ def send_confirmed(request: HttpRequest) -> HttpResponseBase:
         send_key=data["send_key"],
         actor=request.user,
     )
-    messages.success(request, _("%(count)d notices were sent.") % {"count": created})
+    messages.success(
+        request,
+        ngettext("%(count)d notice was sent.", "%(count)d notices were sent.", created)
+        % {"count": created},
+    )
     return redirect(f"{reverse('notices:index')}?municipality={municipality}")

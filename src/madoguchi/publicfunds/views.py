@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -25,6 +26,10 @@ if TYPE_CHECKING:
     from madoguchi.accounts.models import Resident
 
 PENDING = "publicfunds.pending"
+# Where to go back to after registering: an application form page that offered the account
+# (「公金受取口座を利用する」, ADR 0021). Only a path of the application flow is kept.
+RETURN_TO = "publicfunds.return_to"
+RETURN_PREFIX = "/apply/"
 SIGNER_ERRORS = (signers.PinIncorrect, signers.PinFormatError, signers.NoCard, signers.PinLocked)
 
 
@@ -42,6 +47,16 @@ def _viewed(request: HttpRequest, resident: Resident, view: str) -> None:
     )
 
 
+def return_path(value: object) -> str | None:
+    """`value` if it is a path of the application flow on this site, else None (never an
+    open redirect: no scheme, no host, no "//" or backslash tricks)."""
+    if not isinstance(value, str) or not value.startswith(RETURN_PREFIX) or "\\" in value:
+        return None
+    if not url_has_allowed_host_and_scheme(value, allowed_hosts=set()):
+        return None
+    return value
+
+
 def _type_label(details: AccountDetails) -> str:
     return str(AccountType(details.account_type).label)
 
@@ -55,6 +70,7 @@ def mine(request: HttpRequest, resident: Resident) -> HttpResponse:
         _viewed(request, resident, "resident-page")
     # A registration or change left half-way is dropped: "change" starts from the account.
     request.session.pop(PENDING, None)
+    request.session.pop(RETURN_TO, None)
     return render(
         request,
         "publicfunds/mine.html",
@@ -66,6 +82,8 @@ def mine(request: HttpRequest, resident: Resident) -> HttpResponse:
 @with_resident
 def edit(request: HttpRequest, resident: Resident) -> HttpResponse:
     account = selectors.account_for_resident(resident.pk)
+    if (back := return_path(request.GET.get("next"))) is not None:
+        request.session[RETURN_TO] = back
     if request.method == "POST":
         form = AccountForm(request.POST, resident=resident)
         if form.is_valid() and form.checked is not None and not form.needs_name_confirmation:
@@ -89,7 +107,12 @@ def edit(request: HttpRequest, resident: Resident) -> HttpResponse:
     return render(
         request,
         "publicfunds/edit.html",
-        {"resident": resident, "form": form, "account": account},
+        {
+            "resident": resident,
+            "form": form,
+            "account": account,
+            "returning": return_path(request.session.get(RETURN_TO)) is not None,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -137,7 +160,8 @@ def sign(request: HttpRequest, resident: Resident) -> HttpResponse:
                 if action == "change"
                 else _("Your account was registered."),
             )
-            return redirect("publicfunds:mine")
+            back = return_path(request.session.pop(RETURN_TO, None))
+            return redirect(back) if back is not None else redirect("publicfunds:mine")
     return render(
         request,
         "publicfunds/sign.html",

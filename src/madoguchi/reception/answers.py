@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from madoguchi.forms.models import FormVersion
 
 LIST_SEPARATOR = ";"
+PUBLIC_FUNDS = "public_funds"
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,15 @@ def column_value(answers: Mapping[str, Any], column: Column) -> str:
     if column.masked:
         value = _masked(value, column.item_code, column.masked)
     return _cell(value)
+
+
+def public_funds_used(application: Application) -> bool:
+    """Whether an answer holds the applicant's 公金受取口座 (`source: "public_funds"`)."""
+    answers = application.answers or application.raw_answers or {}
+    return any(
+        isinstance(value, Mapping) and value.get("source") == PUBLIC_FUNDS
+        for value in answers.values()
+    )
 
 
 def _joined(value: Any) -> str:

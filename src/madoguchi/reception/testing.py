@@ -10,6 +10,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from madoguchi.accounts.models import User
+from madoguchi.accounts.services import DEMO_PASSWORD
 from madoguchi.accounts.staff_auth import DEMO_TOTP_KEY, DEVICE_NAME, confirmed_device
 
 
@@ -40,3 +41,15 @@ def staff_login(client: Any, user: User | str) -> User:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return user
+
+
+def staff_browser_login(page: Any, url: str, username: str) -> None:
+    """In a real browser: open `url` (a staff page), pass the password and TOTP steps as
+    `username`, and land on `url` again."""
+    device = staff_device(User.objects.get(username=username))
+    page.goto(url)
+    page.get_by_label("ユーザー名").fill(username)
+    page.get_by_label("パスワード").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    page.get_by_label("確認コード").fill(totp_code(device))
+    page.get_by_role("button", name="確認して進む").click()

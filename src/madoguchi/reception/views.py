@@ -36,9 +36,10 @@ from madoguchi.applications.parties import Parties
 from madoguchi.applications.types import ScanStatus
 from madoguchi.catalog import selectors as catalog_selectors
 from madoguchi.linkage import selectors as linkage_selectors
+from madoguchi.publicfunds import services as funds_services
 from madoguchi.reception import access, exports, selectors, services
 from madoguchi.reception.access import Ability
-from madoguchi.reception.answers import answer_sections
+from madoguchi.reception.answers import answer_sections, public_funds_used
 from madoguchi.reception.forms import (
     AssignForm,
     AuditSearchForm,
@@ -233,10 +234,27 @@ def detail(request: HttpRequest, receipt_number: str) -> HttpResponse:
         receipt_number=application.receipt_number or "",
         ip_address=_ip(request),
     )
+    _public_funds_view_audit(request, application)
     return render(request, "reception/detail.html", _detail_context(request, application))
 
 
+def _public_funds_view_audit(request: HttpRequest, application: Application) -> None:
+    """Staff see a resident's 公金受取口座 only through an application whose answer uses it
+    (ADR 0021): each time the page shows one, publicfunds.account_viewed says so."""
+    if application.resident_id is None or not public_funds_used(application):
+        return
+    funds_services.account_viewed(
+        resident_id=application.resident_id,
+        municipality_code=application.municipality_id,
+        user=request.user,
+        view="application",
+        ip_address=_ip(request),
+        data={"application": application.receipt_number or str(application.public_id)},
+    )
+
+
 def _rerender(request: HttpRequest, application: Application, **forms: Any) -> HttpResponse:
+    _public_funds_view_audit(request, application)
     context = _detail_context(request, application)
     context.update(forms)
     return render(request, "reception/detail.html", context, status=400)

@@ -10,6 +10,7 @@ import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from madoguchi.signatures.outcomes import Outcome
 
@@ -79,7 +80,7 @@ class IssuedCertificate(models.Model):
     kind = models.CharField(_("Kind"), max_length=4, choices=CertificateKind.choices)
     issuer_sha256 = models.CharField(max_length=64)
     serial = models.CharField(_("Serial number"), max_length=64)
-    subject = models.TextField(_("Subject"))
+    subject = models.TextField(pgettext_lazy("certificate", "Subject"))
     not_before = models.DateTimeField(_("Valid from"))
     not_after = models.DateTimeField(_("Valid until"))
     certificate_der = models.BinaryField(_("Certificate (DER)"))
@@ -138,9 +139,9 @@ class SignatureEvidence(models.Model):
     payload = models.BinaryField(_("Signed payload"), default=b"", blank=True)
     cms_der = models.BinaryField(_("Signature (CMS, DER)"))
     certificate_der = models.BinaryField(_("Signer certificate (DER)"), null=True, blank=True)
-    issuer = models.TextField(_("Issuer"), blank=True)
+    issuer = models.TextField(pgettext_lazy("certificate", "Issuer"), blank=True)
     serial = models.CharField(_("Serial number"), max_length=64, blank=True)
-    subject = models.TextField(_("Subject"), blank=True)
+    subject = models.TextField(pgettext_lazy("certificate", "Subject"), blank=True)
     # The holder's name from the certificate (subjectAltName), exactly as written there.
     holder_name = models.TextField(_("Name of the certificate holder"), blank=True)
     crl_number = models.CharField(_("CRL number used"), max_length=64, blank=True)

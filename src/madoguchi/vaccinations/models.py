@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from madoguchi.core.identifiers import EncryptedJSONField
 
@@ -134,7 +135,9 @@ class Record(models.Model):
     dose_number = models.PositiveSmallIntegerField(_("Dose"))
     administered_on = models.DateField(_("Date of vaccination"))
     site_code = models.CharField(_("Medical institution code"), max_length=10)
-    source = models.CharField(_("Source"), max_length=16, choices=Source.choices)
+    source = models.CharField(
+        pgettext_lazy("vaccination record", "Source"), max_length=16, choices=Source.choices
+    )
     upload = models.ForeignKey(Upload, on_delete=models.PROTECT, null=True, blank=True)
     transfer = models.ForeignKey(
         "Transfer", on_delete=models.PROTECT, null=True, blank=True, related_name="records"

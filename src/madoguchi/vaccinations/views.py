@@ -22,6 +22,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from madoguchi.accounts.staff_auth import staff_required
@@ -169,7 +170,13 @@ def upload_import(request: HttpRequest, clinic: Clinic, public_id: uuid.UUID) ->
             status=400,
         )
     messages.success(
-        request, _("%(count)d records were registered.") % {"count": upload.rows_imported}
+        request,
+        ngettext(
+            "%(count)d record was registered.",
+            "%(count)d records were registered.",
+            upload.rows_imported,
+        )
+        % {"count": upload.rows_imported},
     )
     return redirect("vaccinations:upload", upload.public_id)
 
@@ -383,7 +390,13 @@ def staff_transfer(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             messages.error(request, error.message)
         else:
             messages.success(
-                request, _("%(count)d records were taken over.") % {"count": len(created)}
+                request,
+                ngettext(
+                    "%(count)d record was taken over.",
+                    "%(count)d records were taken over.",
+                    len(created),
+                )
+                % {"count": len(created)},
             )
         return redirect("vaccinations:staff-resident", exchange.resident.subject)
     services.records_viewed(

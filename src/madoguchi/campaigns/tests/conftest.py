@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import datetime
+import threading
+from collections.abc import Callable
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 
 from madoguchi.accounts.models import Household, Resident
 from madoguchi.linkage.services import linkage_demo_load
@@ -48,3 +51,27 @@ def person(household: Household, *, birth: datetime.date, head: bool = False, **
 
 def household(code: str, municipality: str = CHIYODA) -> Household:
     return Household.objects.create(municipality_id=municipality, code=code)
+
+
+def at_once(actions: list[Callable[[], str]]) -> tuple[list[str], list[str]]:
+    """Run the actions in threads released together (each on its own connection); their
+    outcomes sorted, and any unexpected error."""
+    barrier = threading.Barrier(len(actions))
+    results: list[str] = []
+    errors: list[str] = []
+
+    def run(action: Callable[[], str]) -> None:
+        try:
+            barrier.wait()
+            results.append(action())
+        except Exception as error:  # pragma: no cover - reported by the caller's assertion
+            errors.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(a,)) for a in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(results), errors

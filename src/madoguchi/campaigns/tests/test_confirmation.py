@@ -1,10 +1,7 @@
 """The resident's confirmation: signed, once per household (also from two devices at once),
 refused at once with the reason when not eligible, nothing stored then."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from madoguchi.campaigns import services
 from madoguchi.campaigns.models import Entitlement
@@ -15,7 +12,7 @@ from madoguchi.signatures.models import SignatureEvidence
 from madoguchi.signatures.services import DEMO_SIGN_PIN
 from madoguchi.signatures.testing import demo_resident
 
-from .conftest import CHIYODA
+from .conftest import CHIYODA, at_once
 
 ACCOUNT = services.Account(
     bank_code="0001",
@@ -113,35 +110,27 @@ def test_only_the_householder_unless_any_adult(chiyoda, admin_user):
 
 def _race(campaign, residents):
     entitlement_id = entitlement_of(campaign, "yoshida-taro").pk
-    results: list[str] = []
-    errors: list[str] = []
-    barrier = threading.Barrier(len(residents))
 
     def device(resident):
-        try:
-            entitlement = Entitlement.objects.select_related("campaign").get(pk=entitlement_id)
-            barrier.wait()
-            services.entitlement_confirm(
-                entitlement=entitlement,
-                resident=resident,
-                account=ACCOUNT,
-                method=Method.PUBLIC_FUNDS,
-                pin=DEMO_SIGN_PIN,
-            )
-            results.append("confirmed")
-        except services.AlreadyConfirmed:
-            results.append("already")
-        except Exception as error:  # pragma: no cover - reported by the assertion
-            errors.append(repr(error))
-        finally:
-            connection.close()
+        # Read before the start, as each device's page did: all see it open.
+        entitlement = Entitlement.objects.select_related("campaign").get(pk=entitlement_id)
 
-    threads = [threading.Thread(target=device, args=(r,)) for r in residents]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
+        def action():
+            try:
+                services.entitlement_confirm(
+                    entitlement=entitlement,
+                    resident=resident,
+                    account=ACCOUNT,
+                    method=Method.PUBLIC_FUNDS,
+                    pin=DEMO_SIGN_PIN,
+                )
+            except services.AlreadyConfirmed:
+                return "already"
+            return "confirmed"
+
+        return action
+
+    return at_once([device(r) for r in residents])
 
 
 @pytest.mark.django_db(transaction=True)

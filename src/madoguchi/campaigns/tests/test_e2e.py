@@ -1,10 +1,13 @@
-"""The whole run in headless Chromium (resident pages at 360 px, axe-clean, screenshots):
-staff create a campaign → compute → push → the notice is in My page (and an e-mail went out)
-→ the resident confirms in two taps with the 公金受取口座 → a case worker batches, a second
-person approves → the transfer file is downloaded and parses back."""
+"""The whole run in headless Chromium (resident pages at 360 px, axe-clean, screenshots): the
+resident registers a 公金受取口座 on its pages (signed with the card) → staff create a campaign
+→ compute → push → one flagged household (moved out after the 基準日) is refused on the flags
+page, with its reason → the notice is in My page (and an e-mail went out) → the resident
+confirms in two taps with the 公金受取口座 → a case worker batches, a second person approves →
+the transfer file is downloaded and parses back record by record."""
 
 from __future__ import annotations
 
+import datetime
 import io
 from pathlib import Path
 from typing import Any
@@ -16,12 +19,13 @@ from playwright.sync_api import expect
 from madoguchi.accounts.models import Resident
 from madoguchi.apply.tests.test_e2e_journey import TARO, idp_sign_in
 from madoguchi.campaigns.models import Campaign, Entitlement
-from madoguchi.campaigns.types import EntitlementState
+from madoguchi.campaigns.types import Decision, EntitlementState, Flag
 from madoguchi.core import zengin
 from madoguchi.core.testing import axe_violations, format_violations
 from madoguchi.idp import testing
-from madoguchi.linkage.services import linkage_demo_load
-from madoguchi.publicfunds.testing import account_for
+from madoguchi.linkage.services import linkage_demo_load, residency_set
+from madoguchi.notices import selectors as notice_selectors
+from madoguchi.publicfunds import selectors as funds_selectors
 from madoguchi.signatures.services import DEMO_SIGN_PIN
 from madoguchi.signatures.testing import demo_resident
 from madoguchi.vaccinations.tests.test_e2e import staff_sign_in
@@ -65,7 +69,26 @@ def staff_page(browser: Any, live: str, username: str, path: str) -> Any:
 def test_create_push_confirm_approve_and_download(live, page, browser):
     taro = demo_resident("yoshida-taro")
     Resident.objects.filter(pk=taro.pk).update(email="taro@example.jp")
-    account_for(taro, signed=True)  # 公金受取口座, registered with the card
+    # 佐藤 次郎 moved out after the 基準日 (the registry's record): his household is flagged.
+    sato = demo_resident("sato-jiro")
+    residency_set(resident_id=sato.pk, moved_out_on=datetime.date(2026, 2, 1))
+
+    # 0. The resident registers the 公金受取口座 on its pages and signs it with the card.
+    page.goto(f"{live}/apply/mypage/")
+    idp_sign_in(page, TARO)
+    page.get_by_role("link", name="公金受取口座").click()
+    page.get_by_role("link", name="口座を登録する").click()
+    page.get_by_label("金融機関", exact=True).fill("0001")
+    page.get_by_label("支店", exact=True).fill("001")
+    page.get_by_label("口座番号").fill("1234567")
+    page.get_by_role("button", name="次へ（確認と署名）").click()
+    expect(page.get_by_text("ヨシダ タロウ")).to_be_visible()
+    check(page, "funds-sign")
+    page.get_by_label("署名用電子証明書の暗証番号（英数字6〜16桁）").fill(DEMO_SIGN_PIN)
+    page.get_by_role("button", name="署名して登録する").click()
+    expect(page.get_by_text("公金受取口座を登録しました。")).to_be_visible()
+    check(page, "funds-registered")
+    assert funds_selectors.account_for_resident(taro.pk) is not None
 
     # 1. The municipal admin defines the benefit (an error first, at its field).
     admin = staff_page(browser, live, "chiyoda-admin", "/staff/campaigns/new/")
@@ -89,13 +112,27 @@ def test_create_push_confirm_approve_and_download(live, page, browser):
     expect(admin.locator("#counts + .camp-scroll td").nth(1)).to_have_text("6")
     check(admin, "staff-pushed", phone=False)
     campaign = Campaign.objects.get()
+
+    # 2b. The flagged household, refused on the flags page (the reason is required).
+    admin.get_by_role("link", name="要確認世帯を1件ずつ判断する").click()
+    expect(admin.get_by_text("2026-02-01")).to_be_visible()
+    admin.get_by_role("radio", name="支給しない").check()
+    admin.get_by_role("button", name="判断を保存する").click()
+    expect(admin.locator(".field__error")).to_contain_text("支給しない理由を入力してください。")
+    check(admin, "staff-flags-error", phone=False)
+    admin.get_by_label("理由（支給しないときは必須。世帯にお知らせします）").fill("基準日後に転出")
+    admin.get_by_role("button", name="判断を保存する").click()
+    expect(admin.get_by_text("判断を保存しました。")).to_be_visible()
+    check(admin, "staff-flags", phone=False)
+    flagged = Entitlement.objects.get(campaign=campaign, household_id=sato.household_id)
+    assert (flagged.flag, flagged.decision) == (Flag.MOVED_OUT, Decision.REFUSE)
+    assert notice_selectors.inbox(sato.pk).filter(template="campaigns.refused").exists()
+    admin.get_by_role("link", name="給付事業へ戻る").click()
     assert any(
         "taro@example.jp" in m.to and "物価高騰対策給付金" in m.subject for m in mail.outbox
     ), [m.subject for m in mail.outbox]
 
     # 3. The resident finds the notice on My page and confirms in two taps.
-    page.goto(f"{live}/apply/mypage/")
-    idp_sign_in(page, TARO)
     page.goto(f"{live}/apply/mypage/")
     check(page, "mypage")
     page.locator('a[href="/apply/mypage/notices/"]').first.click()
@@ -138,5 +175,10 @@ def test_create_push_confirm_approve_and_download(live, page, browser):
     items = list(zengin.parse_transfer_file(io.BytesIO(data), year=2026))
     records = [i for i in items if isinstance(i, zengin.TransferRecord)]
     assert [(r.amount, r.customer_code) for r in records] == [(70000, entitlement.customer_code)]
+    assert [(r.bank_code, r.branch_code, r.account_number) for r in records] == [
+        ("0001", "001", "1234567")
+    ]
+    trailer = next(i for i in items if isinstance(i, zengin.TransferTrailer))
+    assert (trailer.count, trailer.amount) == (1, 70000)
     worker.context.close()
     admin.context.close()

@@ -140,3 +140,26 @@ def test_at_360_px_the_header_is_one_line_and_the_check_box_sits_beside_its_labe
     violations = axe_violations(page, AXE_TAGS_22)
     assert violations == [], format_violations(violations)
     context.close()
+
+
+# U+FF61–U+FF9F: the half-width katakana and marks of 全銀 names (ﾔﾏﾀﾞ ﾊﾅｺ), which residents
+# copy from a bank book into the holder field and type into the municipality search.
+HALF_WIDTH_KANA = "".join(chr(code) for code in range(0xFF61, 0xFFA0))
+
+
+def test_half_width_katakana_is_drawn_in_the_bundled_noto_sans_jp(live_server, page):
+    # The fontsource slices of Noto Sans JP hold every one of the 63 (scattered over 29 of its
+    # unicode-range files, docs/i18n.md); none may fall back to a system font.
+    page.goto(live_server.url + "/search/municipalities/")
+    field = page.get_by_label("市区町村名")
+    field.fill(HALF_WIDTH_KANA)
+    family = field.evaluate("node => getComputedStyle(node).fontFamily")
+    assert family.startswith('"Noto Sans JP"'), family
+    page.evaluate("text => document.fonts.load('16px \"Noto Sans JP\"', text)", HALF_WIDTH_KANA)
+    page.wait_for_function(
+        "text => document.fonts.check('16px \"Noto Sans JP\"', text)", arg=HALF_WIDTH_KANA
+    )
+    fonts = rendered_fonts(page, "#id_q")
+    assert drawn_in_noto_sans_jp(fonts), fonts
+    assert sum(fonts.values()) >= len(HALF_WIDTH_KANA), fonts
+    assert page.csp_violations == []

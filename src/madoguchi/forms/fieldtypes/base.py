@@ -78,6 +78,8 @@ class FieldType:
     allowed_validators: ClassVar[frozenset[str]] = frozenset()
     needs_options: ClassVar[bool] = False
     is_group: ClassVar[bool] = False
+    # Whether an item may carry "public_funds" (bank_account: 「公金受取口座を利用する」).
+    takes_public_funds: ClassVar[bool] = False
     # HTML attributes of a single-input widget.
     input_type: ClassVar[str] = "text"
     autocomplete: ClassVar[str] = ""
@@ -94,6 +96,8 @@ class FieldType:
             problems.append(f"type {self.key} needs options")
         if not self.needs_options and "options" in item:
             problems.append(f"type {self.key} takes no options")
+        if "public_funds" in item and not self.takes_public_funds:
+            problems.append(f"type {self.key} takes no public_funds")
         if not self.stores_value and item.get("required"):
             problems.append(f"type {self.key} holds no value and cannot be required")
         return problems

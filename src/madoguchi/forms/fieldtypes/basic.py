@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from madoguchi.forms.fieldtypes.base import FieldType, has_control_characters, invalid, register
 from madoguchi.forms.types import Item
@@ -21,13 +21,21 @@ def _length_checks(item: Item, value: str) -> None:
     if "max_length" in rules and len(value) > rules["max_length"]:
         raise invalid(
             "max_length",
-            _("%(label)s must be at most %(max)s characters.")
+            ngettext(
+                "%(label)s must be at most %(max)s character.",
+                "%(label)s must be at most %(max)s characters.",
+                rules["max_length"],
+            )
             % {"label": label, "max": rules["max_length"]},
         )
     if "min_length" in rules and len(value) < rules["min_length"]:
         raise invalid(
             "min_length",
-            _("%(label)s must be at least %(min)s characters.")
+            ngettext(
+                "%(label)s must be at least %(min)s character.",
+                "%(label)s must be at least %(min)s characters.",
+                rules["min_length"],
+            )
             % {"label": label, "min": rules["min_length"]},
         )
 
@@ -70,7 +78,11 @@ class TextType(FieldType):
         if "max_length" not in item.get("validators", {}) and len(value) > self.default_max_length:
             raise invalid(
                 "max_length",
-                _("%(label)s must be at most %(max)s characters.")
+                ngettext(
+                    "%(label)s must be at most %(max)s character.",
+                    "%(label)s must be at most %(max)s characters.",
+                    self.default_max_length,
+                )
                 % {"label": item["label"], "max": self.default_max_length},
             )
         _length_checks(item, value)

@@ -16,7 +16,7 @@ import jaconv
 import zengin_code
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from madoguchi.core.dates import date_text, japanese_active
 from madoguchi.forms import mynumber, wareki
@@ -93,7 +93,11 @@ class NameType(FieldType):
                 problems.append(
                     Problem(
                         "max_length",
-                        _("%(label)s must be at most %(max)s characters.")
+                        ngettext(
+                            "%(label)s must be at most %(max)s character.",
+                            "%(label)s must be at most %(max)s characters.",
+                            NAME_MAX,
+                        )
                         % {"label": label, "max": NAME_MAX},
                         part=name,
                     )
@@ -406,7 +410,11 @@ class AddressType(FieldType):
         if has_control_characters(address) or len(address) > 200:
             raise invalid(
                 "address_invalid",
-                _("%(label)s must be at most %(max)s characters.")
+                ngettext(
+                    "%(label)s must be at most %(max)s character.",
+                    "%(label)s must be at most %(max)s characters.",
+                    200,
+                )
                 % {"label": address_label, "max": 200},
                 part="address",
             )
@@ -461,6 +469,13 @@ _ACCOUNT_TYPE_LABELS = {"ordinary": "普通", "current": "当座", "savings": "�
 # 口座名義 as banks print it: katakana, digits, Latin capitals and a few marks.
 _HOLDER = re.compile(r"^[\u30A1-\u30FA\u30FC\u3000 A-Z0-9().,\-/]+$")
 _BANK_PARTS = ("bank_code", "branch_code", "account_type", "account_number", "holder_kana")
+# 「公金受取口座を利用する」 (item option "public_funds"; docs/forms.md, ADR 0021). The answer then
+# holds a snapshot of the registered account with these two keys added; the page posts the
+# resident's choice as the pseudo part "use", which the application flow turns into the snapshot.
+PUBLIC_FUNDS = "public_funds"
+USE_PART = "use"
+USE_OTHER = "other"
+SNAPSHOT_KEYS = ("source", "registered_at")
 
 
 @register
@@ -470,6 +485,7 @@ class BankAccountType(FieldType):
 
     key = "bank_account"
     template_name = "madoguchi_forms/widgets/parts.html"
+    takes_public_funds = True
     parts = (
         Part("bank_code", gettext_lazy("Bank code (4 digits)"), inputmode="numeric", size="s"),
         Part("branch_code", gettext_lazy("Branch code (3 digits)"), inputmode="numeric", size="s"),
@@ -481,7 +497,49 @@ class BankAccountType(FieldType):
     def required_message(self, item: Item) -> str:
         return _("Enter %(label)s.") % {"label": item["label"]}
 
+    def check_item(self, item: Item) -> list[str]:
+        problems = super().check_item(item)
+        if "public_funds" in item and not isinstance(item["public_funds"], bool):
+            problems.append("public_funds must be true or false")
+        return problems
+
+    def is_empty(self, raw: Any) -> bool:
+        if isinstance(raw, Mapping):  # the choice alone is no answer
+            return super().is_empty({k: v for k, v in raw.items() if k != USE_PART})
+        return super().is_empty(raw)
+
+    def from_post(self, item: Item, name: str, data: Any, files: Any) -> Any:
+        raw = super().from_post(item, name, data, files)
+        use = data.get(f"{name}.{USE_PART}", "") if item.get("public_funds") else ""
+        if use:
+            raw[USE_PART] = str(use)
+        return raw
+
+    def _snapshot_stamp(self, item: Item, raw: Any) -> str | None:
+        """The `registered_at` of a 公金受取口座 snapshot (None for a typed account); refuses a
+        snapshot where the item does not offer the account, or one without its time."""
+        if not isinstance(raw, Mapping) or "source" not in raw:
+            return None
+        if raw.get("source") != PUBLIC_FUNDS or not item.get("public_funds"):
+            raise invalid(
+                "public_funds_not_offered",
+                _("%(label)s: this form does not take the public funds receipt account.")
+                % {"label": item["label"]},
+            )
+        try:
+            stamp = datetime.datetime.fromisoformat(str(raw.get("registered_at", "")))
+        except ValueError:
+            stamp = None
+        if stamp is None or stamp.tzinfo is None:
+            raise invalid(
+                "public_funds_snapshot",
+                _("%(label)s: choose the public funds receipt account again.")
+                % {"label": item["label"]},
+            )
+        return stamp.isoformat()
+
     def parse(self, item: Item, raw: Any) -> Any:
+        stamp = self._snapshot_stamp(item, raw)
         values = _parts_of(raw, _BANK_PARTS)
         if not values:
             raise invalid("type", _("Enter %(label)s.") % {"label": item["label"]})
@@ -541,7 +599,7 @@ class BankAccountType(FieldType):
             )
         if problems or bank is None or branch is None:
             raise FieldInvalid(problems)
-        return {
+        account = {
             "bank_code": text["bank_code"],
             "bank_name": bank.name,
             "branch_code": text["branch_code"],
@@ -550,6 +608,9 @@ class BankAccountType(FieldType):
             "account_number": text["account_number"].zfill(7),
             "holder_kana": holder,
         }
+        if stamp is not None:
+            account |= {"source": PUBLIC_FUNDS, "registered_at": stamp}
+        return account
 
     def json_schema(self, item: Item) -> dict[str, Any]:
         return {
@@ -570,14 +631,39 @@ class BankAccountType(FieldType):
                 "account_type": {"type": "string", "enum": list(_ACCOUNT_TYPE_LABELS)},
                 "account_number": {"type": "string", "pattern": r"^[0-9]{1,7}$"},
                 "holder_kana": {"type": "string", "minLength": 1, "maxLength": 60},
+                **(_SNAPSHOT_SCHEMA if item.get("public_funds") else {}),
             },
         }
 
     def display(self, item: Item, value: Any) -> str:
         if not value:
             return ""
-        return (
+        shown = (
             f"{value['bank_name']}（{value['bank_code']}） {value['branch_name']}"
             f"（{value['branch_code']}） {_ACCOUNT_TYPE_LABELS[value['account_type']]} "
             f"{value['account_number']} {value['holder_kana']}"
         )
+        if value.get("source") == PUBLIC_FUNDS:
+            shown += _(" (public funds receipt account)")
+        return shown
+
+
+def account_masked(value: Any) -> str:
+    """A bank_account value with all but the last 3 digits of the number hidden."""
+    return (
+        f"{value['bank_name']} {value['branch_name']} "
+        f"{_ACCOUNT_TYPE_LABELS[value['account_type']]} "
+        f"{'*' * 4}{value['account_number'][-3:]} {value['holder_kana']}"
+    )
+
+
+# Read-only in the JSON Schema: only Madoguchi's own pages put a snapshot in an answer (the
+# public API refuses it, code public_funds_not_in_api).
+_SNAPSHOT_SCHEMA: dict[str, Any] = {
+    "source": {
+        "const": PUBLIC_FUNDS,
+        "readOnly": True,
+        "description": "公金受取口座から（当サイトの画面でのみ設定）",
+    },
+    "registered_at": {"type": "string", "format": "date-time", "readOnly": True},
+}

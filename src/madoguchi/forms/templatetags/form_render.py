@@ -1,7 +1,7 @@
 """Template tags for pages built on the form engine.
 
 {% load form_render %}
-{% form_page definition page raw result answers sources %}   the items of one page
+{% form_page definition page raw result answers sources offers %}   the items of one page
 {% form_value item value %}                          a stored value, for check-your-answers
 """
 
@@ -29,6 +29,7 @@ def form_page(
     result: ValidationResult | None = None,
     answers: Mapping[str, Any] | None = None,
     sources: Mapping[str, Any] | None = None,
+    offers: Mapping[str, Any] | None = None,
 ) -> SafeString:
     # Missing context variables arrive as "": treat them as "nothing yet".
     return render_items(
@@ -38,6 +39,7 @@ def form_page(
         result=result if isinstance(result, ValidationResult) else None,
         answers=answers if isinstance(answers, Mapping) else None,
         sources=sources if isinstance(sources, Mapping) else None,
+        offers=offers if isinstance(offers, Mapping) else None,
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import translation
+
 from madoguchi.forms.language import definition_check
 from madoguchi.forms.selectors import form_validate
 
@@ -143,3 +145,23 @@ def test_page_ids_limit_errors_to_those_pages():
         form_version=DEFINITION, answers={"spouse.exists": "yes"}, page_ids=["two"]
     )
     assert [e.path for e in result.errors] == ["children"]
+
+
+def test_entry_counts_read_rightly_in_english():
+    """min 1 and max 2 entries: "at least 1 entry", "at most 2 entries" (ngettext); the
+    municipality's item has no English label, so it is marked as Japanese."""
+    with translation.override("en"):
+        blank = [{"child.name": {"family": "", "given": ""}}]
+        result = form_validate(
+            form_version=DEFINITION, answers={"spouse.exists": "no", "children": blank}
+        )
+        assert [e.message for e in result.errors] == [
+            "Add at least 1 entry to 対象児童 (in Japanese only)."
+        ]
+        result = form_validate(
+            form_version=DEFINITION,
+            answers={"spouse.exists": "no", "children": [CHILD, CHILD, CHILD]},
+        )
+        assert [e.message for e in result.errors] == [
+            "対象児童 (in Japanese only) can have at most 2 entries."
+        ]

@@ -99,7 +99,7 @@ def test_register_sign_show_change_remove(client_taro: Client, taro) -> None:
         ({"bank": "存在しない銀行"}, "bank", "存在しない銀行"),
         ({"bank": "9999"}, "bank", "9999"),
         ({"branch": "888"}, "branch", "888"),
-        ({"account_type": ""}, "account_type", "預金種目"),
+        ({"account_type": ""}, "account_type", "口座種別"),
         ({"number": "12a"}, "number", "数字"),
         ({"number": "12345678"}, "number", "7桁"),
         ({"holder": "吉田太郎"}, "holder", "「吉」「田」「太」「郎」"),

@@ -142,9 +142,17 @@ def vaccination_urls(resident, voucher, record, upload, transfer):
 
 def campaign_urls(campaign, batch, payment_file):
     """The benefit campaigns' staff URLs (madoguchi.campaigns) aimed at a campaign, its batch
-    waiting for the second person's approval and its transfer file."""
+    waiting for the second person's approval, its transfer file and its flagged household."""
     base = f"/staff/campaigns/{campaign.public_id}/"
+    flagged = Entitlement.objects.filter(campaign=campaign, municipality_code=CHIYODA).exclude(
+        flag=""
+    )
     return [
+        ("get", f"{base}flags/"),
+        ("post", f"{base}flags/{flagged.get().pk}/"),
+        ("post", f"{base}approvals/{batch.pk}/withdraw/"),
+        ("post", f"{base}payment-files/{payment_file.public_id}/cancel/"),
+        ("post", f"{base}payment-files/{payment_file.public_id}/sent/"),
         ("get", f"{base}"),
         ("get", f"{base}edit/"),
         ("post", f"{base}edit/"),
@@ -223,6 +231,10 @@ def _paid_and_pending(campaign, admin, worker):
     )
     pending = confirm("sato-jiro")
     assert payment_file is not None and pending is not None
+    # 高橋 一郎's household is flagged (moved out after the 基準日): it waits for a decision.
+    Entitlement.objects.filter(
+        campaign=campaign, household_id=demo_resident("takahashi-ichiro").household_id
+    ).update(flag="moved_out", flag_since=datetime.date(2026, 2, 1))
     return pending, payment_file
 
 
@@ -389,6 +401,7 @@ def test_isolation_every_staff_url_is_closed_to_another_municipality(
     national_base = f"/staff/campaigns/{national.public_id}/"
     national_seen = {
         national_base,
+        f"{national_base}flags/",
         f"{national_base}approvals/",
         f"{national_base}payment-files/",
         f"{national_base}unpaid/",
@@ -432,7 +445,7 @@ def test_isolation_every_staff_url_is_closed_to_another_municipality(
     campaigns_before = set(Campaign.objects.values_list("pk", flat=True))
     entitlements_before = set(
         Entitlement.objects.filter(municipality_code=CHIYODA).values_list(
-            "pk", "state", "flag", "batch_id", "amount"
+            "pk", "state", "flag", "batch_id", "amount", "decision"
         )
     )
     # What of 千代田区's vaccination data a page of one's own municipality must never show.
@@ -522,7 +535,10 @@ def test_isolation_every_staff_url_is_closed_to_another_municipality(
                     location = response["Location"]
                     assert location.startswith("/staff/campaigns/"), (url, location)
                     if url != "/staff/campaigns/new/":
-                        assert location == national_base, (url, location)
+                        # Back to the campaign page of the user's own municipality.
+                        page, _q, query = location.partition("#")[0].partition("?")
+                        assert page == national_base, (url, location)
+                        assert CHIYODA not in query, (url, location)
                 continue
             route = resolve(url.split("?")[0]).route
             if route in VACCINATIONS_OWN and response.status_code in {200, 302}:
@@ -569,7 +585,7 @@ def test_isolation_every_staff_url_is_closed_to_another_municipality(
     assert (
         set(
             Entitlement.objects.filter(municipality_code=CHIYODA).values_list(
-                "pk", "state", "flag", "batch_id", "amount"
+                "pk", "state", "flag", "batch_id", "amount", "decision"
             )
         )
         == entitlements_before
@@ -577,6 +593,8 @@ def test_isolation_every_staff_url_is_closed_to_another_municipality(
     for batch in (own_batch, national_batch):
         batch.refresh_from_db()
         assert batch.confirmed_at is None and batch.confirmed_by is None
+        assert batch.withdrawn_at is None
+    assert not PaymentFile.objects.exclude(cancelled_at__isnull=True, sent_at__isnull=True).exists()
     assert ApprovalBatch.objects.filter(municipality_code=CHIYODA).count() == 4
     assert PaymentFile.objects.filter(municipality_code=CHIYODA).count() == 2
     assert not Payment.objects.exclude(state="paid").exists()
