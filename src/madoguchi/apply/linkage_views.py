@@ -220,6 +220,8 @@ def _display(code: str, value: Any) -> str:
         return _("Taxable") if value == "yes" else _("Not taxable")
     if code == "jumin.sex":
         return str(Gender(value).label) if value in Gender.values else str(value)
+    if spec.is_rows:
+        return _people_display(value)
     field_type = registry.get(spec.field_type)
     item: dict[str, Any] = {"code": code, "type": spec.field_type, "label": str(spec.label)}
     if spec.field_type == "radio":
@@ -227,6 +229,24 @@ def _display(code: str, value: Any) -> str:
     if field_type is None:
         return str(value)
     return field_type.display(item, value)  # type: ignore[arg-type]
+
+
+def _people_display(rows: Any) -> str:
+    """A list of household members: 「𠮷田 陽翔（ヨシダ ハルト）2019年6月1日生 子」, one after
+    another."""
+    people = [row for row in rows if isinstance(row, dict)] if isinstance(rows, list) else []
+    if not people:
+        return _("None recorded")
+    shown = []
+    for person in people:
+        parts = [
+            _display("jumin.name", person.get("name")),
+            "（" + _display("jumin.name_kana", person.get("name_kana")) + "）",
+            _display("jumin.birth_date", person.get("birth_date")),
+            str(person.get("relationship", "")),
+        ]
+        shown.append(" ".join(part for part in parts if part))
+    return "、".join(shown)
 
 
 @require_http_methods(["GET", "POST"])

@@ -151,9 +151,12 @@ def apply_page_save(
     """Keep what the resident typed on `page` (valid or not) and any files that pass the
     checks; report the page's errors. Raises NotEditable for a received application."""
     definition = application.form_version.definition
+    data = linkage.entry_actions_check(application=application, data=data)
     raw, changed = raw_answers_from_post(
         definition=definition, data=data, files=files, page_ids=[page["id"]]
     )
+    if changed:
+        linkage.entry_removed(application=application, data=data)
     linkage.locked_restore(
         application=application, raw=raw, item_codes={item["code"] for item in page["items"]}
     )

@@ -134,16 +134,43 @@ def definition_check(definition: Any) -> Definition:
 
 def _check_source(item: Item) -> list[str]:
     """A linkage source must be an item of the linkage catalogue whose value has this item's
-    field type (docs/linkage.md)."""
+    field type (docs/linkage.md). A group names a list of people and maps its row items onto
+    the list's fields (`fields`); items inside a group name no source of their own."""
+    problems = [
+        f"{child['code']}: a group's items take their source from the group's source (fields)"
+        for child in item.get("items", [])
+        if child.get("source")
+    ]
     source = item.get("source")
     if not source:
-        return []
+        return problems
     spec = linkage_catalogue.item_get(source["item"])
     if spec is None:
-        return [f"unknown linkage item {source['item']!r}"]
+        return [*problems, f"unknown linkage item {source['item']!r}"]
     if spec.field_type != item["type"]:
-        return [f"linkage item {spec.code} gives a {spec.field_type}, not a {item['type']}"]
-    return []
+        return [
+            *problems,
+            f"linkage item {spec.code} gives a {spec.field_type}, not a {item['type']}",
+        ]
+    if not spec.is_rows:
+        if "fields" in source:
+            problems.append("fields is for a group's source only")
+        return problems
+    if not source.get("fields"):
+        return [*problems, f"linkage item {spec.code} is a list: name its fields"]
+    children = {child["code"]: child for child in item.get("items", [])}
+    for code, row_field in source["fields"].items():
+        child = children.get(code)
+        row_type = spec.row_field_type(row_field)
+        if child is None:
+            problems.append(f"fields: {code!r} is not an item of this group")
+        elif row_type is None:
+            problems.append(f"fields: {spec.code} has no field {row_field!r}")
+        elif row_type != child["type"]:
+            problems.append(
+                f"fields: {spec.code} field {row_field} gives a {row_type}, not a {child['type']}"
+            )
+    return problems
 
 
 def _check_condition_order(definition: Definition) -> list[str]:

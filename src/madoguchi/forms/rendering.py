@@ -176,7 +176,7 @@ class _Renderer:
         problems = self.problems(name)
         if field_type.is_group:
             return self.group(item, raw.get(item["code"]), name=name, note=note, problems=problems)
-        source = self.sources.get(name) if not prefix else None
+        source = self.sources.get(name)
         if source is not None and source.locked:
             return render_to_string(
                 "madoguchi_forms/widgets/locked.html",
@@ -185,6 +185,8 @@ class _Renderer:
                     "id": html_id(name),
                     "value": field_type.display(item, source.value),
                     "holder": source.holder_name,
+                    # In a group entry the entry says it once (widgets/group.html).
+                    "in_group": bool(prefix),
                 },
             )
         context = field_type.widget_context(
@@ -242,6 +244,9 @@ class _Renderer:
         entries = [e for e in raw if isinstance(e, Mapping)] if isinstance(raw, list) else []
         count = max(len(entries), item.get("min", 0), 1)
         entries += [{} for _ in range(count - len(entries))]
+        # A group whose entries came locked from a holder keeps exactly those entries.
+        locked = _locked_rows(self.sources, name)
+        fetched = _fetched_rows(self.sources, name)
         rendered = []
         for index, entry in enumerate(entries):
             rendered.append(
@@ -250,7 +255,8 @@ class _Renderer:
                     "number": index + 1,
                     "html": self.entry_html(item, entry, prefix=f"{name}[{index}]."),
                     "remove_value": f"{item['code']}[{index}]",
-                    "can_remove": count > max(item.get("min", 0), 1),
+                    "can_remove": not locked and count > max(item.get("min", 0), 1),
+                    "holder": fetched.get(index, ""),
                 }
             )
         whole = [p.message for p in problems if not p.part or not p.part.startswith("[")]
@@ -262,13 +268,32 @@ class _Renderer:
                 "id": html_id(name),
                 "entries": rendered,
                 "count": count,
-                "can_add": count < item["max"],
+                "can_add": not locked and count < item["max"],
+                "locked": locked,
+                "holder": next(iter(fetched.values()), ""),
                 "errors": whole,
                 "condition_note": note,
                 "add_action": ADD_ACTION,
                 "remove_action": REMOVE_ACTION,
             },
         )
+
+
+def _fetched_rows(sources: Mapping[str, Any], name: str) -> dict[int, str]:
+    """Entry index → the holder its fetched items came from (sources keyed by item path)."""
+    prefix = f"{name}["
+    rows: dict[int, str] = {}
+    for path, source in sources.items():
+        if path.startswith(prefix) and "]" in path[len(prefix) :]:
+            index = path[len(prefix) : path.index("]", len(prefix))]
+            if index.isdigit():
+                rows.setdefault(int(index), source.holder_name)
+    return rows
+
+
+def _locked_rows(sources: Mapping[str, Any], name: str) -> bool:
+    prefix = f"{name}["
+    return any(path.startswith(prefix) and source.locked for path, source in sources.items())
 
 
 def _names(condition: Mapping[str, Any]) -> set[str]:

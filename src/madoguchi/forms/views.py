@@ -25,7 +25,7 @@ from madoguchi.catalog import selectors as catalog_selectors
 from madoguchi.catalog import services as catalog_services
 from madoguchi.forms import overlay as overlays
 from madoguchi.forms import presets, selectors, services
-from madoguchi.forms.language import Definition, iter_items
+from madoguchi.forms.language import Definition, Item
 from madoguchi.forms.models import FormVersion, MunicipalForm, content_hash
 from madoguchi.forms.overlay import OverlayError, item_in
 from madoguchi.forms.staff_forms import (
@@ -36,6 +36,7 @@ from madoguchi.forms.staff_forms import (
     RetentionForm,
 )
 from madoguchi.forms.translations import item_translations
+from madoguchi.linkage import catalogue as linkage_catalogue
 from madoguchi.municipalities import selectors as municipality_selectors
 from madoguchi.municipalities.types import Kind
 
@@ -138,11 +139,44 @@ def form_adopt(request: HttpRequest, municipality_code: str, procedure_code: str
 def _item_rows(definition: Definition, hidden: set[str]) -> list[dict[str, Any]]:
     pages = []
     for page in definition["pages"]:
-        rows = [
-            {"item": item, "hidden": item["code"] in hidden} for item in iter_items(page["items"])
-        ]
+        rows = []
+        for item in page["items"]:
+            rows.append(
+                {"item": item, "hidden": item["code"] in hidden, "source": _source_text(item)}
+            )
+            fields = dict(item.get("source", {}).get("fields", {}))
+            for child in item.get("items", []):
+                row_field = fields.get(child["code"], "")
+                rows.append(
+                    {
+                        "item": child,
+                        "hidden": child["code"] in hidden,
+                        "source": _source_text(item, row_field=row_field) if row_field else "",
+                    }
+                )
         pages.append({"page": page, "rows": rows})
     return pages
+
+
+def _source_text(item: Item, *, row_field: str = "") -> str:
+    """The 「情報連携」 column: where the item's answer can be fetched from (docs/forms.md);
+    with `row_field`, for an item of the group `item` that the group's source fills."""
+    source = item.get("source")
+    spec = linkage_catalogue.item_get(source["item"]) if source else None
+    if source is None or spec is None:
+        return ""
+    if row_field:
+        return _("%(source)s: %(field)s of each person") % {
+            "source": spec.label,
+            "field": linkage_catalogue.ROW_FIELD_LABELS.get(row_field, row_field),
+        }
+    text = _("%(holder)s: %(item)s") % {
+        "holder": linkage_catalogue.holder_name(spec),
+        "item": spec.label,
+    }
+    if source.get("locked"):
+        text += _(" (cannot be changed)")
+    return text
 
 
 def _current_limit(municipal_form: MunicipalForm) -> str:

@@ -6,9 +6,28 @@ exchange records keep them."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from .types import Category, ItemSpec, Jimu
+
+# The fields of one person in a list of household members, as the 住民基本台帳 has them.
+PERSON_ROW_FIELDS: tuple[tuple[str, str], ...] = (
+    ("name", "name"),
+    ("name_kana", "furigana"),
+    ("birth_date", "date"),
+    ("relationship", "text"),  # 続柄 to the householder, as registered (子, 妻, 世帯主 …)
+    ("sex", "text"),  # ISO/IEC 5218 code
+)
+
+ROW_FIELD_LABELS: dict[str, Any] = {
+    "name": _("Full name"),
+    "name_kana": _("Full name (kana)"),
+    "birth_date": _("Date of birth"),
+    "relationship": _("Relationship to the householder"),
+    "sex": _("Sex"),
+}
 
 ITEMS: dict[str, ItemSpec] = {
     spec.code: spec
@@ -25,6 +44,20 @@ ITEMS: dict[str, ItemSpec] = {
             "text",
         ),
         ItemSpec("jumin.householder", _("Householder"), Category.RESIDENT, "name"),
+        ItemSpec(
+            "jumin.household_members",
+            _("Other members of the household"),
+            Category.RESIDENT,
+            "group",
+            PERSON_ROW_FIELDS,
+        ),
+        ItemSpec(
+            "jumin.household_children",
+            _("Children in the household"),
+            Category.RESIDENT,
+            "group",
+            PERSON_ROW_FIELDS,
+        ),
         ItemSpec("jumin.moved_in_on", _("Date moved in"), Category.RESIDENT, "date"),
         ItemSpec("jumin.moved_out_on", _("Date moved out"), Category.RESIDENT, "date"),
         ItemSpec("tax.taxable", _("Municipal tax: taxable or not"), Category.TAX, "radio"),
@@ -102,6 +135,7 @@ ACCESS: dict[str, tuple[str, ...]] = {
         "jumin.birth_date",
         "jumin.address",
         "jumin.relationship",
+        "jumin.household_children",
         "tax.taxable",
         "tax.income",
     ),
@@ -110,6 +144,8 @@ ACCESS: dict[str, tuple[str, ...]] = {
         "jumin.name_kana",
         "jumin.birth_date",
         "jumin.address",
+        "jumin.household_children",
+        "jumin.household_members",
         "tax.taxable",
         "tax.income",
         "child_allowance.receiving",
@@ -120,6 +156,7 @@ ACCESS: dict[str, tuple[str, ...]] = {
         "jumin.birth_date",
         "jumin.address",
         "jumin.relationship",
+        "jumin.household_members",
     ),
     "self-information": tuple(ITEMS),
 }
@@ -127,6 +164,10 @@ ACCESS: dict[str, tuple[str, ...]] = {
 
 def item_get(code: str) -> ItemSpec | None:
     return ITEMS.get(code)
+
+
+def holder_name(spec: ItemSpec) -> str:
+    return DEPARTMENT_NAMES[HOLDER_DEPARTMENT[spec.category]]
 
 
 def jimu_for_procedure(procedure_code: str) -> Jimu | None:

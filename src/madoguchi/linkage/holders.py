@@ -20,6 +20,7 @@ from madoguchi.accounts import selectors as account_selectors
 
 from . import jose
 from .catalogue import ITEMS
+from .dates import is_child_on, recorded_on
 from .types import Category, HolderUnavailable
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ class ResidentRegistryHolder(Holder):
         postal = resident.postal_code
         head = next((m for m in resident.household.members.all() if m.is_householder), resident)
         residency = _residency(resident.pk)
-        return {
+        values: dict[str, Any] = {
             "jumin.name": {"family": resident.family_name, "given": resident.given_name},
             "jumin.name_kana": {
                 "family": resident.family_name_kana,
@@ -100,6 +101,55 @@ class ResidentRegistryHolder(Holder):
             "jumin.moved_in_on": residency[0].isoformat() if residency[0] else None,
             "jumin.moved_out_on": residency[1].isoformat() if residency[1] else None,
         }
+        if {"jumin.household_members", "jumin.household_children"} & set(items):
+            today = datetime.date.today()
+            members = _household_today(resident, today)
+            values["jumin.household_members"] = [_person_row(m) for m in members]
+            values["jumin.household_children"] = [
+                _person_row(m) for m in members if is_child_on(m.birth_date, today)
+            ]
+        return values
+
+
+def _person_row(member: Any) -> dict[str, Any]:
+    """One household member as the registry has them (names exactly as registered)."""
+    return {
+        "name": {"family": member.family_name, "given": member.given_name},
+        "name_kana": {"family": member.family_name_kana, "given": member.given_name_kana},
+        "birth_date": member.birth_date.isoformat(),
+        "relationship": member.relationship,
+        "sex": member.gender,
+    }
+
+
+def _household_today(resident: Any, today: datetime.date) -> list[Any]:
+    """The other members of the person's household recorded in the registry today (a household
+    only declared to the platform is not the registry's; moved out or died: not recorded)."""
+    from .models import ResidencyRecord
+
+    members = [
+        m
+        for m in account_selectors.household_members(resident=resident)
+        if m.municipality_id == resident.municipality_id
+    ]
+    dates = {
+        row[0]: row[1:]
+        for row in ResidencyRecord.objects.filter(
+            resident_id__in=[m.pk for m in members]
+        ).values_list("resident_id", "moved_in_on", "moved_out_on", "deceased_on")
+    }
+    kept = []
+    for member in members:
+        moved_in, moved_out, deceased = dates.get(member.pk, (None, None, None))
+        if recorded_on(
+            day=today,
+            birth_date=member.birth_date,
+            moved_in_on=moved_in,
+            moved_out_on=moved_out,
+            deceased_on=deceased,
+        ):
+            kept.append(member)
+    return kept
 
 
 def _residency(resident_id: int) -> tuple[datetime.date | None, datetime.date | None]:

@@ -24,25 +24,9 @@ from madoguchi.accounts import selectors as account_selectors
 
 from . import hub
 from .catalogue import holder_agency_code
+from .dates import recorded_on as recorded_on
 from .models import Agency, HolderRecord, PersonCode, ResidencyRecord
 from .types import Category, RegistryHousehold, RegistryPerson
-
-
-def recorded_on(
-    *,
-    day: datetime.date,
-    birth_date: datetime.date,
-    moved_in_on: datetime.date | None,
-    moved_out_on: datetime.date | None,
-    deceased_on: datetime.date | None,
-) -> bool:
-    if birth_date > day:
-        return False
-    if moved_in_on is not None and moved_in_on > day:
-        return False
-    if moved_out_on is not None and moved_out_on <= day:
-        return False
-    return not (deceased_on is not None and deceased_on <= day)
 
 
 def _taxable_by_resident(

@@ -25,6 +25,17 @@ class PlanRow:
     label: str  # the form item's label
     source_item: str  # the catalogue item
     locked: bool
+    # A group item: which row field fills which of its items (item code → row field), the
+    # labels of those items (for the consent text), the catalogue item's label and the
+    # group's entry limit.
+    fields: tuple[tuple[str, str], ...] = ()
+    parts: tuple[str, ...] = ()
+    source_label: str = ""
+    max_rows: int = 0
+
+    @property
+    def is_group(self) -> bool:
+        return bool(self.fields)
 
 
 @dataclass
@@ -70,12 +81,18 @@ def prefill_plan(*, definition: Mapping[str, Any], procedure_code: str) -> Plan 
                 holder_name=DEPARTMENT_NAMES[HOLDER_DEPARTMENT[spec.category]],
             ),
         )
+        fields = tuple(item["source"].get("fields", {}).items()) if spec.is_rows else ()
+        labels = {child["code"]: child["label"] for child in item.get("items", [])}
         group.rows.append(
             PlanRow(
                 item_code=item["code"],
                 label=item["label"],
                 source_item=spec.code,
                 locked=bool(item["source"].get("locked", False)),
+                fields=fields,
+                parts=tuple(labels[code] for code, _field in fields if code in labels),
+                source_label=str(spec.label) if spec.is_rows else "",
+                max_rows=int(item.get("max", 0)),
             )
         )
     order: list[str] = list(Category)
@@ -110,6 +127,23 @@ def source_marks(*, application_id: uuid.UUID) -> dict[str, SourceMark]:
         )
         for source in answer_sources_for(application_id=application_id)
     }
+
+
+def cell_path(group_code: str, index: int, item_code: str) -> str:
+    """Where a group entry's answer is, as pages and errors name it: children[0].child.name."""
+    return f"{group_code}[{index}].{item_code}"
+
+
+def locked_rows(sources: Mapping[str, Any], group_code: str) -> int:
+    """How many leading entries of a group came locked from a holder (0: the group is not
+    locked). `sources` maps item paths to marks with `locked` (source_marks)."""
+    prefix = f"{group_code}["
+    indexes = [
+        int(path[len(prefix) : path.index("]", len(prefix))])
+        for path, mark in sources.items()
+        if path.startswith(prefix) and mark.locked
+    ]
+    return max(indexes) + 1 if indexes else 0
 
 
 def locked_answers(*, application_id: uuid.UUID) -> dict[str, Any]:

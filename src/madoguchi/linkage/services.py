@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ from .registry import (  # the bulk 住民基本台帳/地方税 read (registry.
     residency_set as residency_set,
 )
 from .registry import tax_status_set as tax_status_set
-from .selectors import PlanGroup, prefill_plan
+from .selectors import PlanGroup, PlanRow, cell_path, prefill_plan
 from .types import AgencyKind, Category, LinkageError, Outcome
 
 DEMO_RECORDS = Path(__file__).parent / "data" / "demo.json"
@@ -165,10 +165,15 @@ def prefill_fetch(
     municipality_code: str,
     subject: uuid.UUID,
     initiated_by: str = "resident",
+    current: Mapping[str, Any] | None = None,
 ) -> PrefillResult:
     """Ask each holder the form names for its items (the resident has consented), record which
     exchange supplied which answer, and return the answers. A holder that fails is named in
-    `failures` and its items are left as they were (the resident fills them by hand)."""
+    `failures` and its items are left as they were (the resident fills them by hand).
+
+    A group item gets one entry per person the holder lists; `current` (the draft's raw
+    answers) keeps what the resident typed: their other items of an entry for the same person,
+    and — unless the group is locked — the entries of people the holder did not list."""
     plan = prefill_plan(definition=definition, procedure_code=procedure_code)
     result = PrefillResult()
     if plan is None:
@@ -193,19 +198,101 @@ def prefill_fetch(
             value = values.get(row.source_item)
             if value is None:
                 continue
+            cells = {row.item_code: value}
+            if row.is_group:
+                entries, cells = _rows_fill(row, value, (current or {}).get(row.item_code))
+                if not entries:
+                    continue  # nobody listed: the resident fills the group by hand
+                value = entries
+                AnswerSource.objects.filter(
+                    application_id=application_id, item_code__startswith=f"{row.item_code}["
+                ).delete()
             result.values[row.item_code] = value
-            AnswerSource.objects.update_or_create(
-                application_id=application_id,
-                item_code=row.item_code,
-                defaults={
-                    "source_item": row.source_item,
-                    "exchange_id": uuid.UUID(exchange_id),
-                    "holder_name": holder_name,
-                    "locked": row.locked,
-                    "value": value,
-                },
-            )
+            for item_code, cell_value in cells.items():
+                AnswerSource.objects.update_or_create(
+                    application_id=application_id,
+                    item_code=item_code,
+                    defaults={
+                        "source_item": row.source_item,
+                        "exchange_id": uuid.UUID(exchange_id),
+                        "holder_name": holder_name,
+                        "locked": row.locked,
+                        "value": cell_value,
+                    },
+                )
     return result
+
+
+def _blank(value: Any) -> bool:
+    if isinstance(value, Mapping):
+        return all(_blank(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_blank(v) for v in value)
+    return value in (None, "", False)
+
+
+def _same_person(entry: Mapping[str, Any], mapped: Mapping[str, Any], name_code: str) -> bool:
+    typed, listed = entry.get(name_code), mapped.get(name_code)
+    if not isinstance(typed, Mapping) or not isinstance(listed, Mapping):
+        return False
+    return all(
+        str(typed.get(part, "")).strip() == str(listed.get(part, "")).strip()
+        for part in ("family", "given")
+    )
+
+
+def _rows_fill(
+    row: PlanRow, listed: Any, typed: Any
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The group's entries — one per listed person, first, then (not locked) the resident's
+    own entries for anyone else — and the fetched cells by path."""
+    people = [p for p in listed if isinstance(p, Mapping)] if isinstance(listed, list) else []
+    limit = row.max_rows or len(people)
+    mapped = [
+        {code: person[field] for code, field in row.fields if person.get(field) is not None}
+        for person in people[:limit]
+    ]
+    existing = [dict(e) for e in typed if isinstance(e, Mapping)] if isinstance(typed, list) else []
+    existing = [e for e in existing if not _blank(e)]
+    name_code = next((code for code, field in row.fields if field == "name"), "")
+    entries: list[dict[str, Any]] = []
+    cells: dict[str, Any] = {}
+    for index, person in enumerate(mapped):
+        match = next(
+            (e for e in existing if name_code and _same_person(e, person, name_code)), None
+        )
+        if match is not None:
+            existing.remove(match)
+        entries.append({**(match or {}), **person})
+        cells.update({cell_path(row.item_code, index, code): v for code, v in person.items()})
+    if not row.locked:
+        entries += existing[: max(limit - len(entries), 0)]
+    return entries, cells
+
+
+def answer_sources_entry_removed(*, application_id: uuid.UUID, group_code: str, index: int) -> None:
+    """The resident removed entry `index` of a group (not locked): its fetched cells are no
+    longer answers, and the marks of the entries after it move up one place."""
+    prefix = f"{group_code}["
+    sources = list(
+        AnswerSource.objects.filter(
+            application_id=application_id, item_code__startswith=prefix
+        ).order_by("item_code")
+    )
+    moved: list[tuple[int, str, AnswerSource]] = []
+    for source in sources:
+        at, _bracket, tail = source.item_code[len(prefix) :].partition("].")
+        if not at.isdigit():
+            continue
+        if int(at) == index:
+            source.delete()
+        elif int(at) > index:
+            moved.append((int(at), tail, source))
+    # In entry order, so that each new path is free when it is taken.
+    for position, cell, source in sorted(moved, key=lambda row: row[0]):
+        AnswerSource.objects.filter(pk=source.pk).update(
+            item_code=cell_path(group_code, position - 1, cell)
+        )
 
 
 # --- self-information (わたしの情報) -------------------------------------------------------------

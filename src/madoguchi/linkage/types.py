@@ -48,6 +48,17 @@ class ItemSpec:
     label: Any  # a lazy translation
     category: str
     field_type: str
+    # For a list of people (field_type "group"): each row's fields and the form field type of
+    # each, e.g. (("name", "name"), ("birth_date", "date")). A group item maps its row items
+    # onto them (docs/forms.md, "Linkage sources").
+    row_fields: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def is_rows(self) -> bool:
+        return self.field_type == "group"
+
+    def row_field_type(self, name: str) -> str | None:
+        return dict(self.row_fields).get(name)
 
 
 @dataclass(frozen=True)

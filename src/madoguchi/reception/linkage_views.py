@@ -29,6 +29,13 @@ def _display(code: str, value: Any) -> str:
         return _("Taxable") if value == "yes" else _("Not taxable")
     if value in ("yes", "no"):
         return _("Yes") if value == "yes" else _("No")
+    if isinstance(value, list):  # household members: one person after another
+        people = [
+            " ".join(_display(key, v) for key, v in person.items() if key != "sex")
+            for person in value
+            if isinstance(person, dict)
+        ]
+        return "、".join(people) or _("None recorded")
     if isinstance(value, dict):
         return "　".join(str(v) for v in value.values() if v)
     if isinstance(value, int):

@@ -145,6 +145,11 @@ def _complete(application: Application) -> None:
         sample.pop(key)
     application.refresh_from_db()
     typed = {k: v for k, v in application.raw_answers.items() if v not in (None, "", [], {})}
+    # The children fetched from the registry: the resident answers what the registry does
+    # not say (relationship to the claimant, living together).
+    for child in typed.get("children", []):
+        child.setdefault("child.relationship", "child")
+        child.setdefault("child.lives_together", "yes")
     application.raw_answers = {**sample, **typed}
     application.save(update_fields=["raw_answers"])
 

@@ -67,3 +67,13 @@ def test_another_municipality_cannot_ask(client, demo, received):
 def test_detail_page_shows_answer_sources_and_the_inquiry_link(worker, received):
     html = worker.get(f"/staff/reception/applications/{received[0].receipt_number}/").content
     assert "情報照会" in html.decode()
+
+
+def test_case_worker_sees_the_household_lists_one_person_after_another(worker, received):
+    response = worker.post(url(received[0]), {"jimu": "childcare", "category": "resident"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "本人以外の世帯員" in html and "世帯の児童" in html
+    # Each person as text (name, reading, birth date, 続柄), never a Python list.
+    assert "𠮷田　花子" in html and "1987-09-30" in html and "妻" in html
+    assert "[{" not in html and "&#x27;name&#x27;" not in html
