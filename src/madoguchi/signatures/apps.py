@@ -8,6 +8,7 @@ class SignaturesConfig(AppConfig):
     verbose_name = _("Signatures")
 
     def ready(self) -> None:
+        from madoguchi.signatures.asn1_setup import prepare_all
         from madoguchi.signatures.cards import VirtualCardSigner
         from madoguchi.signatures.crl import fetcher_register
         from madoguchi.signatures.services import PlatformCrlFetcher
@@ -15,3 +16,8 @@ class SignaturesConfig(AppConfig):
 
         signer_register(VirtualCardSigner.name, VirtualCardSigner)
         fetcher_register("platform", PlatformCrlFetcher)
+        # asn1crypto's lazy class set-up is not thread-safe: do it all now (asn1_setup.py),
+        # with pyhanko's own ASN.1 classes, which the verification module brings in.
+        from madoguchi.signatures import verification  # noqa: F401
+
+        prepare_all()
