@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 ELIGIBLE = "campaigns.eligible"
 PAYMENT_FAILED = "campaigns.payment_failed"
 REFUSED = "campaigns.refused"
+REINSTATED = "campaigns.reinstated"
 
 
 def templates_register() -> None:
@@ -52,6 +53,17 @@ def templates_register() -> None:
             "questions, please contact the municipality's office."
         ),
         variables=("campaign", "amount", "reason"),
+    )
+    notice_registry.template_register(
+        REINSTATED,
+        subject=_("{campaign}: the benefit will be paid after all"),
+        body=_(
+            "The municipality has reviewed its decision: {campaign} ({amount} yen) will be paid "
+            "to your household after all, and the earlier notice that it would not be paid no "
+            "longer applies. If you have not confirmed how you receive it yet, please do so on "
+            "the page of this notice."
+        ),
+        variables=("campaign", "amount"),
     )
 
 
@@ -91,14 +103,19 @@ def eligible_bulk(
     )
 
 
-def _to_household(*, entitlement: Entitlement, template: str, reason: str, key: str) -> int:
-    """A notice with the campaign, the amount and a reason to the household's applicant."""
+def _to_household(
+    *, entitlement: Entitlement, template: str, key: str, reason: str | None = None
+) -> int:
+    """A notice with the campaign, the amount (and a reason) to the household's applicant."""
     campaign = entitlement.campaign
+    context = {"campaign": campaign.name, "amount": f"{entitlement.amount:,}"}
+    if reason is not None:
+        context["reason"] = reason
     return notice_services.notice_send(
         resident_id=entitlement.applicant_id,
         municipality_id=entitlement.municipality_code,
         template=template,
-        context={"campaign": campaign.name, "amount": f"{entitlement.amount:,}", "reason": reason},
+        context=context,
         dedupe_key=f"campaign:{campaign.public_id}:{key}",
         link=confirmation_path(campaign),
     )
@@ -120,4 +137,13 @@ def refused(*, entitlement: Entitlement, decided_at: datetime.datetime) -> int:
         template=REFUSED,
         reason=entitlement.decision_reason,
         key=f"refused:{entitlement.pk}:{decided_at.isoformat()}",
+    )
+
+
+def reinstated(*, entitlement: Entitlement, decided_at: datetime.datetime) -> int:
+    """The household that was told 支給しない is told the refusal was reversed (支給する)."""
+    return _to_household(
+        entitlement=entitlement,
+        template=REINSTATED,
+        key=f"reinstated:{entitlement.pk}:{decided_at.isoformat()}",
     )

@@ -744,7 +744,8 @@ def flag_decide(
 ) -> Entitlement:
     """支給する or 支給しない (with a reason) for a flagged household, after the push. It can
     be changed until the entitlement is in an approved batch; a refusal takes it out of a batch
-    still waiting for approval and sends the household an お知らせ with the reason. The
+    still waiting for approval and sends the household an お知らせ with the reason, and a
+    refusal reversed to 支給する sends another saying so. The
     entitlement and its batch are locked, so an approval at the same moment comes first or
     after, never half."""
     reason = reason.strip()
@@ -804,6 +805,10 @@ def flag_decide(
         if decision == Decision.REFUSE:
             locked.campaign = campaign
             notify.refused(entitlement=locked, decided_at=now)
+        elif previous == Decision.REFUSE:
+            # The household was told 支給しない: tell it the refusal no longer stands.
+            locked.campaign = campaign
+            notify.reinstated(entitlement=locked, decided_at=now)
     return locked
 
 

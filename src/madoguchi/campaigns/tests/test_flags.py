@@ -114,6 +114,12 @@ def test_refusal_tells_the_household_and_takes_it_out_of_a_pending_batch(
     services.flag_decide(entitlement=sato, decision=Decision.PAY, reason="", user=admin_user)
     sato.refresh_from_db()
     assert sato.decision_reason == ""
+    # … and the household, told 支給しない, is told that no longer stands.
+    inbox = list(notice_selectors.inbox(demo_resident("sato-jiro").pk))
+    assert [n.template for n in inbox].count("campaigns.refused") == 1
+    reinstated = [n for n in inbox if n.template == "campaigns.reinstated"]
+    assert len(reinstated) == 1 and "30,000" in reinstated[0].body
+    assert "基準日後に転出" not in reinstated[0].body
     assert services.approval_confirm(batch=batch, user=admin_user) == 1
     again = services.approval_request(campaign=campaign, municipality_code=CHIYODA, user=worker)
     assert again is not None and again.count == 1
