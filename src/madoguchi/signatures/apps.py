@@ -16,8 +16,6 @@ class SignaturesConfig(AppConfig):
 
         signer_register(VirtualCardSigner.name, VirtualCardSigner)
         fetcher_register("platform", PlatformCrlFetcher)
-        # asn1crypto's lazy class set-up is not thread-safe: do it all now (asn1_setup.py),
-        # with pyhanko's own ASN.1 classes, which the verification module brings in.
-        from madoguchi.signatures import verification  # noqa: F401
-
+        # asn1crypto's lazy class set-up is not thread-safe: do it now, in one thread
+        # (asn1_setup.py; pyhanko's classes are prepared before its first validation).
         prepare_all()

@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 from django.utils import timezone
 
+from madoguchi.signatures.asn1_setup import pyhanko_ready
 from madoguchi.signatures.crl import CachedCrl, CrlProblem, crl_cache, crl_distribution_urls
 from madoguchi.signatures.outcomes import Outcome, outcome_message
 from madoguchi.signatures.trust import TrustStore, trust_store
@@ -369,9 +370,19 @@ _ADES_OUTCOMES = {
 # string preparation of names on the parsed objects, and re-parsing them for every new
 # certificate cost most of a full validation (bench/RESULTS.md, "Drain"). A new trust store (the
 # trust cache reloads after a PKI change) or a new CRL (another DER) misses and is parsed once.
+# These objects are shared by every thread of the process, and asn1crypto parses lazily: a
+# sequence fills its list of children in place on first access, so a second thread reading it
+# meanwhile saw a half-filled list ("No field numbered 2 is present in this Extension"). They
+# are parsed whole, under the lock, before any thread sees them.
 _asn1_memo: dict[str, Any] = {"store": None, "certificates": ((), ())}
 _asn1_crls: OrderedDict[bytes, Any] = OrderedDict()
 _asn1_lock = threading.Lock()
+
+
+def _parsed_whole(value: Any) -> Any:
+    """The asn1crypto value with every child parsed (reading .native parses it recursively)."""
+    value.native  # noqa: B018 - read for its side effect: the whole tree is parsed
+    return value
 
 
 def _asn1_store(store: TrustStore) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
@@ -379,7 +390,7 @@ def _asn1_store(store: TrustStore) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
         if _asn1_memo["store"] is not store:
 
             def asn1(certificate: x509.Certificate) -> Any:
-                return asn1_x509.Certificate.load(certificate.public_bytes(_DER))
+                return _parsed_whole(asn1_x509.Certificate.load(certificate.public_bytes(_DER)))
 
             _asn1_memo["certificates"] = (
                 tuple(asn1(c) for c in store.anchors),
@@ -394,7 +405,7 @@ def _asn1_crl(der: bytes) -> Any:
     with _asn1_lock:
         parsed = _asn1_crls.get(der)
         if parsed is None:
-            parsed = _asn1_crls[der] = asn1_crl.CertificateList.load(der)
+            parsed = _asn1_crls[der] = _parsed_whole(asn1_crl.CertificateList.load(der))
             while len(_asn1_crls) > 64:
                 _asn1_crls.popitem(last=False)
         return parsed
@@ -408,6 +419,7 @@ def _pyhanko_validate(
     crls: list[CachedCrl],
     moment: datetime.datetime,
 ) -> tuple[Outcome, str]:
+    pyhanko_ready()  # pyhanko's ASN.1 classes set up once, before threads race for them
     from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
     from pyhanko.sign.validation.settings import KeyUsageConstraints
     from pyhanko_certvalidator import ValidationContext
