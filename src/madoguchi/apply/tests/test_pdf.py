@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import itertools
 from typing import Any
 
 import pytest
@@ -21,16 +20,25 @@ from madoguchi.forms.wareki import format_wareki
 from madoguchi.signatures.testing import demo_resident, sign_as
 
 pytestmark = pytest.mark.django_db
-_EARLIER = itertools.count()
+_last_signed_at: list[datetime.datetime] = []
+
+
+def _unique_signed_at() -> datetime.datetime:
+    """Now to the second, but always earlier than the last one given: identical answers signed
+    in the same second would be the same signed envelope, which is received once. (Counting
+    seconds back from each call's now collided when the clock ticked between two calls.)"""
+    moment = timezone.now().replace(microsecond=0)
+    if _last_signed_at and moment >= _last_signed_at[-1]:
+        moment = _last_signed_at[-1] - datetime.timedelta(seconds=1)
+    _last_signed_at[:] = [moment]
+    return moment
 
 
 def submitted(form_version, resident, answers) -> Application:
     application = application_draft_create(
         form_version=form_version, resident=resident, answers=answers
     )
-    # One second earlier each time: identical answers signed in the same second would be the
-    # same signed envelope, which is received once.
-    signed_at = timezone.now().replace(microsecond=0) - datetime.timedelta(seconds=next(_EARLIER))
+    signed_at = _unique_signed_at()
     payload = application_signing_payload(application=application, signed_at=signed_at)
     return application_submit(
         application=application, cms_der=sign_as(resident, payload), signed_at=signed_at
