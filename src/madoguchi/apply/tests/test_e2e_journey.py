@@ -61,6 +61,16 @@ def save_and_continue(page: Any) -> None:
     page.get_by_role("button", name="保存して次へ").click()
 
 
+def arrived_then_received(page: Any) -> None:
+    """After 署名して申請: 到達 first; the page turns into the receipt by its own refresh once a
+    worker (a thread here, as `make run`'s worker) examined the arrival."""
+    expect(page.get_by_role("heading", level=1)).to_have_text("申請が到達しました")
+    with arrival_worker():
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "申請を受け付けました", timeout=20_000
+        )
+
+
 def test_search_apply_sign_receipt_mypage_and_pdf(live, page):
     page.goto(f"{live}/procedures/?q=家が壊れた")
     check_page(page, "01-search")

@@ -10,10 +10,9 @@ import pytest
 from playwright.sync_api import expect
 
 from madoguchi.applications.models import Application
-from madoguchi.applications.testing import arrival_worker
 from madoguchi.applications.types import Status
 from madoguchi.apply.tests.conftest import publish
-from madoguchi.apply.tests.test_e2e_journey import check_page, idp_sign_in
+from madoguchi.apply.tests.test_e2e_journey import arrived_then_received, check_page, idp_sign_in
 from madoguchi.apply.tests.test_linkage import _complete
 from madoguchi.idp import testing
 from madoguchi.linkage.services import linkage_demo_load
@@ -74,12 +73,7 @@ def _walk(page: Any, live: tuple[str, str], tag: str) -> None:
     page.get_by_role("link", name="電子署名へ進む").click()
     page.get_by_label("署名用電子証明書の暗証番号（英数字6〜16桁）").fill(DEMO_SIGN_PIN)
     page.get_by_role("button", name="署名して申請").click()
-    # 到達 first; the page turns into the receipt once a worker examined the arrival.
-    expect(page.get_by_role("heading", level=1)).to_have_text("申請が到達しました")
-    with arrival_worker():
-        expect(page.get_by_role("heading", level=1)).to_have_text(
-            "申請を受け付けました", timeout=20_000
-        )
+    arrived_then_received(page)
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
     check(f"{tag}-05-receipt")

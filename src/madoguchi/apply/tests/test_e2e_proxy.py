@@ -12,10 +12,14 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from madoguchi.applications.models import Application
-from madoguchi.applications.testing import arrival_worker
 from madoguchi.applications.types import ProxyBasis, Status
 from madoguchi.apply.tests.conftest import publish, sign_in
-from madoguchi.apply.tests.test_e2e_journey import check_page, idp_sign_in, save_and_continue
+from madoguchi.apply.tests.test_e2e_journey import (
+    arrived_then_received,
+    check_page,
+    idp_sign_in,
+    save_and_continue,
+)
 from madoguchi.idp import testing
 from madoguchi.signatures.services import DEMO_SIGN_PIN
 from madoguchi.signatures.testing import demo_resident
@@ -100,12 +104,7 @@ def test_a_parent_applies_for_a_minor_child(live, page):
     page.get_by_label(PIN_LABEL).fill(DEMO_SIGN_PIN)
     page.get_by_role("button", name="署名して申請").click()
 
-    # 到達 first; the page turns into the receipt once a worker examined the arrival.
-    expect(page.get_by_role("heading", level=1)).to_have_text("申請が到達しました")
-    with arrival_worker():
-        expect(page.get_by_role("heading", level=1)).to_have_text(
-            "申請を受け付けました", timeout=20_000
-        )
+    arrived_then_received(page)
     expect(page.get_by_text("𠮷田\u3000陽翔", exact=True)).to_be_visible()
     expect(page.get_by_text("𠮷田\u3000太郎（父）", exact=True)).to_be_visible()
     check_page(page, "p05-receipt")

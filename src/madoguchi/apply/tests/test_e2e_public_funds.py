@@ -12,9 +12,9 @@ from playwright.sync_api import expect
 
 from madoguchi.applications.models import Application
 from madoguchi.applications.services import application_draft_create
-from madoguchi.applications.testing import arrival_worker
 from madoguchi.apply.tests.conftest import publish
 from madoguchi.apply.tests.test_e2e_journey import (
+    arrived_then_received,
     check_page,
     idp_sign_in,
     live,  # noqa: F401 - the fixture
@@ -67,13 +67,7 @@ def test_choose_the_account_sign_and_staff_see_it(live, page, browser):  # noqa:
     page.get_by_role("link", name="電子署名へ進む").click()
     page.get_by_label("署名用電子証明書の暗証番号（英数字6〜16桁）").fill(DEMO_SIGN_PIN)
     page.get_by_role("button", name="署名して申請").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("申請が到達しました")
-    # The arrival page refreshes itself until the worker has given the receipt (no goto of
-    # ours racing its refresh).
-    with arrival_worker():
-        expect(page.get_by_role("heading", level=1)).to_have_text(
-            "申請を受け付けました", timeout=20_000
-        )
+    arrived_then_received(page)
     check_page(page, "public-funds-04-receipt")
     application = Application.objects.get(pk=draft.pk)
     assert application.answers["payee.account"]["source"] == "public_funds"
